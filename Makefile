@@ -1,0 +1,36 @@
+# newscrawl: every entry point a user or CI needs. `make run` and `make test` set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+PORT ?= 8000
+STORIES ?= 200
+
+.PHONY: run test lint site bench clean
+
+$(READY): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip  # the pip of Python 3.11 trips on extras
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(READY)
+
+run: $(READY)  ## the main job on the bundled sample page
+	$(BIN)/scrapy crawl menafn -a source=newscrawl/samples/menafn -L WARNING
+
+test: $(READY)  ## the whole test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(READY)  ## style and types
+	$(BIN)/ruff check newscrawl tests bench
+	$(BIN)/ruff format --check newscrawl tests bench
+	$(BIN)/mypy --strict newscrawl
+
+site: $(READY)  ## the local MENAFN-like site on 127.0.0.1:$(PORT)
+	$(BIN)/python -m tests.site --port $(PORT) --stories $(STORIES)
+
+bench: $(READY)  ## benchmarks against peers (not part of the tests)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) output/menafn output/.state

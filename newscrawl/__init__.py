@@ -1,0 +1,1 @@
+"""newscrawl: a Scrapy crawler for wire-service news sites that writes each story once."""

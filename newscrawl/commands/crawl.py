@@ -1,0 +1,64 @@
+"""`scrapy crawl` with the contract's exit status: 0 done, 1 failed, 2 bad usage, 75 locked."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
+
+from newscrawl.state import StateLocked
+
+EX_USAGE, EX_TEMPFAIL = 2, 75
+
+
+def fail(status: int, message: str) -> None:
+    """One line on stderr, then exit: no help text, no traceback."""
+    print(f"newscrawl: {message}", file=sys.stderr)
+    sys.exit(status)
+
+
+class Command(ScrapyCrawlCommand):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        """Check spider arguments before Scrapy starts (so nothing is logged or written)."""
+        super().process_options(args, opts)
+        if len(args) != 1 or self.settings is None:
+            return
+        try:
+            spidercls: Any = get_spider_loader(self.settings).load(args[0])
+        except KeyError:
+            fail(EX_USAGE, f"unknown spider {args[0]!r}")
+            return
+        check: Any = getattr(spidercls, "check_arguments", None)
+        if check is not None:
+            try:
+                check(opts.spargs)
+            except ValueError as exc:
+                fail(EX_USAGE, str(exc))
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give one spider name, e.g. scrapy crawl menafn", print_help=False)
+        assert self.crawler_process is not None
+        crawler = self._create_crawler(args[0])
+        outcome: list[BaseException] = []
+        started: Any = self.crawler_process.crawl(crawler, **opts.spargs)
+        if hasattr(started, "add_done_callback"):  # an asyncio Task (the default reactor)
+            started.add_done_callback(lambda task: outcome.append(task.exception()))
+        else:  # a Twisted Deferred
+            started.addErrback(lambda failure: outcome.append(failure.value))
+        self.crawler_process.start()
+        outcome = [exc for exc in outcome if exc is not None]
+        locked = [exc for exc in outcome if isinstance(exc, StateLocked)]
+        if locked:
+            fail(EX_TEMPFAIL, f"{locked[0]}; not started")
+        if outcome or self.crawler_process.bootstrap_failed or crawler.stats is None:
+            self.exitcode = 1
+            return
+        self.exitcode = int(crawler.stats.get_value("newscrawl/exit_status", 1))
+        summary = crawler.stats.get_value("newscrawl/summary")
+        if summary:
+            print(summary)  # the run's result on stdout; the log stays on stderr

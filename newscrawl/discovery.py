@@ -1,0 +1,100 @@
+"""Finding stories: article links on listing/story pages, RSS items, mobile API records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+from scrapy.http import Response, TextResponse
+
+from newscrawl.processors import parse_datetime
+from newscrawl.urls import story_ref
+
+
+@dataclass(frozen=True)
+class Link:
+    """A story found by discovery, with its publication date where the source shows it."""
+
+    story_id: str
+    slug: str
+    published: date | None = None
+
+
+def _on_site(url: str, hosts: frozenset[str]) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in {"http", "https"} and (parts.netloc in hosts or parts.hostname in hosts)
+
+
+def _day(value: str | None) -> date | None:
+    moment = parse_datetime(value) if value else None
+    return date.fromisoformat(moment[:10]) if moment else None
+
+
+def link_to(url: str, hosts: frozenset[str], published: date | None = None) -> Link | None:
+    """A Link for an on-site story URL in any of its forms, else None."""
+    if not _on_site(url, hosts):
+        return None
+    ref = story_ref(url)
+    return Link(ref[0], ref[1], published) if ref else None
+
+
+def listing_links(response: TextResponse, hosts: frozenset[str]) -> Iterator[Link]:
+    """Every story link of a page (``.entry-title > a``, popular lists, More Stories...)."""
+    for anchor in response.xpath("//a[@href]"):
+        url = response.urljoin(anchor.attrib["href"].strip())
+        item = anchor.xpath("ancestor::*[self::li or self::article][1]")
+        stamp = item.css("time::attr(datetime), .entry-date::text").get() if item else None
+        link = link_to(url, hosts, _day(stamp))
+        if link:
+            yield link
+
+
+def next_pages(response: TextResponse) -> list[str]:
+    """The listing's next page link(s)."""
+    return response.css(
+        'a.next::attr(href), a[rel="next"]::attr(href), link[rel="next"]::attr(href)'
+    ).getall()[:1]
+
+
+def _rss_links(root: Element, hosts: frozenset[str]) -> Iterator[Link]:
+    for item in root.iter("item"):
+        link = item.findtext("link") or item.findtext("guid") or ""
+        found = link_to(link.strip(), hosts, _day(item.findtext("pubDate")))
+        if found:
+            yield found
+
+
+def _api_links(records: object, hosts: frozenset[str]) -> Iterator[Link]:
+    """Mobile API ``getsection`` records: ``newsid``, ``link``, ``newsdate``."""
+    for record in records if isinstance(records, list) else []:
+        if not isinstance(record, dict):
+            continue
+        url = str(record.get("link") or "")
+        story_id = str(record.get("newsid") or "")
+        published = _day(str(record.get("newsdate") or "").replace("T", " "))
+        found = link_to(url, hosts, published)
+        if found:
+            yield found
+        elif story_id.isdigit():
+            yield Link(story_id, "", published)
+
+
+def feed_links(response: Response, hosts: frozenset[str]) -> list[Link] | None:
+    """Links of an RSS feed or a mobile API answer; None when the body is neither."""
+    body = response.body.lstrip()
+    if body.startswith((b"[", b"{")):
+        try:
+            return list(_api_links(json.loads(body), hosts))
+        except ValueError:
+            return None
+    try:  # no DTDs, no external entities, no entity expansion (billion laughs)
+        root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (ParseError, DefusedXmlException, ValueError):
+        return None
+    return list(_rss_links(root, hosts))

@@ -1,0 +1,204 @@
+"""RunLedger: one run's lock, seen store, output files, counts, runs.jsonl line and exit status.
+
+Commit protocol (so a SIGKILL at any moment loses nothing and writes nothing twice):
+1. the run is recorded as ``started``; each written story is added to the store under the run;
+2. at the end the store rows are committed, the ``.part`` file is fsynced and renamed;
+3. the run is marked ``done``, its ``runs.jsonl`` line appended, then marked ``listed``.
+The next start rolls an unfinished run forward when its final file exists (mark done, list it),
+else back (forget its stories, delete its ``.part`` files), before anything else happens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from twisted.python.failure import Failure
+
+from newscrawl.feeds import JsonLinesPart, append_manifest, listed_runs, run_name
+from newscrawl.signals import page_rejected
+from newscrawl.state import SeenStore, SqliteSeenStore, StateLock
+
+logger = logging.getLogger(__name__)
+
+COUNTS = ("pages", "written", "duplicates", "rejected", "errors", "skipped_seen")
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def exit_status(reason: str, failed: bool) -> int:
+    """The contract's exit status of a run that got as far as closing."""
+    return 0 if reason == "finished" and not failed else 1
+
+
+class RunLedger:
+    """Keeps the books of one run; pipelines write through it, the crawl command reads it."""
+
+    def __init__(self, crawler: Crawler, output_dir: Path, state_path: str) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.source: str = crawler.spidercls.name
+        self.folder = output_dir / self.source
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.manifest = self.folder / "runs.jsonl"
+        self.lock = StateLock(state_path) if state_path else None
+        if self.lock:
+            self.lock.acquire()  # raises StateLocked before anything is written
+        self.store: SeenStore = SqliteSeenStore(state_path)
+        self.recover()
+        self.started = datetime.now(UTC).replace(microsecond=0)
+        self.run = run_name(self.folder, self.started)
+        self.articles = JsonLinesPart(self.folder / f"{self.run}.jsonl")
+        self.rejects = JsonLinesPart(self.folder / f"{self.run}.rejects.jsonl")
+        self.store.begin_run(self.key, f"{self.source}/{self.articles.path.name}")
+        self.failures: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        ledger = cls(
+            crawler, Path(settings["NEWSCRAWL_OUTPUT_DIR"]), settings["NEWSCRAWL_STATE"] or ""
+        )
+        crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ledger.item_error, signal=signals.item_error)
+        crawler.signals.connect(ledger.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(ledger.reject, signal=page_rejected)
+        return ledger
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}/{self.run}"
+
+    def count(self, name: str, by: int = 1) -> None:
+        self.stats.inc_value(f"newscrawl/{name}", by)
+
+    # -- writing ---------------------------------------------------------------------------
+    def write(self, record: dict[str, Any]) -> None:
+        self.articles.write(record)
+        self.count("written")
+
+    def reject(self, url: str, reason: str, detail: str = "", fields: Any = None) -> None:
+        """One rejects line for a page or item that could not become a valid article."""
+        record = {"url": url, "reason": reason, "detail": detail, "at": utc_now()}
+        record.update({k: v for k, v in (fields or {}).items() if k not in record})
+        self.rejects.write(record)
+        self.count("rejected")
+        logger.warning("rejected %s: %s%s", url, reason, f" ({detail})" if detail else "")
+
+    def item_error(self, item: Any, response: Any, spider: Spider, failure: Failure) -> None:
+        self.failures.append(f"pipeline error: {failure.getErrorMessage()}")
+        self.count("errors")
+
+    def spider_error(self, failure: Failure, response: Any, spider: Spider) -> None:
+        self.failures.append(f"callback error on {response.url}: {failure.getErrorMessage()}")
+        self.count("errors")
+
+    # -- closing ---------------------------------------------------------------------------
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        try:
+            self.store.flush()
+            self.articles.finish(keep_empty=True)
+            self.rejects.finish(keep_empty=False)
+        except OSError as exc:
+            self.failures.append(f"output could not be written: {exc}")
+            logger.error("output could not be written: %s", exc)
+            self.close_state()
+            self.stats.set_value("newscrawl/exit_status", 1)
+            return
+        self.store.set_run_state(self.key, "done")
+        status = exit_status(reason, bool(self.failures))
+        self.stats.set_value("newscrawl/exit_status", status)
+        self.stats.set_value("newscrawl/run", self.run)
+        self.list_run(self.run_record(reason, status))
+        self.close_state()
+        summary = run_summary(self.source, self.articles.path, reason, status, self.counted)
+        self.stats.set_value("newscrawl/summary", summary)
+        logger.info(summary)
+
+    def counted(self, name: str) -> int:
+        value = self.stats.get_value(f"newscrawl/{name}", 0)
+        if name == "errors":
+            value += self.stats.get_value("httperror/response_ignored_count", 0)
+        return int(value)
+
+    def run_record(self, reason: str, status: int) -> dict[str, Any]:
+        return {
+            "run": self.run,
+            "started_at": self.started.isoformat(),
+            "finished_at": utc_now(),
+            "finish_reason": reason,
+            "exit_status": status,
+            "file": f"{self.source}/{self.articles.path.name}",
+            "sha256": self.articles.sha256.hexdigest(),
+            **{name: self.counted(name) for name in COUNTS},
+            "rejects_file": (
+                f"{self.source}/{self.rejects.path.name}" if self.rejects.lines else None
+            ),
+            "failures": self.failures[:20],
+        }
+
+    def list_run(self, record: dict[str, Any]) -> None:
+        append_manifest(self.manifest, record)
+        self.store.set_run_state(f"{self.source}/{record['run']}", "listed")
+
+    def close_state(self) -> None:
+        self.store.close()
+        if self.lock:
+            self.lock.release()
+
+    # -- recovery --------------------------------------------------------------------------
+    def recover(self) -> None:
+        """Settle runs that a kill interrupted: forward if their file is complete, else back."""
+        listed = listed_runs(self.manifest)
+        for key, file, state in self.store.unfinished_runs():
+            final = self.folder.parent / file
+            name = final.name.removesuffix(".jsonl")
+            if state == "started" and not final.exists():
+                for leftover in self.folder.glob(f"{name}.*.part"):
+                    leftover.unlink()
+                Path(f"{final}.part").unlink(missing_ok=True)
+                self.store.forget_run(key)
+                logger.warning("rolled back run %s that did not finish: its stories are new", key)
+                continue
+            self.store.set_run_state(key, "done")
+            if name not in listed:
+                self.list_run(interrupted_record(name, final))
+            logger.warning("rolled forward run %s whose file was complete", key)
+
+
+def run_summary(
+    source: str, path: Path, reason: str, status: int, counted: Callable[[str], int]
+) -> str:
+    """The one line a cron mail or a terminal shows at the end of a run."""
+    counts = ", ".join(f"{name.replace('_', ' ')} {counted(name)}" for name in COUNTS[2:])
+    return (
+        f"{source}: wrote {counted('written')} new articles to {path} from {counted('pages')} "
+        f"pages ({counts}); {reason}, exit status {status}"
+    )
+
+
+def interrupted_record(name: str, final: Path) -> dict[str, Any]:
+    """The runs.jsonl line of a run that was killed after its file was complete."""
+    data = final.read_bytes()
+    started = datetime.strptime(name.split("_")[0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return {
+        "run": name,
+        "started_at": started.isoformat(),
+        "finished_at": None,
+        "finish_reason": "interrupted",
+        "exit_status": 1,
+        "file": f"{final.parent.name}/{final.name}",
+        "sha256": hashlib.sha256(data).hexdigest(),
+        **dict.fromkeys(COUNTS),
+        "written": data.count(b"\n"),
+        "rejects_file": None,
+        "failures": ["the run was killed after its file was complete"],
+    }

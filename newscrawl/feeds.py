@@ -1,0 +1,97 @@
+"""A run's output files: JSON lines written under a ``.part`` name, renamed once complete."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+PART = ".part"
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def encode_line(record: dict[str, Any]) -> bytes:
+    """One JSON line: UTF-8 as is (no ``\\u`` escapes), keys in the record's order."""
+    return orjson.dumps(record) + b"\n"
+
+
+class JsonLinesPart:
+    """One JSON lines file, written under ``<name>.part`` and renamed to ``<name>`` at the end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.part = path.with_name(path.name + PART)
+        self._file: IO[bytes] | None = None
+        self.sha256 = hashlib.sha256()
+        self.lines = 0
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self._file is None:
+            self._file = self.part.open("xb")
+        line = encode_line(record)
+        self._file.write(line)
+        self.sha256.update(line)
+        self.lines += 1
+
+    def finish(self, *, keep_empty: bool) -> bool:
+        """Flush, fsync and rename; an empty file is only kept when asked. True if renamed."""
+        if self._file is None:
+            if not keep_empty:
+                return False
+            self._file = self.part.open("xb")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        self.part.rename(self.path)
+        fsync_dir(self.path.parent)
+        return True
+
+
+def run_name(folder: Path, started: datetime) -> str:
+    """``YYYYMMDDTHHMMSSZ`` of the start, with ``_2``, ``_3``… when that name is taken."""
+    base = started.strftime("%Y%m%dT%H%M%SZ")
+    taken = {p.name.split(".", 1)[0] for p in folder.iterdir()} if folder.exists() else set()
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}_{n}"
+    return name
+
+
+def append_manifest(path: Path, record: dict[str, Any]) -> None:
+    """Append one line to ``runs.jsonl``, first dropping a line a killed run left half-written."""
+    with path.open("ab+") as manifest:
+        size = manifest.seek(0, os.SEEK_END)
+        if size:
+            manifest.seek(max(0, size - 1))
+            if manifest.read(1) != b"\n":
+                data = path.read_bytes()
+                manifest.truncate(data.rfind(b"\n") + 1)
+        manifest.write(encode_line(record))
+        manifest.flush()
+        os.fsync(manifest.fileno())
+
+
+def listed_runs(path: Path) -> set[str]:
+    """Run names already in ``runs.jsonl`` (complete lines only)."""
+    if not path.exists():
+        return set()
+    names = set()
+    for line in path.read_bytes().split(b"\n"):
+        try:
+            names.add(orjson.loads(line)["run"])
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            continue
+    return names

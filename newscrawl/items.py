@@ -1,0 +1,41 @@
+"""Article: the one output schema (version 1); nothing else defines field names."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Article:
+    """One news story, as written to the JSON lines (keys in this order)."""
+
+    schema_version: int = SCHEMA_VERSION
+    id: str | None = None
+    source: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published_at: str | None = None
+    page_date: str | None = None
+    dateline: str | None = None
+    provider: str | None = None
+    body: str | None = None
+    summary: str | None = None
+    image_url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    category: str | None = None
+    language: str | None = None
+    tracking_id: str | None = None
+    word_count: int | None = None
+    content_hash: str | None = None
+    crawled_at: str | None = None
+    # Where the page was read (a file:// URI, or the URL fetched from a mirror): for rejects
+    # lines and logs only, never written as part of the article.
+    fetched_from: str | None = field(default=None, metadata={"export": False})
+
+
+ARTICLE_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(Article) if f.metadata.get("export", True)
+)

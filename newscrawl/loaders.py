@@ -1,0 +1,56 @@
+"""ArticleLoader: raw page values in, one clean Article out (first value found wins)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from itemloaders.processors import Identity, MapCompose, TakeFirst
+from scrapy.loader import ItemLoader
+
+from newscrawl import processors as p
+from newscrawl.items import Article
+
+
+def unique(values: list[str]) -> list[str]:
+    """Keep the first of equal values, in order.
+
+    >>> unique(["Oil", "Gold", "Oil"])
+    ['Oil', 'Gold']
+    """
+    return list(dict.fromkeys(values))
+
+
+class ArticleLoader(ItemLoader):
+    """Site values go in first and generic fallbacks after, so the site's value wins."""
+
+    default_item_class = Article
+    default_output_processor = TakeFirst()
+
+    title_in = MapCompose(p.clean_text)
+    published_at_in = MapCompose(p.parse_datetime)
+    page_date_in = MapCompose(p.parse_banner_date)
+    dateline_in = MapCompose(p.clean_text)
+    provider_in = MapCompose(p.clean_text)
+    body_in = MapCompose(p.clean_body)
+    summary_in = MapCompose(p.clean_text)
+    image_url_in = MapCompose(p.absolute_http_url)
+    tags_in = MapCompose(p.clean_text)
+    tags_out = Identity()
+    category_in = MapCompose(p.clean_text)
+    language_in = MapCompose(p.normalise_language)
+    tracking_id_in = MapCompose(p.find_tracking_id)
+
+    def load_item(self) -> Any:
+        """Fill the fields derived from others: id by hash, counts, hash, no future dates."""
+        article: Article = super().load_item()
+        article.tags = unique(article.tags or [])
+        if article.dateline:  # the dateline names the provider; a logo is only a fallback
+            article.provider = p.provider_from_dateline(article.dateline)
+        if article.crawled_at:
+            article.published_at = p.not_after(article.published_at, article.crawled_at)
+        if article.title and article.body:
+            article.word_count = p.word_count(article.body)
+            article.content_hash = p.content_hash(article.title, article.body)
+            if article.id is None and article.source:
+                article.id = f"{article.source}:h{article.content_hash[7:23]}"
+        return article

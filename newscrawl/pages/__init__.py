@@ -1,0 +1,1 @@
+"""Parsing: a response or saved text in, an Article out; pages never request or yield."""

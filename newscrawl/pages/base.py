@@ -1,0 +1,283 @@
+"""Shared fallbacks for HTML article pages: JSON-LD, OpenGraph/meta tags, generic main text."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Any
+
+from lxml import html as lxml_html
+from scrapy.http import TextResponse
+
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "header",
+        "footer",
+        "pre",
+        "figure",
+        "figcaption",
+        "dl",
+        "dt",
+        "dd",
+        "hr",
+        "center",
+    ]
+)
+_SKIPPED_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "nav",
+        "aside",
+        "form",
+        "button",
+        "svg",
+        "select",
+        "option",
+        "input",
+        "textarea",
+        "label",
+        "h1",
+        "figure",
+        "figcaption",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "object",
+        "embed",
+    ]
+)
+# Class/id words of page furniture: navigation, share, related and comment boxes, widgets.
+_FURNITURE = re.compile(
+    r"(?<![a-z])(?:nav|navbar|menu|footer|sidebar|side-bar|share|sharing|social|related|"
+    r"comments?|newsletter|subscribe|breadcrumbs?|tags|hashtags|popular|advert|ads?|widget|"
+    r"cookie|promo|more-?stories|rightcol|disclaimer|author|meta|logo|cats|category|reply|"
+    r"read-?also|style403|error|modal|popup|banner|toolbar|pagination)(?![a-z])"
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+_ARTICLE_TYPES = frozenset(
+    {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting"}
+)
+_MIN_PARAGRAPH = 25  # characters: shorter <p>s are captions, labels and buttons
+
+
+def is_furniture(element: Any) -> bool:
+    """Whether an element is page furniture (by tag, class/id words, or hidden)."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in _SKIPPED_TAGS:
+        return True
+    attrs = element.attrib
+    names = f"{attrs.get('class', '')} {attrs.get('id', '')}".lower()
+    if names.strip() and _FURNITURE.search(names):
+        return True
+    return (
+        "hidden" in attrs
+        or attrs.get("aria-hidden") == "true"
+        or bool(_HIDDEN_STYLE.search(attrs.get("style", "")))
+    )
+
+
+def element_text(element: Any) -> str:
+    """Text of an element without furniture: blocks end paragraphs, ``<br>`` ends a line."""
+    out: list[str] = []
+
+    def emit(node: Any) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag and not is_furniture(node):
+            block = tag in _BLOCK_TAGS
+            out.append("\x00" if block else "\x01" if tag == "br" else "")
+            out.append(node.text or "")
+            for child in node:
+                emit(child)
+            out.append("\x00" if block else "")
+        out.append(node.tail or "")
+
+    out.append(element.text or "")
+    for child in element:  # the element itself is chosen, whatever its class says
+        emit(child)
+    # Line breaks in the HTML source are spaces; only blocks and <br> break the text.
+    text = re.sub(r"\s+", " ", "".join(out))
+    return text.replace("\x00", "\n\n").replace("\x01", "\n")
+
+
+def _walk_jsonld(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk_jsonld(item)
+    elif isinstance(node, dict):
+        yield node
+        yield from _walk_jsonld(node.get("@graph", []))
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    kind = node.get("@type", [])
+    return {kind} if isinstance(kind, str) else {k for k in kind if isinstance(k, str)}
+
+
+def _strings(value: Any, key: str = "") -> list[str]:
+    """Flatten a JSON-LD value to strings (an object gives its ``key``/``url``/``name``)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item, key)]
+    if isinstance(value, dict):
+        for name in (key, "url", "name", "@id"):
+            if name and isinstance(value.get(name), str):
+                return [value[name]]
+    return []
+
+
+class HtmlArticlePage:
+    """One parsed HTML page and its generic, site-independent field values."""
+
+    def __init__(self, response: TextResponse) -> None:
+        self.response = response
+        self.selector = response.selector  # parsed once, shared by every field
+
+    @cached_property
+    def root(self) -> Any:
+        return self.selector.root
+
+    @cached_property
+    def json_ld(self) -> list[dict[str, Any]]:
+        """The page's JSON-LD article objects (also inside ``@graph``)."""
+        found: list[dict[str, Any]] = []
+        for raw in self.selector.xpath('//script[@type="application/ld+json"]/text()').getall():
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                continue
+            found += [n for n in _walk_jsonld(data) if _types(n) & _ARTICLE_TYPES]
+        return found
+
+    @cached_property
+    def meta(self) -> dict[str, list[str]]:
+        """``<meta>`` contents by lower-cased ``property``/``name``/``itemprop``."""
+        values: dict[str, list[str]] = {}
+        for node in self.selector.xpath("//meta[@content]"):
+            key = node.xpath("@property|@name|@itemprop").get("").strip().lower()
+            if key:
+                values.setdefault(key, []).append(node.attrib["content"])
+        return values
+
+    def meta_values(self, *names: str) -> list[str]:
+        return [v for name in names for v in self.meta.get(name, [])]
+
+    def ld_values(self, key: str, sub: str = "") -> list[str]:
+        return [s for node in self.json_ld for s in _strings(node.get(key), sub)]
+
+    def css_text(self, query: str) -> list[str]:
+        """Each matching element's whole text (nested inline markup included)."""
+        return [" ".join(el.xpath("string()").split()) for el in self.root.cssselect(query)]
+
+    def absolute(self, urls: list[str]) -> list[str]:
+        return [self.response.urljoin(u.strip()) for u in urls if u.strip()]
+
+    # Generic values, best first. Site pages put their own selectors before these.
+    def titles(self) -> list[str]:
+        return [
+            *self.ld_values("headline"),
+            *self.meta_values("og:title", "twitter:title"),
+            *self.selector.xpath("//title/text()").getall(),
+        ]
+
+    def published(self) -> list[str]:
+        return [
+            *self.ld_values("datePublished"),
+            *self.meta_values(
+                "article:published_time",
+                "og:published_time",
+                "datepublished",
+                "date",
+                "pubdate",
+                "publishdate",
+                "dc.date.issued",
+            ),
+            *self.selector.xpath("//article//time/@datetime").getall(),
+        ]
+
+    def summaries(self) -> list[str]:
+        return [
+            *self.meta_values("description", "og:description", "twitter:description"),
+            *self.ld_values("description"),
+        ]
+
+    def images(self) -> list[str]:
+        return self.absolute(
+            [*self.meta_values("og:image", "twitter:image"), *self.ld_values("image", "url")]
+        )
+
+    def tags(self) -> list[str]:
+        # Plain <meta name="keywords"> is left out: sites fill it with site-wide words.
+        keywords = [*self.ld_values("keywords"), *self.meta_values("news_keywords")]
+        split = [k.strip() for value in keywords for k in value.split(",")]
+        return self.meta_values("article:tag") or split
+
+    def categories(self) -> list[str]:
+        return [*self.meta_values("article:section"), *self.ld_values("articleSection")]
+
+    def languages(self) -> list[str]:
+        return [*self.selector.xpath("/html/@lang").getall(), *self.ld_values("inLanguage")]
+
+    def urls(self) -> list[str]:
+        return self.absolute(
+            [
+                *self.selector.xpath('//link[@rel="canonical"]/@href').getall(),
+                *self.meta_values("og:url"),
+                *self.ld_values("url"),
+                *self.ld_values("mainEntityOfPage", "@id"),
+            ]
+        )
+
+    def bodies(self) -> list[str]:
+        """JSON-LD ``articleBody``, then the generic main text of the page."""
+        main = self.main_text()
+        return [*self.ld_values("articleBody"), *([main] if main else [])]
+
+    def main_text(self) -> str | None:
+        """Text of the element holding the most paragraph text outside the furniture."""
+        scores: dict[Any, int] = {}
+        for paragraph in self.root.iter("p"):
+            text = " ".join(paragraph.xpath("string()").split())
+            links = sum(len(a.xpath("string()")) for a in paragraph.iter("a"))
+            if len(text) < _MIN_PARAGRAPH or links > len(text) / 2:
+                continue
+            if any(is_furniture(el) for el in paragraph.iterancestors()):
+                continue
+            parent = paragraph.getparent()
+            scores[parent] = scores.get(parent, 0) + len(text)
+        if not scores:
+            return None
+        return element_text(max(scores, key=scores.__getitem__))
+
+
+def parse_html_fragment(markup: str) -> str:
+    """Text of an HTML fragment (e.g. a JSON-LD ``articleBody`` that holds markup)."""
+    if "<" not in markup:
+        return markup
+    return element_text(lxml_html.fragment_fromstring(markup, create_parent="div"))

@@ -1,0 +1,100 @@
+"""MENAFN story pages saved as text renderings (the layout of the bundled sample page)."""
+
+from __future__ import annotations
+
+import re
+
+from newscrawl.items import Article
+from newscrawl.loaders import ArticleLoader
+from newscrawl.pages.menafn import LANGUAGE, SOURCE, clean_story, identify, is_menafn_story
+from newscrawl.pages.paragraphs import paragraphs_from_text
+from newscrawl.processors import (
+    find_tracking_id,
+    is_banner,
+    parse_datetime,
+    slug_words,
+    split_dateline,
+)
+
+# A page store put " date YYYY-MM-DD " in front of the first line; MENAFN never prints it.
+_STORE_PREFIX = re.compile(r"^\s*date \d{4}-\d{2}-\d{2}(?:\s|$)")
+_TIMESTAMP = re.compile(r"^\d{1,4}[-/]\d{1,2}[-/]\d{2,4}[ T]\d{1,2}:\d{2}(?::\d{2})?(?: ?[AP]M)?$")
+_MAX_TITLE_WORDS = 30
+_SKIPPED_HEADER = frozenset({"403", "--", "\u0639\u0631\u0628\u064a"})  # error stub, rule, عربي
+
+
+def is_navigation(line: str) -> bool:
+    """A menu line: short items set apart by wide gaps or bars (titles have neither).
+
+    >>> is_navigation("                 Entertainment          Sport")
+    True
+    >>> is_navigation("|      Politics          Economy     Oil&Energy  ")
+    True
+    >>> is_navigation("Kuwait Strongly Denounces Austrian School Shooting")
+    False
+    """
+    items = [i for i in re.split(r"\s{3,}|\|", line.strip()) if i.strip()]
+    gaps = len(items) >= 2 or line.strip().startswith("|")
+    return gaps and all(len(item.split()) <= 3 for item in items)
+
+
+def is_title(line: str) -> bool:
+    """A heading rather than a story sentence or an agency dateline."""
+    words = line.split()
+    return 0 < len(words) <= _MAX_TITLE_WORDS and not re.search(r"[.!?]$|--?$|\u2013$", line)
+
+
+class MenafnTextPage:
+    """A text rendering: banner, title, timestamp, dateline and story, each maybe missing."""
+
+    def __init__(self, text: str, url: str, ref: tuple[str, str] | None, crawled_at: str):
+        self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.url = url
+        self.ref = ref
+        self.crawled_at = crawled_at
+
+    def split_header(self) -> tuple[dict[str, str], list[str]]:
+        """Header values (banner, title, timestamp) and the story lines after them."""
+        header: dict[str, str] = {}
+        lines = list(self.lines)
+        if lines:
+            lines[0] = _STORE_PREFIX.sub("", lines[0])
+        for index, raw in enumerate(lines):
+            line = " ".join(raw.split())
+            if not line or line in _SKIPPED_HEADER or is_navigation(raw):
+                continue
+            if split_dateline(line)[0] or find_tracking_id(line):
+                return header, lines[index:]
+            if is_banner(line) and "banner" not in header:
+                header["banner"] = line
+            elif _TIMESTAMP.match(line) and parse_datetime(line) and "time" not in header:
+                header["time"] = line
+            elif "title" not in header and "time" not in header and is_title(line):
+                header["title"] = line
+            elif line != header.get("title"):
+                return header, lines[index:]
+        return header, []
+
+    def is_menafn(self, article: Article) -> bool:
+        """Whether this is a MENAFN story page at all (and not some other saved text)."""
+        return is_menafn_story(article)
+
+    def to_article(self) -> Article:
+        header, story_lines = self.split_header()
+        title = header.get("title") or (slug_words(self.ref[1]) if self.ref else None)
+        story = clean_story(paragraphs_from_text("\n".join(story_lines)), title)
+        loader = ArticleLoader()
+        identify(loader, self.ref, title)
+        loader.add_value("url", self.url)
+        loader.add_value("fetched_from", self.url)
+        loader.add_value("source", SOURCE)
+        loader.add_value("crawled_at", self.crawled_at)
+        loader.add_value("title", title)
+        loader.add_value("published_at", header.get("time"))
+        loader.add_value("page_date", header.get("banner"))
+        loader.add_value("dateline", story.dateline)
+        loader.add_value("body", story.body)
+        loader.add_value("language", LANGUAGE)
+        loader.add_value("tracking_id", story.tracking_id)
+        article: Article = loader.load_item()
+        return article

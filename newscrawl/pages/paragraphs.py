@@ -1,0 +1,75 @@
+"""Paragraph rules shared by every page kind: re-split story text sensibly, never lose words."""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE_END = re.compile(r"(?:[.!?:;\"'\u201d\u2019)\]]|--|\u2014|\u2013)$")
+_GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+_FRAGMENT_WORDS = 3
+
+
+def _ends_sentence(line: str) -> bool:
+    return bool(_SENTENCE_END.search(line))
+
+
+def _continues(line: str, following: str) -> bool:
+    """Whether a line break between two lines falls inside a sentence."""
+    if _ends_sentence(line):
+        return False
+    return following[:1].islower() or len(line.split()) <= _FRAGMENT_WORDS
+
+
+def join_broken_lines(lines: list[str]) -> list[str]:
+    """Join lines that a hard line break cut inside a sentence.
+
+    >>> join_broken_lines(["Prime Minister", "Jaafar Hassan said in", "that the Council met.",
+    ...                    "In addition, he left."])
+    ['Prime Minister Jaafar Hassan said in that the Council met.', 'In addition, he left.']
+    >>> join_broken_lines(["KUWAIT, July 19 (KUNA) --", "1954 -- A decree."])
+    ['KUWAIT, July 19 (KUNA) --', '1954 -- A decree.']
+    """
+    joined: list[str] = []
+    for line in lines:
+        if joined and _continues(joined[-1], line):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
+def split_glued(paragraph: str) -> list[str]:
+    """Split paragraphs that a page glued together without any space.
+
+    >>> split_glued("said in its daily update.The weather will be hot.")
+    ['said in its daily update.', 'The weather will be hot.']
+    >>> split_glued("Mr.Smith paid USD 1.5.")
+    ['Mr.Smith paid USD 1.5.']
+    """
+    return _GLUED.split(paragraph)
+
+
+def paragraphs_from_text(text: str) -> list[str]:
+    """Paragraphs of plain story text: blank lines always separate, line breaks usually do.
+
+    >>> paragraphs_from_text("One line\\nwrapped here.\\n\\n\\nSaid two.Three is glued.")
+    ['One line wrapped here.', 'Said two.', 'Three is glued.']
+    """
+    paragraphs: list[str] = []
+    for block in re.split(r"\n[^\S\n]*\n", text):
+        lines = [" ".join(line.split()) for line in block.split("\n")]
+        for paragraph in join_broken_lines([line for line in lines if line]):
+            paragraphs.extend(split_glued(paragraph))
+    return paragraphs
+
+
+def drop_repeats(paragraphs: list[str]) -> list[str]:
+    """Keep one of consecutive identical paragraphs, and a lead that the page repeats later.
+
+    >>> drop_repeats(["Lead.", "KUWAIT -- Text.", "Lead.", "Lead.", "End."])
+    ['KUWAIT -- Text.', 'Lead.', 'End.']
+    """
+    kept = [p for i, p in enumerate(paragraphs) if i == 0 or p != paragraphs[i - 1]]
+    if len(kept) > 1 and kept[0] in kept[1:]:
+        kept = kept[1:]
+    return kept

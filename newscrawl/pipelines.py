@@ -1,0 +1,82 @@
+"""Item pipelines: validate against schema v1, drop duplicates, write JSON lines."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any, Self
+
+from itemadapter import ItemAdapter
+from jsonschema import Draft202012Validator
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+
+from newscrawl.extensions import RunLedger
+from newscrawl.items import ARTICLE_FIELDS
+
+
+def load_schema() -> dict[str, Any]:
+    """The machine-readable contract, ``newscrawl/schema/article-v1.schema.json``."""
+    text = resources.files("newscrawl").joinpath("schema/article-v1.schema.json").read_text()
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def describe(error: Any) -> str:
+    """A schema error as a short reason: ``no title``, ``bad published_at: ...``."""
+    field = ".".join(str(p) for p in error.absolute_path) or "article"
+    if error.instance is None:
+        return f"no {field}"
+    return f"bad {field}: {error.message[:200]}"
+
+
+class _LedgerPipeline:
+    def __init__(self, ledger: RunLedger) -> None:
+        self.ledger = ledger
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        ledger = crawler.get_extension(RunLedger)
+        if ledger is None:
+            raise NotConfigured("the RunLedger extension is off")
+        return cls(ledger)
+
+
+class ValidationPipeline(_LedgerPipeline):
+    """An item that breaks schema v1 goes to the rejects file with the reason; the run goes on."""
+
+    validator = Draft202012Validator(load_schema())
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        record = {name: adapter.get(name) for name in ARTICLE_FIELDS}
+        errors = sorted(self.validator.iter_errors(record), key=lambda e: list(e.absolute_path))
+        if errors:
+            reasons = "; ".join(dict.fromkeys(describe(e) for e in errors))
+            url = adapter.get("fetched_from") or record.get("url") or "?"
+            self.ledger.reject(url, reasons.split(";")[0], reasons, record)
+            raise DropItem(f"rejected {url}: {reasons}", log_level="DEBUG")
+        return item
+
+
+class DuplicatesPipeline(_LedgerPipeline):
+    """One story id, or one content hash, is written once ever (across runs sharing a state)."""
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        story_id, content_hash = adapter["id"], adapter["content_hash"]
+        store = self.ledger.store
+        if store.has_id(story_id) or store.has_hash(content_hash):
+            self.ledger.count("duplicates")
+            raise DropItem(f"duplicate {story_id} ({adapter['url']})", log_level="DEBUG")
+        store.add(story_id, content_hash, self.ledger.key)
+        return item
+
+
+class JsonLinesPipeline(_LedgerPipeline):
+    """Writes each article to the run's JSON lines, keys in schema order."""
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        self.ledger.write({name: adapter[name] for name in ARTICLE_FIELDS})
+        return item

@@ -1,0 +1,268 @@
+"""Pure one-value cleaners used by the item loader (str in, str or None out)."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+# Invisible characters that carry no text: zero-width space, word joiner, BOM, soft hyphen,
+# left-to-right/right-to-left marks. U+200C/U+200D (ZWNJ/ZWJ) are kept: Persian and Arabic
+# words and emoji need them.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad\u200e\u200f"), None)
+_SPACES = re.compile(r"[^\S\n]+")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_BANNER = re.compile(
+    r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+"
+    r"(\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\s+\d{1,2}:\d{2})\s+GMT$"
+)
+_TRACKING_ID = re.compile(r"MENAFN\d{20}ID\d{6,12}")
+_DATELINE_START = re.compile(r"\s*(\(\s*)?MENAFN\s*(?=[-\u2013)])")
+_DATELINE_MAX = 120  # a provider name is short; a longer match is story text
+_NAIVE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%Y %I:%M:%S %p")
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # MENAFN started in the 1990s
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+def remove_invisible(value: str) -> str:
+    """Drop zero-width and other invisible characters, keeping ZWNJ/ZWJ.
+
+    >>> remove_invisible("Won\\u200bsan\\ufeff talks\\u00ad")
+    'Wonsan talks'
+    >>> remove_invisible("\\u0645\\u06cc\\u200c\\u062e\\u0648\\u0627\\u0647\\u0645") == (
+    ...     "\\u0645\\u06cc\\u200c\\u062e\\u0648\\u0627\\u0647\\u0645")
+    True
+    """
+    return value.translate(_INVISIBLE)
+
+
+def unescape_entities(value: str) -> str:
+    """Decode HTML entities, also when a page encoded them twice (``&amp;amp;``).
+
+    >>> unescape_entities("Q&amp;amp;A &#8217;s &lt;b&gt;")
+    'Q&A \u2019s <b>'
+    >>> unescape_entities("AT&T stays")
+    'AT&T stays'
+    """
+    for _ in range(2):
+        if not _ENTITY.search(value):
+            break
+        value = html.unescape(value)
+    return value
+
+
+def collapse_whitespace(value: str) -> str | None:
+    """Collapse runs of whitespace (NBSP included) to one space; empty becomes None.
+
+    >>> collapse_whitespace("  Wonsan \\n talks\\xa0 ")
+    'Wonsan talks'
+    >>> collapse_whitespace(" \\n ") is None
+    True
+    """
+    return " ".join(value.split()) or None
+
+
+def clean_text(value: str) -> str | None:
+    """One line of page text: entities decoded, invisible characters dropped, spaces collapsed.
+
+    >>> clean_text(" Lavrov,&nbsp;North Korean\\u200b Leader ")
+    'Lavrov, North Korean Leader'
+    """
+    return collapse_whitespace(remove_invisible(unescape_entities(value)))
+
+
+def clean_body(value: str) -> str | None:
+    """A story body: each paragraph cleaned, empty ones dropped, joined by one blank line.
+
+    >>> clean_body("\\n First  para.\\n\\n\\n\\n Second\\u200b para. \\n")
+    'First para.\\n\\nSecond para.'
+    """
+    paragraphs = (clean_text(p) for p in re.split(r"\n\s*\n", value))
+    return "\n\n".join(p for p in paragraphs if p) or None
+
+
+def _as_utc(moment: datetime) -> str | None:
+    if moment.tzinfo is None:  # MENAFN prints GMT without saying so
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    if moment < EARLIEST:
+        return None
+    return moment.replace(microsecond=0).isoformat()
+
+
+def parse_datetime(value: str) -> str | None:
+    """A full timestamp as ISO 8601 in UTC; None when it is not a real, full timestamp.
+
+    >>> parse_datetime("2025-07-13 04:11:24")
+    '2025-07-13T04:11:24+00:00'
+    >>> parse_datetime("12/28/2024 7:09:34 PM")
+    '2024-12-28T19:09:34+00:00'
+    >>> parse_datetime("2025-03-10T18:45:00+03:00")
+    '2025-03-10T15:45:00+00:00'
+    >>> parse_datetime("Tue, 04 Jul 2025 07:07:34 GMT")
+    '2025-07-04T07:07:34+00:00'
+    >>> [parse_datetime(v) for v in ("0000-00-00 00:00:00", "2025-07-13", "soon")]
+    [None, None, None]
+    """
+    text = value.strip()
+    if not re.search(r"\d{1,2}:\d{2}", text):  # a date alone is not a timestamp
+        return None
+    for fmt in _NAIVE_FORMATS:
+        try:
+            return _as_utc(datetime.strptime(text, fmt))
+        except ValueError:
+            pass
+    try:
+        return _as_utc(datetime.fromisoformat(text.replace(" ", "T", 1)))
+    except ValueError:
+        pass
+    try:
+        return _as_utc(parsedate_to_datetime(text))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def parse_banner_date(value: str) -> str | None:
+    """MENAFN's site banner (a stale page stamp, never the publication time) in UTC.
+
+    >>> parse_banner_date("Tuesday, 02 January 2024 12:17 GMT")
+    '2024-01-02T12:17:00+00:00'
+    >>> parse_banner_date("2024-01-02") is None
+    True
+    """
+    match = _BANNER.match(value.strip())
+    if not match:
+        return None
+    try:
+        return _as_utc(datetime.strptime(match.group(1), "%d %B %Y %H:%M"))
+    except ValueError:
+        return None
+
+
+def is_banner(line: str) -> bool:
+    """Whether a line is MENAFN's site banner.
+
+    >>> is_banner("Tuesday, 02 January 2024 12:17 GMT"), is_banner("Tuesday talks")
+    (True, False)
+    """
+    return bool(_BANNER.match(line.strip()))
+
+
+def not_after(published_at: str | None, crawled_at: str) -> str | None:
+    """Drop a publication time that lies in the future of the crawl (a wrong clock or typo).
+
+    >>> not_after("2031-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00") is None
+    True
+    >>> not_after("2025-07-13T04:11:24+00:00", "2026-01-01T00:00:00+00:00")
+    '2025-07-13T04:11:24+00:00'
+    """
+    if published_at is None:
+        return None
+    limit = datetime.fromisoformat(crawled_at) + FUTURE_TOLERANCE
+    return published_at if datetime.fromisoformat(published_at) <= limit else None
+
+
+def split_dateline(text: str) -> tuple[str | None, str]:
+    """Split MENAFN's source dateline off the front of a story (balanced parentheses).
+
+    >>> split_dateline("(MENAFN- Kuwait News Agency (KUNA)) KUWAIT, Dec 17 (KUNA) -- Boursa")
+    ('(MENAFN- Kuwait News Agency (KUNA))', 'KUWAIT, Dec 17 (KUNA) -- Boursa')
+    >>> split_dateline("MENAFN - Jordan Times) AMMAN - Chairman")
+    ('MENAFN - Jordan Times)', 'AMMAN - Chairman')
+    >>> split_dateline("(MENAFN - The Conversation)Data is")
+    ('(MENAFN - The Conversation)', 'Data is')
+    >>> split_dateline("MENAFN provides the information")
+    (None, 'MENAFN provides the information')
+    """
+    match = _DATELINE_START.match(text)
+    if not match:
+        return None, text
+    depth = 1  # a missing "(" still needs its ")"
+    start = len(text) - len(text.lstrip())
+    for index in range(match.end(), min(len(text), match.end() + _DATELINE_MAX)):
+        depth += {"(": 1, ")": -1}.get(text[index], 0)
+        if depth == 0:
+            return text[start : index + 1], text[index + 1 :].lstrip()
+    return None, text
+
+
+def provider_from_dateline(dateline: str) -> str | None:
+    """Who wrote the story, from its dateline: MENAFN itself or the syndicated provider.
+
+    >>> provider_from_dateline("(MENAFN- Kuwait News Agency (KUNA))")
+    'Kuwait News Agency (KUNA)'
+    >>> provider_from_dateline("(MENAFN)"), provider_from_dateline("MENAFN - Jordan Times)")
+    ('MENAFN', 'Jordan Times')
+    """
+    inner = dateline.strip().removeprefix("(").removesuffix(")").strip()
+    name = re.sub(r"^MENAFN\s*[-\u2013]?\s*", "", inner)
+    return collapse_whitespace(name) or "MENAFN"
+
+
+def find_tracking_id(value: str) -> str | None:
+    """MENAFN's tracking stamp ``MENAFN<DDMMYYYY><12 digits>ID<story id>`` if present.
+
+    >>> find_tracking_id("text MENAFN05092023000071011013ID1107006744 more")
+    'MENAFN05092023000071011013ID1107006744'
+    """
+    match = _TRACKING_ID.search(value)
+    return match.group(0) if match else None
+
+
+def slug_words(slug: str) -> str | None:
+    """The words of a URL slug, as a title of last resort.
+
+    >>> slug_words("Global-oil-prices-increase-after-temporary-fall")
+    'Global oil prices increase after temporary fall'
+    """
+    return collapse_whitespace(slug.replace("-", " ").replace("_", " "))
+
+
+def normalise_language(value: str) -> str | None:
+    """The primary language subtag, lower-cased.
+
+    >>> normalise_language("en-US"), normalise_language("AR"), normalise_language("")
+    ('en', 'ar', None)
+    """
+    primary = value.strip().replace("_", "-").split("-")[0].lower()
+    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None
+
+
+def absolute_http_url(value: str) -> str | None:
+    """Keep a URL only if it is an absolute http(s) URL.
+
+    >>> absolute_http_url(" https://menafn.com/a.jpg "), absolute_http_url("data:x")
+    ('https://menafn.com/a.jpg', None)
+    """
+    url = value.strip()
+    return url if re.match(r"https?://[^\s/]+", url) and not re.search(r"\s", url) else None
+
+
+def word_count(body: str) -> int:
+    """Words in a body: runs of non-space characters.
+
+    >>> word_count("Lavrov met Kim.\\n\\nThey talked.")
+    5
+    """
+    return len(body.split())
+
+
+def content_hash(title: str, body: str) -> str:
+    """``sha256:<hex>`` of the normalised title and body, stable across versions.
+
+    Normalisation: NFKC, case-folded, every run of whitespace (paragraph breaks included) made
+    one space, stripped; then ``title + "\\n" + body`` encoded as UTF-8. So the same story
+    re-published with other line breaks or letter case hashes the same.
+
+    >>> content_hash("A  Title", "Body.") == content_hash("a title", "Body.\\n")
+    True
+    """
+
+    def normalise(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+    payload = f"{normalise(title)}\n{normalise(body)}".encode()
+    return "sha256:" + hashlib.sha256(payload).hexdigest()

@@ -1,0 +1,102 @@
+"""Saved pages on disk: which files are pages, and reading one safely (size, gzip, text)."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+TEXT_SUFFIXES = frozenset({".txt"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+PAGE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+
+
+class UnreadablePage(Exception):
+    """A saved page that cannot become an article; ``reason`` is short, ``detail`` says why."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class SavedPage:
+    path: Path
+    kind: str  # "text" or "html"
+    data: bytes
+
+    @property
+    def stem(self) -> str:
+        """The file name without its page and ``.gz`` suffixes: ``<id>[-<slug>]``."""
+        return self.path.name.removesuffix(".gz").rsplit(".", 1)[0]
+
+    def text(self) -> str:
+        """The page as UTF-8 text (a BOM is dropped); anything else is not guessed at."""
+        try:
+            return self.data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UnreadablePage(
+                "not UTF-8 text", f"invalid byte 0x{self.data[exc.start]:02x} at offset {exc.start}"
+            ) from None
+
+
+def page_kind(path: Path) -> str | None:
+    """``text``, ``html`` or None (not a saved page) from the file name.
+
+    >>> page_kind(Path("1109-x.txt.gz")), page_kind(Path("a.HTM")), page_kind(Path("r.json"))
+    ('text', 'html', None)
+    """
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    last = suffixes[-1] if suffixes else ""
+    return "text" if last in TEXT_SUFFIXES else "html" if last in HTML_SUFFIXES else None
+
+
+def saved_page_paths(source: Path) -> Iterator[Path]:
+    """The page files of a file or folder (recursively, sorted, hidden files left out)."""
+    if source.is_file():
+        yield source
+        return
+    for path in sorted(source.rglob("*")):
+        hidden = any(part.startswith(".") for part in path.relative_to(source).parts)
+        if path.is_file() and not hidden:
+            yield path
+
+
+def read_saved_page(path: Path, max_bytes: int) -> SavedPage:
+    """Read one page, refusing what is not one (empty, binary, too large, bad gzip)."""
+    kind = page_kind(path)
+    if kind is None:
+        raise UnreadablePage("not a saved page", "expected .txt, .html or .htm, maybe .gz")
+    try:
+        with path.open("rb") as raw:
+            data = raw.read(max_bytes + 1)
+            if path.suffix.lower() == ".gz":
+                data = _gunzip(data, max_bytes)
+    except OSError as exc:
+        raise UnreadablePage("unreadable file", exc.strerror or str(exc)) from None
+    if len(data) > max_bytes:
+        raise UnreadablePage("too large", f"more than {max_bytes} bytes")
+    if not data.strip():
+        raise UnreadablePage("empty file")
+    if b"\x00" in data[:8192]:
+        raise UnreadablePage("binary file", "NUL bytes where text was expected")
+    return SavedPage(path, kind, data)
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    """Decompress at most ``max_bytes + 1`` bytes, so a gzip bomb costs bounded memory."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise UnreadablePage("bad gzip file", str(exc)) from None
+    if not inflater.eof and len(out) <= max_bytes:
+        raise UnreadablePage("bad gzip file", "truncated")
+    return out
+
+
+__all__ = ["SavedPage", "UnreadablePage", "read_saved_page", "saved_page_paths"]

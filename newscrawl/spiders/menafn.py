@@ -1,0 +1,219 @@
+"""MenafnSpider: what to fetch from menafn.com (or saved pages), in which order; no selectors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from newscrawl.discovery import Link, feed_links, listing_links, next_pages
+from newscrawl.extensions import RunLedger
+from newscrawl.items import Article
+from newscrawl.pages.menafn import MenafnPage
+from newscrawl.pages.menafn_text import MenafnTextPage
+from newscrawl.saved import UnreadablePage, page_kind, read_saved_page, saved_page_paths
+from newscrawl.signals import page_rejected
+from newscrawl.state import SeenStore
+from newscrawl.urls import saved_page_ref
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://menafn.com"
+SITE_HOSTS = frozenset({"menafn.com", "www.menafn.com"})
+
+
+class BadArgument(ValueError):
+    """A spider argument the user got wrong (exit status 2)."""
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def parse_base_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise BadArgument(f"invalid base_url {value!r}: expected http(s)://host[:port]")
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        raise BadArgument(f"invalid base_url {value!r}: give the site root, without a path")
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise BadArgument(f"invalid base_url {value!r}: bad port") from None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def parse_since(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadArgument(f"invalid since {value!r}: expected YYYY-MM-DD") from None
+
+
+class MenafnSpider(Spider):
+    """Live: listing pages and feeds, then only never-seen stories. Offline: saved pages."""
+
+    name = "menafn"
+    ARGUMENTS = frozenset({"source", "base_url", "since"})
+
+    @classmethod
+    def check_arguments(cls, kwargs: dict[str, Any]) -> None:
+        """Raise BadArgument for an unknown name or a bad value, before anything runs."""
+        unknown = sorted(set(kwargs) - cls.ARGUMENTS)
+        if unknown:
+            known = ", ".join(sorted(cls.ARGUMENTS))
+            raise BadArgument(f"unknown spider argument {unknown[0]!r} (known: {known})")
+        if kwargs.get("source") is not None:
+            if not str(kwargs["source"]).strip():
+                raise BadArgument("source is empty: give a saved page or a folder of them")
+            if not Path(kwargs["source"]).exists():
+                raise BadArgument(f"source not found: {kwargs['source']}")
+            if kwargs.get("base_url") or kwargs.get("since"):
+                raise BadArgument("source reads saved pages: it takes no base_url or since")
+        if kwargs.get("base_url") is not None:
+            parse_base_url(kwargs["base_url"])
+        if kwargs.get("since") is not None:
+            parse_since(kwargs["since"])
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.check_arguments(kwargs)
+        super().__init__()
+        self.source = Path(kwargs["source"]) if kwargs.get("source") else None
+        self.base_url = parse_base_url(kwargs.get("base_url") or DEFAULT_BASE_URL)
+        self.since = parse_since(kwargs["since"]) if kwargs.get("since") else None
+        self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
+        self.requested: set[str] = set()  # story ids asked for in this run (bounded by it)
+
+    async def start(self) -> AsyncIterator[Any]:
+        if self.source is not None:
+            for path in saved_page_paths(self.source):
+                if path != self.source and page_kind(path) is None:
+                    self.crawler.stats.inc_value("newscrawl/skipped_files")
+                    logger.debug("skipped %s: not a saved page (.txt, .html, .htm, .gz)", path)
+                    continue
+                article = self.read_saved(path)
+                if article is not None:
+                    yield article
+            skipped = self.crawler.stats.get_value("newscrawl/skipped_files", 0)
+            if skipped:
+                logger.info("skipped %d files in %s that are not saved pages", skipped, self.source)
+            return
+        for request in self.start_requests_for_site():
+            yield request
+
+    # -- offline ---------------------------------------------------------------------------
+    def read_saved(self, path: Path) -> Article | None:
+        """One saved page to an article, or a rejects line saying why not."""
+        url = path.resolve().as_uri()
+        try:
+            saved = read_saved_page(path, self.settings.getint("DOWNLOAD_MAXSIZE"))
+            self.crawler.stats.inc_value("newscrawl/pages")
+            ref = saved_page_ref(saved.stem)
+            if saved.kind == "text":
+                page: MenafnTextPage | MenafnPage = MenafnTextPage(
+                    saved.text(), url, ref, utc_now()
+                )
+            else:
+                response = TextResponse(url, body=saved.data, encoding=None)
+                page = MenafnPage(response, utc_now(), ref)
+            article = page.to_article()
+            if not page.is_menafn(article):
+                raise UnreadablePage("not a MENAFN page", "no MENAFN dateline, stamp or story id")
+        except UnreadablePage as exc:
+            self.reject(url, exc.reason, exc.detail)
+            return None
+        return article
+
+    def reject(self, url: str, reason: str, detail: str = "", **fields: Any) -> None:
+        self.crawler.signals.send_catch_log(
+            page_rejected, url=url, reason=reason, detail=detail, fields=fields
+        )
+
+    # -- live ------------------------------------------------------------------------------
+    def start_requests_for_site(self) -> Iterator[Request]:
+        settings = self.settings
+        for path in settings.getlist("NEWSCRAWL_LISTING_PATHS"):
+            yield Request(self.base_url + path, self.parse_listing, meta={"listing_page": 1})
+        for path in settings.getlist("NEWSCRAWL_FEED_PATHS"):
+            yield Request(self.base_url + path, self.parse_feed, errback=self.extra_failed)
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            return
+        yield from self.story_requests(listing_links(response, self.site_hosts), depth=1)
+        page = response.meta.get("listing_page", 1)
+        if page < self.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"):
+            for url in next_pages(response):
+                yield response.follow(url, self.parse_listing, meta={"listing_page": page + 1})
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        links = feed_links(response, self.site_hosts)
+        if links is None:
+            logger.warning("ignored extra source %s: neither RSS nor the JSON API", response.url)
+            self.crawler.stats.inc_value("newscrawl/extra_source_errors")
+            return
+        yield from self.story_requests(links, depth=1)
+
+    def extra_failed(self, failure: Failure) -> None:
+        """RSS feeds and the mobile API are optional: their failure does not fail the run."""
+        logger.warning("extra source failed: %s", failure.getErrorMessage())
+        self.crawler.stats.inc_value("newscrawl/extra_source_errors")
+
+    @property
+    def site_hosts(self) -> frozenset[str]:
+        return SITE_HOSTS | {urlsplit(self.base_url).netloc, urlsplit(self.base_url).hostname or ""}
+
+    def story_requests(self, links: Iterable[Link], depth: int) -> Iterator[Request]:
+        """Requests for stories never seen before; known ids are counted, not fetched."""
+        fresh = {}
+        for link in links:
+            if link.story_id in self.requested or link.story_id in fresh:
+                continue
+            if self.since and link.published and link.published < self.since:
+                self.crawler.stats.inc_value("newscrawl/skipped_since")
+                continue
+            fresh[link.story_id] = link
+        store = self.ledger_store()
+        seen = store.known_ids(f"{self.name}:{i}" for i in fresh) if store else set()
+        for story_id, link in fresh.items():
+            self.requested.add(story_id)
+            if f"{self.name}:{story_id}" in seen:
+                self.crawler.stats.inc_value("newscrawl/skipped_seen")
+                continue
+            yield Request(
+                f"{self.base_url}/{story_id}/{link.slug}",
+                self.parse_article,
+                errback=self.article_failed,
+                meta={"ref": (story_id, link.slug), "discovery_depth": depth},
+            )
+
+    def ledger_store(self) -> SeenStore | None:
+        ledger = self.crawler.get_extension(RunLedger)
+        return ledger.store if ledger else None
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        self.crawler.stats.inc_value("newscrawl/pages")
+        if not isinstance(response, TextResponse):
+            kind = (response.headers.get("Content-Type") or b"").decode("latin-1")
+            self.reject(response.url, "not a text page", kind)
+            return
+        page = MenafnPage(response, utc_now(), response.meta.get("ref"))
+        yield page.to_article()
+        depth = response.meta.get("discovery_depth", 1)
+        if depth < self.settings.getint("NEWSCRAWL_DISCOVERY_DEPTH"):
+            yield from self.story_requests(listing_links(response, self.site_hosts), depth + 1)
+
+    def article_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.type is not None and issubclass(failure.type, HttpError):
+            return  # already counted by HttpErrorMiddleware
+        logger.warning("gave up on %s: %s", request.url, failure.getErrorMessage())
+        self.crawler.stats.inc_value("newscrawl/errors")

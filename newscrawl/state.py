@@ -1,0 +1,144 @@
+"""The seen store: which stories were written, shared by all runs (SQLite now; Redis later)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Protocol
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,            -- '<source>:<story id>' or '<source>:h<hash>'
+    content_hash TEXT NOT NULL,
+    run TEXT NOT NULL               -- the run that wrote it
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS stories_by_hash ON stories (content_hash);
+CREATE TABLE IF NOT EXISTS runs (
+    run TEXT PRIMARY KEY,           -- '<source>/<run name>'
+    file TEXT NOT NULL,             -- the final name of its JSON lines file
+    state TEXT NOT NULL             -- 'started', 'done' (file complete), 'listed' (in runs.jsonl)
+) WITHOUT ROWID;
+"""
+_BATCH = 500  # rows per transaction while a run writes
+
+
+class StateLocked(Exception):
+    """Another run holds the lock on this state."""
+
+
+class SeenStore(Protocol):
+    """What runs need from a store of seen stories. Rows of a run stay pending until done."""
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]: ...
+    def has_id(self, story_id: str) -> bool: ...
+    def has_hash(self, content_hash: str) -> bool: ...
+    def add(self, story_id: str, content_hash: str, run: str) -> None: ...
+    def begin_run(self, run: str, file: str) -> None: ...
+    def flush(self) -> None: ...
+    def set_run_state(self, run: str, state: str) -> None: ...
+    def unfinished_runs(self) -> list[tuple[str, str, str]]: ...
+    def forget_run(self, run: str) -> None: ...
+    def close(self) -> None: ...
+
+
+class SqliteSeenStore:
+    """SeenStore in one SQLite file (WAL: a killed run leaves a database that opens cleanly).
+
+    An empty path keeps the store in memory, for this run only.
+    """
+
+    def __init__(self, path: str) -> None:
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path or ":memory:", isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self._pending = 0
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        wanted = list(ids)
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT id FROM stories WHERE id IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def has_id(self, story_id: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone()
+            is not None
+        )
+
+    def has_hash(self, content_hash: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM stories WHERE content_hash = ?", (content_hash,))
+        return row.fetchone() is not None
+
+    def add(self, story_id: str, content_hash: str, run: str) -> None:
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+        self.db.execute("INSERT INTO stories VALUES (?, ?, ?)", (story_id, content_hash, run))
+        self._pending += 1
+        if self._pending >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self._pending = 0
+
+    def begin_run(self, run: str, file: str) -> None:
+        self.flush()
+        self.db.execute("INSERT INTO runs VALUES (?, ?, 'started')", (run, file))
+
+    def set_run_state(self, run: str, state: str) -> None:
+        self.flush()
+        self.db.execute("UPDATE runs SET state = ? WHERE run = ?", (state, run))
+
+    def unfinished_runs(self) -> list[tuple[str, str, str]]:
+        """(run, file, state) of runs that did not get as far as their runs.jsonl line."""
+        rows = self.db.execute("SELECT run, file, state FROM runs WHERE state != 'listed'")
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def forget_run(self, run: str) -> None:
+        """Roll a run back: its stories were never written to a complete file."""
+        self.flush()
+        self.db.execute("BEGIN")
+        self.db.execute("DELETE FROM stories WHERE run = ?", (run,))
+        self.db.execute("DELETE FROM runs WHERE run = ?", (run,))
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.flush()
+        self.db.close()
+
+
+class StateLock:
+    """An exclusive, non-blocking lock beside the state file; the OS frees it if we die."""
+
+    def __init__(self, state_path: str) -> None:
+        self.path = Path(f"{state_path}.lock")
+        self._file: IO[str] | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise StateLocked(f"another run holds the lock {self.path}") from None
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._file = handle
+
+    def release(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None

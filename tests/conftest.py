@@ -1,0 +1,69 @@
+"""Shared test helpers: run `scrapy crawl` as a user would, read what it wrote."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "menafn"
+SAMPLE = ROOT / "newscrawl" / "samples" / "menafn"
+
+
+@dataclass
+class Run:
+    """What one `scrapy crawl` left behind."""
+
+    status: int
+    stdout: str
+    stderr: str
+    out: Path
+
+    @property
+    def folder(self) -> Path:
+        return self.out / "menafn"
+
+    def manifest(self) -> list[dict[str, Any]]:
+        path = self.folder / "runs.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+    def last(self) -> dict[str, Any]:
+        return self.manifest()[-1]
+
+    def articles(self) -> list[dict[str, Any]]:
+        return read_jsonl(self.out / self.last()["file"])
+
+    def rejects(self) -> list[dict[str, Any]]:
+        name = self.last()["rejects_file"]
+        return read_jsonl(self.out / name) if name else []
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def crawl(out: Path, *args: str, state: str | None = None, timeout: float = 120) -> Run:
+    """`scrapy crawl menafn ARGS` in the project, writing under ``out``."""
+    state_path = str(out / ".state" / "seen.sqlite3") if state is None else state
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "menafn",
+        "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", f"NEWSCRAWL_STATE={state_path}",
+        "-s", "LOG_LEVEL=INFO", *args,
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env, check=False
+    )
+    return Run(done.returncode, done.stdout, done.stderr, out)
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    return tmp_path / "output"

@@ -1,0 +1,44 @@
+"""`python -m tests.site --port 8000 --stories 200 [--fixtures]`: serve the site until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from pathlib import Path
+
+from .server import MenafnSite
+from .stories import load_fixture_stories, synthetic_stories
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "menafn"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.site", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    parser.add_argument("--stories", type=int, default=200, help="synthetic stories to serve")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--fixtures", action="store_true", help=f"also serve the saved pages in {FIXTURES}"
+    )
+    parser.add_argument("--robots", type=Path, help="file to serve as /robots.txt")
+    args = parser.parse_args(argv)
+
+    stories = load_fixture_stories(FIXTURES) if args.fixtures else []
+    stories += synthetic_stories(args.stories, seed=args.seed)
+    robots = args.robots.read_text(encoding="utf-8") if args.robots else None
+    site = MenafnSite(stories, robots_txt=robots)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    print(site.start(args.host, args.port), flush=True)
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        site.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""The local MENAFN-like web site: a standard-library HTTP server with a fault switchboard.
+
+    site = MenafnSite(synthetic_stories(200))
+    base = site.start()                      # http://127.0.0.1:PORT
+    site.faults["/tb_news.aspx"] = Fault(statuses=[503, 503])
+    ...
+    site.stop()
+
+Routes: `/<10-digit id>/<any slug>[?query]` story pages, `/tb_news.aspx?tb_html=<section>`,
+`/qn_news_sections.aspx` (20 per page, `&page=N`), `/robots.txt`, `/_site/requests`,
+`/_site/clear`, `/_site/add?n=K`; anything else is 404.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from .faults import Fault, Response, apply_fault
+from .pages import render_article, render_error, render_listing
+from .stories import SECTIONS, Story, synthetic_stories
+
+DEFAULT_ROBOTS = "User-agent: *\nDisallow:\n"
+ARTICLE_PATH = re.compile(r"^/(\d{10})(?:/[^?#]*)?$")
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    method: str
+    path: str  # path + query, as requested
+    status: int
+    time: float  # time.time() when the request arrived
+    user_agent: str = ""
+
+
+class MenafnSite:
+    """A MENAFN-shaped site on 127.0.0.1 serving `stories`, with switchable faults."""
+
+    def __init__(self, stories: Iterable[Story], robots_txt: str | None = None) -> None:
+        self.robots_txt = DEFAULT_ROBOTS if robots_txt is None else robots_txt
+        self.faults: dict[str, Fault] = {}
+        self._lock = threading.RLock()
+        self._order: list[Story] = []  # listing order: newest batch first
+        self._by_id: dict[int, Story] = {}
+        self._cache: dict[int, bytes] = {}
+        self._requests: list[RequestRecord] = []
+        self._stopping = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.add_stories(list(stories))
+
+    # --- stories -------------------------------------------------------------------------
+    def add_stories(self, stories: list[Story]) -> None:
+        """Add (or replace, by id) stories; they go to the top of every listing."""
+        batch = sorted(stories, key=lambda s: (s.published, s.id), reverse=True)
+        new_ids = {s.id for s in batch}
+        with self._lock:
+            self._order = batch + [s for s in self._order if s.id not in new_ids]
+            self._by_id.update((s.id, s) for s in batch)
+            self._cache.clear()
+
+    @property
+    def stories(self) -> list[Story]:
+        """All stories in listing order (newest first)."""
+        with self._lock:
+            return list(self._order)
+
+    def add_synthetic(self, n: int) -> list[Story]:
+        """Add n new synthetic stories with ids above every current id."""
+        with self._lock:
+            start = max(self._by_id, default=1110000000 - 1) + 1
+            stories = synthetic_stories(n, start_id=start, seed=len(self._by_id))
+            self.add_stories(stories)
+        return stories
+
+    # --- request log ---------------------------------------------------------------------
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """A snapshot of the request log (the `/_site/` endpoints are not logged)."""
+        with self._lock:
+            return list(self._requests)
+
+    def article_requests(self) -> list[RequestRecord]:
+        return [r for r in self.requests if ARTICLE_PATH.match(urlsplit(r.path).path)]
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._requests.clear()
+
+    def _log(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._requests.append(record)
+
+    # --- lifecycle -----------------------------------------------------------------------
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Serve in a background thread; returns the base URL, e.g. http://127.0.0.1:PORT."""
+        handler = type("Handler", (_Handler,), {"site": self})
+        self._stopping.clear()
+        self._server = ThreadingHTTPServer((host, port), handler)
+        self._server.daemon_threads = True
+        self._server.block_on_close = False
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="menafn-site", daemon=True
+        )
+        self._thread.start()
+        return self.base_url
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("site not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def stop(self) -> None:
+        """Stop serving; hanging responses are released."""
+        self._stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        with self._lock:
+            connections, self._connections = self._connections, set()
+        for connection in connections:  # kept-alive connections would outlive the server
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> MenafnSite:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # --- routing -------------------------------------------------------------------------
+    def fault_for(self, target: str) -> Fault | None:
+        """The fault with the longest key that prefixes `target` (path + query)."""
+        keys = [key for key in self.faults if target.startswith(key)]
+        return self.faults[max(keys, key=len)] if keys else None
+
+    def take_fault(self, target: str) -> tuple[Fault, int] | None:
+        """The fault for `target` and this request's 0-based number under it."""
+        with self._lock:
+            fault = self.fault_for(target)
+            if fault is None:
+                return None
+            fault.hits += 1
+            return fault, fault.hits - 1
+
+    def route(self, target: str, base_url: str) -> Response:
+        """The normal (fault-free) response for a path + query."""
+        parts = urlsplit(target)
+        path, params = parts.path, dict(parse_qsl(parts.query))
+        if path == "/robots.txt":
+            return Response(200, self.robots_txt.encode(), "text/plain; charset=utf-8")
+        if match := ARTICLE_PATH.match(path):
+            return self._article(int(match[1]))
+        if path.lower() in ("/tb_news.aspx", "/qn_news_sections.aspx"):
+            return self._listing(path, params, base_url)
+        return Response(404, render_error(404).encode())
+
+    def _article(self, story_id: int) -> Response:
+        with self._lock:
+            if story_id not in self._by_id:
+                return Response(404, render_error(404).encode())
+            if story_id not in self._cache:
+                order = self._order
+                index = next(i for i, s in enumerate(order) if s.id == story_id)
+                others = order[index + 1 :] + order[:index]
+                self._cache[story_id] = render_article(
+                    self._by_id[story_id], market=others[10:15], more=others[:10]
+                ).encode()
+            return Response(200, self._cache[story_id])
+
+    def _listing(self, path: str, params: dict[str, str], base_url: str) -> Response:
+        stories = self.stories
+        if path.lower() == "/tb_news.aspx":
+            category = SECTIONS.get(params.get("tb_html", ""))
+            if category is None:
+                return Response(404, render_error(404).encode())
+            stories = [s for s in stories if s.category == category]
+            heading = params.get("tb_title") or f"{category} - Latest News"
+        else:
+            heading = "Latest News - All Sections"
+        page = int(params["page"]) if params.get("page", "").isdigit() else 1
+        rest = {k: v for k, v in params.items() if k != "page"}
+        html = render_listing(heading, path, rest, stories, max(page, 1), base_url)
+        return Response(200, html.encode())
+
+    def control(self, target: str) -> Response:
+        """The `/_site/` JSON endpoints, for tests and benchmarks in another process."""
+        parts = urlsplit(target)
+        params = dict(parse_qsl(parts.query))
+        if parts.path == "/_site/requests":
+            data: object = [asdict(r) for r in self.requests]
+        elif parts.path == "/_site/clear":
+            self.clear_requests()
+            data = {"cleared": True}
+        elif parts.path == "/_site/add":
+            added = self.add_synthetic(int(params.get("n", "1")))
+            data = {
+                "added": [{"id": s.id, "path": s.path} for s in added],
+                "total": len(self.stories),
+            }
+        else:
+            return Response(404, b'{"error": "unknown control endpoint"}', "application/json")
+        return Response(200, json.dumps(data).encode(), "application/json")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    site: MenafnSite
+    protocol_version = "HTTP/1.1"
+    server_version = "Microsoft-IIS/10.0"
+    sys_version = ""
+    timeout = 30
+
+    def setup(self) -> None:
+        super().setup()
+        with self.site._lock:
+            self.site._connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.site._lock:
+            self.site._connections.discard(self.connection)
+        super().finish()
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the site keeps its own log."""
+
+    def do_HEAD(self) -> None:
+        self._handle(send_body=False)
+
+    def do_GET(self) -> None:
+        self._handle(send_body=True)
+
+    def _handle(self, *, send_body: bool) -> None:
+        started = time.time()
+        target = self.path
+        if target.startswith("/_site/"):
+            self._send(self.site.control(target), send_body)
+            return
+        host = self.headers.get("Host") or "127.0.0.1"
+        response = self.site.route(target, f"http://{host}")
+        taken = self.site.take_fault(target)
+        fault = taken[0] if taken else None
+        if taken is not None:
+            response = apply_fault(*taken, response)
+        self.site._log(
+            RequestRecord(
+                self.command, target, response.status, started, self.headers.get("User-Agent", "")
+            )
+        )
+        self._send(response, send_body, fault)
+
+    def _send(self, response: Response, send_body: bool, fault: Fault | None = None) -> None:
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.flush()
+        if fault is not None and fault.hang_after_headers > 0:
+            self.site._stopping.wait(fault.hang_after_headers)
+        if not send_body:
+            return
+        if fault is not None and fault.truncate_at is not None:
+            self.wfile.write(response.body[: fault.truncate_at])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.wfile.write(response.body)

@@ -1,0 +1,201 @@
+"""End to end: `scrapy crawl menafn -a source=PATH` as a user runs it, over saved pages."""
+
+from __future__ import annotations
+
+import fcntl
+import gzip
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from newscrawl.items import ARTICLE_FIELDS
+from newscrawl.pipelines import load_schema
+from newscrawl.state import SqliteSeenStore
+from tests.conftest import FIXTURES, SAMPLE, crawl, read_jsonl
+
+VALIDATOR = Draft202012Validator(load_schema())
+
+
+def test_sample_gives_the_contract_article(out: Path) -> None:
+    run = crawl(out, "-a", f"source={SAMPLE}")
+    assert run.status == 0, run.stderr[-2000:]
+    (article,) = run.articles()
+    assert list(article) == list(ARTICLE_FIELDS)
+    assert not list(VALIDATOR.iter_errors(article))
+    assert article["id"] == "menafn:1109793603"
+    assert article["url"] == (
+        "https://menafn.com/1109793603/Lavrov-North-Korean-Leader-Discuss-Bilateral-Issues-in-Wonsan"
+    )
+    assert article["title"] == "Lavrov, North Korean Leader Discuss Bilateral Issues in Wonsan"
+    assert article["published_at"] == "2025-07-13T04:11:24+00:00"
+    assert article["page_date"] == "2024-01-02T12:17:00+00:00"
+    assert (article["dateline"], article["provider"]) == ("(MENAFN)", "MENAFN")
+    assert len(article["body"].split("\n\n")) == 10
+    raw = (out / run.last()["file"]).read_bytes()
+    assert "Kim’s".encode() in raw
+    assert b"\\u" not in raw
+    assert run.last()["sha256"] == hashlib.sha256(raw).hexdigest()
+    assert "wrote 1 new articles" in run.stdout
+    assert str(out) in run.stdout
+
+
+def test_second_run_writes_nothing_new_and_exits_0(out: Path) -> None:
+    first = crawl(out, "-a", f"source={SAMPLE}")
+    first_file = first.last()["file"]
+    second = crawl(out, "-a", f"source={SAMPLE}")
+    assert (first.status, second.status) == (0, 0)
+    line = second.last()
+    assert (line["written"], line["duplicates"], line["exit_status"]) == (0, 1, 0)
+    assert (out / line["file"]).read_bytes() == b""  # an empty file, still written
+    assert line["file"] != first_file  # a new file per run, names in run order
+    assert sorted([first_file, line["file"]]) == [first_file, line["file"]]
+    assert len(second.manifest()) == 2
+
+
+def test_all_real_pages_each_give_one_article(out: Path) -> None:
+    run = crawl(out, "-a", f"source={FIXTURES}")
+    assert run.status == 0, run.stderr[-2000:]
+    articles = run.articles()
+    pages = [p for p in FIXTURES.glob("*/*") if p.suffix in {".txt", ".html"}]
+    # the seed and its page-store copy are one story id: written once
+    assert len(articles) == len(pages) - 1
+    assert run.last()["duplicates"] == 1
+    assert run.last()["rejected"] == 0
+    ids = [a["id"] for a in articles]
+    assert len(set(ids)) == len(ids)
+    titles = [a["title"] for a in articles]
+    assert titles.count("Today In Kuwait's History") == 3  # same title, three stories
+    for article in articles:
+        assert not list(VALIDATOR.iter_errors(article)), article["id"]
+
+
+def test_bad_files_are_rejected_one_line_each_and_the_rest_written(
+    out: Path, tmp_path: Path
+) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    good = next((FIXTURES / "seed-1109793603").glob("*.txt"))
+    shutil.copy(good, pages / good.name)
+    (pages / "1109000001-empty.txt").write_bytes(b"")
+    (pages / "1109000002-binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (pages / "1109000003-latin1.txt").write_bytes("(MENAFN) Caf\xe9 prices rose.".encode("latin-1"))
+    (pages / "notes.txt").write_text("Shopping list\n\nmilk, eggs and bread for the weekend.\n")
+    (pages / "1109000004-stamp-only.txt").write_text("MENAFN05092023000071011013ID1109000004\n")
+    (pages / "1109000005-broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    (pages / "README.md").write_text("not a page, skipped")
+    run = crawl(out, "-a", f"source={pages}")
+    assert run.status == 0, run.stderr[-2000:]
+    assert [a["id"] for a in run.articles()] == ["menafn:1109793603"]
+    reasons = {Path(r["url"]).name: r["reason"] for r in run.rejects()}
+    assert reasons == {
+        "1109000001-empty.txt": "empty file",
+        "1109000002-binary.txt": "binary file",
+        "1109000003-latin1.txt": "not UTF-8 text",
+        "notes.txt": "not a MENAFN page",
+        "1109000004-stamp-only.txt": "no body",
+        "1109000005-broken.txt.gz": "bad gzip file",
+    }
+    for record in run.rejects():
+        assert {"url", "reason", "detail", "at"} <= set(record)
+        assert record["url"].startswith("file://")
+    assert run.last()["rejected"] == 6
+    assert "Traceback" not in run.stderr
+
+
+def test_gzipped_and_html_pages(out: Path, tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    good = next((FIXTURES / "seed-1109793603").glob("*.txt"))
+    (pages / f"{good.name}.gz").write_bytes(gzip.compress(good.read_bytes()))
+    html = next((FIXTURES / "html-aspx-body").glob("*.html"))
+    shutil.copy(html, pages / html.name)
+    run = crawl(out, "-a", f"source={pages}")
+    assert run.status == 0
+    assert {a["id"] for a in run.articles()} == {"menafn:1109793603", "menafn:1109760418"}
+
+
+def test_a_missing_source_is_bad_usage_and_writes_nothing(out: Path) -> None:
+    run = crawl(out, "-a", "source=/no/such/folder")
+    assert run.status == 2
+    assert run.stderr.strip() == "newscrawl: source not found: /no/such/folder"
+    assert not out.exists()
+
+
+def test_unknown_argument_and_bad_values_are_bad_usage(out: Path) -> None:
+    for args, message in [
+        (("-a", "sourec=x"), "unknown spider argument 'sourec'"),
+        (("-a", "base_url=ftp://menafn.com"), "invalid base_url"),
+        (("-a", "since=yesterday"), "invalid since"),
+    ]:
+        run = crawl(out, *args)
+        assert run.status == 2, args
+        assert len(run.stderr.strip().splitlines()) == 1
+        assert message in run.stderr
+    assert not out.exists()
+
+
+def test_a_held_lock_means_exit_75_and_nothing_written(out: Path) -> None:
+    state = out / ".state" / "seen.sqlite3"
+    state.parent.mkdir(parents=True)
+    with Path(f"{state}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        run = crawl(out, "-a", f"source={SAMPLE}")
+    assert run.status == 75
+    assert "another run holds the lock" in run.stderr.strip().splitlines()[-1]
+    assert not (out / "menafn").exists() or not list((out / "menafn").iterdir())
+
+
+def test_in_memory_state_takes_no_lock_and_keeps_nothing(out: Path) -> None:
+    for _ in range(2):
+        run = crawl(out, "-a", f"source={SAMPLE}", state="")
+        assert run.status == 0
+        assert run.last()["written"] == 1
+    assert not (out / ".state").exists()
+
+
+def test_feed_option_gets_exactly_the_written_articles(out: Path, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    crawl(out, "-a", f"source={SAMPLE}")
+    run = crawl(out, "-a", f"source={FIXTURES}", "-O", f"{feed}:jsonlines")
+    assert run.status == 0
+    written = run.articles()
+    assert read_jsonl(feed) == written
+    assert len(written) == run.last()["written"] > 0
+    assert "menafn:1109793603" not in {a["id"] for a in written}  # seen by the first run
+
+
+def test_a_run_killed_before_its_rename_is_rolled_back(out: Path) -> None:
+    folder = out / "menafn"
+    folder.mkdir(parents=True)
+    store = SqliteSeenStore(str(out / ".state" / "seen.sqlite3"))
+    store.begin_run("menafn/20260101T000000Z", "menafn/20260101T000000Z.jsonl")
+    store.add("menafn:1109793603", "sha256:" + "0" * 64, "menafn/20260101T000000Z")
+    store.close()
+    (folder / "20260101T000000Z.jsonl.part").write_text('{"half": ')
+    run = crawl(out, "-a", f"source={SAMPLE}")
+    assert run.status == 0
+    assert [a["id"] for a in run.articles()] == ["menafn:1109793603"]  # written after all
+    assert not list(folder.glob("*.part"))
+    assert "rolled back" in run.stderr
+
+
+def test_a_run_killed_after_its_rename_is_rolled_forward(out: Path) -> None:
+    folder = out / "menafn"
+    folder.mkdir(parents=True)
+    article = json.dumps({"id": "menafn:1109793603"})
+    (folder / "20260101T000000Z.jsonl").write_text(article + "\n")
+    (folder / "runs.jsonl").write_text('{"run": "2025')  # a half-written line
+    store = SqliteSeenStore(str(out / ".state" / "seen.sqlite3"))
+    store.begin_run("menafn/20260101T000000Z", "menafn/20260101T000000Z.jsonl")
+    store.add("menafn:1109793603", "sha256:" + "0" * 64, "menafn/20260101T000000Z")
+    store.close()
+    run = crawl(out, "-a", f"source={SAMPLE}")
+    assert run.status == 0
+    recovered, latest = run.manifest()
+    assert (recovered["run"], recovered["finish_reason"]) == ("20260101T000000Z", "interrupted")
+    assert recovered["written"] == 1
+    assert latest["written"] == 0
+    assert latest["duplicates"] == 1

@@ -1,0 +1,45 @@
+"""Run files: written under .part, renamed when complete; run names; runs.jsonl repair."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newscrawl.feeds import JsonLinesPart, append_manifest, encode_line, listed_runs, run_name
+
+
+def test_a_file_appears_under_its_name_only_when_finished(tmp_path: Path) -> None:
+    part = JsonLinesPart(tmp_path / "run.jsonl")
+    part.write({"title": "Kim’s visit", "n": 1})
+    assert not part.path.exists()
+    assert part.part.exists()
+    assert part.finish(keep_empty=True)
+    assert not part.part.exists()
+    data = part.path.read_bytes()
+    assert data == '{"title":"Kim’s visit","n":1}\n'.encode()
+    assert part.sha256.hexdigest() == hashlib.sha256(data).hexdigest()
+
+
+def test_empty_files_are_kept_only_when_asked(tmp_path: Path) -> None:
+    assert JsonLinesPart(tmp_path / "a.jsonl").finish(keep_empty=True)
+    assert (tmp_path / "a.jsonl").read_bytes() == b""
+    assert not JsonLinesPart(tmp_path / "b.jsonl").finish(keep_empty=False)
+    assert not list(tmp_path.glob("b.*"))
+
+
+def test_run_names_sort_in_run_order(tmp_path: Path) -> None:
+    started = datetime(2026, 11, 28, 3, 4, 5, tzinfo=UTC)
+    assert run_name(tmp_path, started) == "20261128T030405Z"
+    (tmp_path / "20261128T030405Z.jsonl").touch()
+    assert run_name(tmp_path, started) == "20261128T030405Z_2"
+    (tmp_path / "20261128T030405Z_2.jsonl.part").touch()
+    assert run_name(tmp_path, started) == "20261128T030405Z_3"
+
+
+def test_a_half_written_manifest_line_is_dropped(tmp_path: Path) -> None:
+    manifest = tmp_path / "runs.jsonl"
+    manifest.write_bytes(encode_line({"run": "a"}) + b'{"run": "b", "fi')
+    append_manifest(manifest, {"run": "c"})
+    assert manifest.read_bytes() == encode_line({"run": "a"}) + encode_line({"run": "c"})
+    assert listed_runs(manifest) == {"a", "c"}

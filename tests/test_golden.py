@@ -1,0 +1,128 @@
+"""Golden fixtures: each saved page gives exactly its reviewed expected.json, field by field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from scrapy.http import TextResponse
+
+from newscrawl.items import ARTICLE_FIELDS, Article
+from newscrawl.pages.menafn import MenafnPage
+from newscrawl.pages.menafn_text import MenafnTextPage
+from newscrawl.pipelines import load_schema
+from newscrawl.processors import content_hash, word_count
+from newscrawl.saved import page_kind
+from newscrawl.urls import saved_page_ref
+from tests.conftest import FIXTURES
+
+CRAWLED_AT = "2026-11-28T00:00:00+00:00"
+CASES = sorted(p.parent for p in FIXTURES.glob("*/expected.json"))
+VALIDATOR = Draft202012Validator(load_schema())
+
+
+def page_file(case: Path) -> Path:
+    (page,) = [p for p in case.iterdir() if page_kind(p)]
+    return page
+
+
+def parse(page: Path) -> Article:
+    ref = saved_page_ref(page.name.rsplit(".", 1)[0])
+    if page_kind(page) == "text":
+        return MenafnTextPage(page.read_text("utf-8"), page.as_uri(), ref, CRAWLED_AT).to_article()
+    response = TextResponse(page.as_uri(), body=page.read_bytes(), encoding=None)
+    return MenafnPage(response, CRAWLED_AT, ref).to_article()
+
+
+def expected(case: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((case / "expected.json").read_text("utf-8"))
+    return data
+
+
+@pytest.fixture(scope="module", params=CASES, ids=[c.name for c in CASES])
+def case(request: pytest.FixtureRequest) -> tuple[Path, Article]:
+    return request.param, parse(page_file(request.param))
+
+
+def test_there_are_fixtures_of_both_kinds() -> None:
+    kinds = {page_kind(page_file(c)) for c in CASES}
+    assert kinds == {"text", "html"}
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        f
+        for f in ARTICLE_FIELDS
+        if f not in {"schema_version", "source", "crawled_at", "word_count", "content_hash"}
+    ],
+)
+def test_field_matches_expected(case: tuple[Path, Article], field: str) -> None:
+    folder, article = case
+    assert getattr(article, field) == expected(folder)[field]
+
+
+def test_expected_file_names_every_field(case: tuple[Path, Article]) -> None:
+    folder, _ = case
+    derived = {"schema_version", "source", "crawled_at", "word_count", "content_hash"}
+    assert set(expected(folder)) == set(ARTICLE_FIELDS) - derived
+
+
+def test_derived_fields_and_schema(case: tuple[Path, Article]) -> None:
+    _, article = case
+    assert article.title
+    assert article.body
+    assert article.word_count == word_count(article.body)
+    assert article.content_hash == content_hash(article.title, article.body)
+    assert article.source == "menafn"
+    assert article.crawled_at == CRAWLED_AT
+    record = {name: getattr(article, name) for name in ARTICLE_FIELDS}
+    errors = list(VALIDATOR.iter_errors(record))
+    assert not errors, errors[0].message
+
+
+def test_expected_values_are_not_empty_where_the_page_has_them(
+    case: tuple[Path, Article],
+) -> None:
+    folder, _ = case
+    text = page_file(folder).read_text("utf-8")
+    values = expected(folder)
+    assert values["title"]
+    assert values["body"]
+    assert values["id"]
+    assert values["url"]
+    if "MENAFN" in text and ("(MENAFN" in text or "MENAFN -" in text):
+        assert values["dateline"]
+        assert values["provider"]
+    if "Tuesday, 02 January 2024 12:17 GMT" in text:
+        assert values["page_date"] == "2024-01-02T12:17:00+00:00"
+
+
+def test_sample_page_matches_the_contract() -> None:
+    page = next((FIXTURES / "seed-1109793603").glob("*.txt"))
+    article = parse(page)
+    assert article.title == "Lavrov, North Korean Leader Discuss Bilateral Issues in Wonsan"
+    assert article.published_at == "2025-07-13T04:11:24+00:00"
+    assert article.page_date == "2024-01-02T12:17:00+00:00"
+    assert (article.dateline, article.provider) == ("(MENAFN)", "MENAFN")
+    assert article.body is not None
+    paragraphs = article.body.split("\n\n")
+    assert len(paragraphs) == 10
+    assert paragraphs[0].startswith("Russian Foreign Minister Sergey Lavrov met with North Korean")
+    assert paragraphs[-1].endswith(
+        "Lavrov was to deliver a message from President Putin directly to Kim."
+    )
+    text = page.read_text("utf-8")
+    original = text[text.index("(MENAFN)") :].strip()
+    assert f"{article.dateline} {article.body}" == original
+
+
+def test_recurring_titles_are_different_stories() -> None:
+    kuwait = [parse(page_file(c)) for c in CASES if "Today-In-Kuwait" in c.name]
+    assert len(kuwait) >= 3
+    assert len({a.id for a in kuwait}) == len(kuwait)
+    assert len({a.content_hash for a in kuwait}) == len(kuwait)

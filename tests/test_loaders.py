@@ -1,0 +1,83 @@
+"""ArticleLoader: processors name real fields; site values win; derived fields are filled."""
+
+from __future__ import annotations
+
+import re
+
+from newscrawl.items import ARTICLE_FIELDS, Article
+from newscrawl.loaders import ArticleLoader
+
+CRAWLED_AT = "2026-11-28T00:00:00+00:00"
+
+
+def test_every_processor_attribute_names_a_real_field() -> None:
+    names = [n for n in dir(ArticleLoader) if re.fullmatch(r"[a-z_]+_(in|out)", n)]
+    assert names, "the loader has processors"
+    fields = {n.rsplit("_", 1)[0] for n in names} - {"default_input", "default_output"}
+    assert fields <= set(ARTICLE_FIELDS), fields - set(ARTICLE_FIELDS)
+
+
+def test_a_typo_in_a_processor_name_is_caught() -> None:
+    class Typo(ArticleLoader):
+        titel_in = ArticleLoader.title_in
+
+    names = [n for n in dir(Typo) if re.fullmatch(r"[a-z_]+_(in|out)", n)]
+    fields = {n.rsplit("_", 1)[0] for n in names} - {"default_input", "default_output"}
+    assert fields - set(ARTICLE_FIELDS) == {"titel"}
+
+
+def test_schema_order_is_the_contract_order() -> None:
+    assert ARTICLE_FIELDS == (
+        "schema_version", "id", "source", "url", "title", "published_at", "page_date",
+        "dateline", "provider", "body", "summary", "image_url", "tags", "category",
+        "language", "tracking_id", "word_count", "content_hash", "crawled_at",
+    )  # fmt: skip
+
+
+def load(**values: object) -> Article:
+    loader = ArticleLoader()
+    loader.add_value("source", "menafn")
+    loader.add_value("crawled_at", CRAWLED_AT)
+    for name, value in values.items():
+        loader.add_value(name, value)
+    article: Article = loader.load_item()
+    return article
+
+
+def test_first_value_wins_and_values_are_cleaned() -> None:
+    article = load(title=[" Site&nbsp;title ", "Fallback title"], body="One.\n\n\n\nTwo.")
+    assert article.title == "Site title"
+    assert article.body == "One.\n\nTwo."
+    assert article.word_count == 2
+    assert article.content_hash is not None
+    assert article.content_hash.startswith("sha256:")
+
+
+def test_story_without_id_gets_a_hash_id() -> None:
+    article = load(title="T", body="Body text.")
+    assert article.content_hash is not None
+    assert article.id == f"menafn:h{article.content_hash[7:23]}"
+
+
+def test_the_dateline_names_the_provider_over_a_logo() -> None:
+    article = load(provider="Logo Name", dateline="(MENAFN- The Peninsula)", title="T", body="B")
+    assert article.provider == "The Peninsula"
+    assert load(provider="Logo Name", title="T", body="B").provider == "Logo Name"
+
+
+def test_unparseable_or_future_dates_are_null_not_guessed() -> None:
+    assert load(published_at="0000-00-00 00:00:00").published_at is None
+    assert load(published_at="2031-01-01 00:00:00").published_at is None
+    assert load(published_at=["garbage", "2025-07-13 04:11:24"]).published_at == (
+        "2025-07-13T04:11:24+00:00"
+    )
+
+
+def test_tags_keep_order_without_repeats() -> None:
+    assert load(tags=["Oil", " Gold ", "Oil", ""]).tags == ["Oil", "Gold"]
+
+
+def test_missing_values_stay_null() -> None:
+    article = load()
+    assert (article.title, article.body, article.word_count, article.id) == (None,) * 4
+    assert article.tags == []
