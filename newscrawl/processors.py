@@ -44,13 +44,11 @@ def unescape_entities(value: str) -> str:
 
     >>> unescape_entities("Q&amp;amp;A &#8217;s &lt;b&gt;")
     'Q&A \u2019s <b>'
-    >>> unescape_entities("AT&T stays")
-    'AT&T stays'
+    >>> unescape_entities("AT&T stays, &notes too")
+    'AT&T stays, &notes too'
     """
-    for _ in range(2):
-        if not _ENTITY.search(value):
-            break
-        value = html.unescape(value)
+    for _ in range(2):  # only complete entities: "&notes" is not "¬es"
+        value = _ENTITY.sub(lambda match: html.unescape(match.group(0)), value)
     return value
 
 

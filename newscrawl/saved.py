@@ -35,11 +35,13 @@ class SavedPage:
     def text(self) -> str:
         """The page as UTF-8 text (a BOM is dropped); anything else is not guessed at."""
         try:
-            return self.data.decode("utf-8-sig")
+            self.data.decode("utf-8")
         except UnicodeDecodeError as exc:
+            byte = self.data[exc.start]
             raise UnreadablePage(
-                "not UTF-8 text", f"invalid byte 0x{self.data[exc.start]:02x} at offset {exc.start}"
+                "not UTF-8 text", f"invalid byte 0x{byte:02x} at offset {exc.start}"
             ) from None
+        return self.data.decode("utf-8-sig")
 
 
 def page_kind(path: Path) -> str | None:
@@ -74,6 +76,8 @@ def read_saved_page(path: Path, max_bytes: int) -> SavedPage:
     try:
         with path.open("rb") as raw:
             data = raw.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise UnreadablePage("too large", f"more than {max_bytes} bytes")
             if path.suffix.lower() == ".gz":
                 data = _gunzip(data, max_bytes)
     except OSError as exc:

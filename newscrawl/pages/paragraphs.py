@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 
 _SENTENCE_END = re.compile(r"(?:[.!?:;\"'\u201d\u2019)\]]|--|\u2014|\u2013)$")
-_GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+_GLUED = re.compile(r"([A-Za-z]*[a-z]{2})([.!?])(?=[A-Z][a-z])")
+# Titles and abbreviations before a capital are not the end of a paragraph.
+_ABBREVIATIONS = frozenset(
+    {
+        "mrs", "mr", "ms", "dr", "st", "jr", "sr", "no", "gen", "col", "lt", "sgt", "prof",
+        "rev", "gov", "sen", "rep", "capt", "cmdr", "maj", "inc", "ltd", "co", "corp", "www",
+        "vs",
+    }
+)  # fmt: skip
 _FRAGMENT_WORDS = 3
 
 
@@ -43,10 +51,16 @@ def split_glued(paragraph: str) -> list[str]:
 
     >>> split_glued("said in its daily update.The weather will be hot.")
     ['said in its daily update.', 'The weather will be hot.']
-    >>> split_glued("Mr.Smith paid USD 1.5.")
-    ['Mr.Smith paid USD 1.5.']
+    >>> split_glued("Mr.Smith and Mrs.Jones paid USD 1.5 at www.Example.")
+    ['Mr.Smith and Mrs.Jones paid USD 1.5 at www.Example.']
     """
-    return _GLUED.split(paragraph)
+    parts: list[str] = []
+    start = 0
+    for match in _GLUED.finditer(paragraph):
+        if match.group(1).lower() not in _ABBREVIATIONS:
+            parts.append(paragraph[start : match.end()])
+            start = match.end()
+    return [*parts, paragraph[start:]]
 
 
 def paragraphs_from_text(text: str) -> list[str]:

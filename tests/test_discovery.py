@@ -1,0 +1,181 @@
+"""newscrawl.discovery: story links from listings, RSS feeds and the mobile API, safely."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
+
+from newscrawl.discovery import Link, feed_links, link_to, listing_links, next_pages
+
+HOSTS = frozenset({"menafn.com", "www.menafn.com"})
+LISTING_URL = "https://menafn.com/tb_news.aspx?tb_html=tb_arab"
+
+LISTING = """<html><body><ul class="popular-news-list">
+<li><h2 class="entry-title"><a href="/1109793603/Lavrov-Meets-Kim">Lavrov</a></h2>
+  <span class="entry-date">2025-07-13 04:11:24</span></li>
+<li><a href="http://www.menafn.com/1095277951/Kuwait-oil-price?src=RSS">Oil</a></li>
+<li><a href="https://menafn.com/1109588722/How-The-UK?Social=on">UK</a>
+  <time datetime="2025-05-01T10:00:00Z">1 May</time></li>
+<li><a href="https://example.com/1109999999/x">Offsite</a></li>
+<li><a href="https://menafn.com.evil.example/1109999998/x">Look-alike host</a></li>
+<li><a href="/tb_news.aspx?tb_html=tb_gulf">Gulf news</a></li>
+<li><a href="/">Home</a><a href="mailto:news@menafn.com">Mail</a>
+  <a href="javascript:void(0)">JS</a><a href="#top">Top</a></li>
+<li><a href="/qn_news_story_s.aspx?storyid=1095168700&amp;title=Abdali-Mall">Old</a></li>
+<li><a href="ftp://menafn.com/1109999997/ftp">FTP</a></li>
+</ul>
+<article><a href=" /1109111111/In-Article ">In article</a>
+  <span class="entry-date">12/28/2024 7:09:34 PM</span></article>
+<a href="/1109222222/Outside-Any-Item">Loose</a>
+<a class="next" href="/tb_news.aspx?page=2">Next</a>
+</body></html>"""
+
+
+def test_listing_links() -> None:
+    response = HtmlResponse(url=LISTING_URL, body=LISTING, encoding="utf-8")
+    assert list(listing_links(response, HOSTS)) == [
+        Link("1109793603", "Lavrov-Meets-Kim", date(2025, 7, 13)),
+        Link("1095277951", "Kuwait-oil-price", None),
+        Link("1109588722", "How-The-UK", date(2025, 5, 1)),
+        Link("1095168700", "Abdali-Mall", None),
+        Link("1109111111", "In-Article", date(2024, 12, 28)),
+        Link("1109222222", "Outside-Any-Item", None),
+    ]
+
+
+def test_listing_links_resolve_against_a_test_site() -> None:
+    body = '<html><body><a href="/1109793603/Lavrov">x</a></body></html>'
+    response = HtmlResponse(url="http://127.0.0.1:8000/tb_news.aspx", body=body, encoding="utf-8")
+    assert list(listing_links(response, frozenset({"127.0.0.1:8000"}))) == [
+        Link("1109793603", "Lavrov")
+    ]
+    assert list(listing_links(response, HOSTS)) == []
+
+
+def test_next_pages() -> None:
+    response = HtmlResponse(url=LISTING_URL, body=LISTING, encoding="utf-8")
+    assert next_pages(response) == ["/tb_news.aspx?page=2"]
+    empty = HtmlResponse(url=LISTING_URL, body=b"<html><body></body></html>")
+    assert next_pages(empty) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://menafn.com/1109793603/Lavrov", Link("1109793603", "Lavrov")),
+        ("http://www.menafn.com/1109793603/Lavrov?src=RSS", Link("1109793603", "Lavrov")),
+        ("https://example.com/1109793603/Lavrov", None),
+        ("ftp://menafn.com/1109793603/Lavrov", None),
+        ("/1109793603/Lavrov", None),  # not absolute
+        ("https://menafn.com/tb_news.aspx", None),
+    ],
+)
+def test_link_to(url: str, expected: Link | None) -> None:
+    assert link_to(url, HOSTS) == expected
+
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>MENAFN - Arab News</title>
+<item><title>Oil</title>
+  <link>http://menafn.com/1095277951/Kuwait-oil-price?src=RSS</link>
+  <pubDate>Wed, 01 Mar 2017 10:20:00 GMT</pubDate></item>
+<item><title>Only a guid</title><guid>https://menafn.com/1109793603/Lavrov</guid></item>
+<item><title>Offsite</title><link>https://example.com/1109999999/x</link></item>
+<item><title>Spaced, bad date</title>
+  <link>
+    https://www.menafn.com/1109000001/Spaced
+  </link><pubDate>garbage</pubDate></item>
+<item><title>Not a story</title><link>https://menafn.com/tb_news.aspx</link></item>
+</channel></rss>"""
+
+
+def test_feed_links_rss() -> None:
+    response = XmlResponse(url="https://menafn.com/rss/arab.xml", body=RSS)
+    assert feed_links(response, HOSTS) == [
+        Link("1095277951", "Kuwait-oil-price", date(2017, 3, 1)),
+        Link("1109793603", "Lavrov", None),
+        Link("1109000001", "Spaced", None),
+    ]
+
+
+def test_feed_links_empty_rss() -> None:
+    response = XmlResponse(url="https://menafn.com/rss", body=b"<rss><channel></channel></rss>")
+    assert feed_links(response, HOSTS) == []
+
+
+API = b"""  [
+ {"newsid": "1109793603", "link": "https://menafn.com/1109793603/Lavrov",
+  "newsdate": "2025-07-13T04:11:24"},
+ {"newsid": 1109000002, "link": "", "newsdate": "2025-07-14 01:00:00"},
+ {"newsid": "abc", "link": "https://example.com/1/x"},
+ "not a record",
+ {"link": "http://www.menafn.com/1109000004/From-Link", "newsdate": "bad"}
+]"""
+
+
+def test_feed_links_mobile_api() -> None:
+    response = TextResponse(url="https://menafn.com/api/getsection", body=API, encoding="utf-8")
+    assert feed_links(response, HOSTS) == [
+        Link("1109793603", "Lavrov", date(2025, 7, 13)),
+        Link("1109000002", "", date(2025, 7, 14)),
+        Link("1109000004", "From-Link", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<!DOCTYPE html><html><body><p>Not a feed</p></body></html>",
+        b"<html><body><p>Not a feed<br></p></body></html>",  # not well-formed XML
+        b"[not json",
+        b"",
+        b"plain text",
+    ],
+)
+def test_feed_links_of_something_else_is_none(body: bytes) -> None:
+    response = Response(url="https://menafn.com/rss", body=body)
+    assert feed_links(response, HOSTS) is None
+
+
+def test_feed_links_of_well_formed_html_is_none() -> None:
+    body = b"<html><head><title>MENAFN</title></head><body><p>Not a feed</p></body></html>"
+    response = HtmlResponse(url="https://menafn.com/rss", body=body)
+    assert feed_links(response, HOSTS) is None
+
+
+def billion_laughs() -> bytes:
+    entities = ['<!ENTITY lol0 "lol">']
+    entities += [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [\n'
+        + "\n".join(entities)
+        + "\n]>\n<rss><channel><item><link>https://menafn.com/1109793603/x</link>"
+        "<title>&lol9;</title></item></channel></rss>"
+    ).encode()
+
+
+def test_feed_links_billion_laughs_is_none_quickly() -> None:
+    response = XmlResponse(url="https://menafn.com/rss", body=billion_laughs())
+    started = time.perf_counter()
+    assert feed_links(response, HOSTS) is None
+    assert time.perf_counter() - started < 0.5
+
+
+def test_feed_links_external_entity_is_none(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-1109793603", encoding="utf-8")
+    for target in ("file:///etc/passwd", secret.as_uri()):
+        body = (
+            '<?xml version="1.0"?>\n'
+            f'<!DOCTYPE rss [<!ENTITY x SYSTEM "{target}">]>\n'
+            '<rss version="2.0"><channel><item><title>&x;</title>'
+            "<link>https://menafn.com/1109793603/X</link></item></channel></rss>"
+        ).encode()
+        result = feed_links(XmlResponse(url="https://menafn.com/rss", body=body), HOSTS)
+        assert result is None
+        assert "root:" not in repr(result)
+        assert "TOP-SECRET" not in repr(result)

@@ -1,0 +1,384 @@
+"""newscrawl.processors: every one-value cleaner, with its edge cases."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from newscrawl import processors as p
+
+CRAWLED_AT = "2026-11-28T00:00:00+00:00"
+TRACKING_ID = "MENAFN05092023000071011013ID1107006744"
+
+
+# --- invisible characters, entities, whitespace -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Won\u200bsan", "Wonsan"),  # zero-width space
+        ("\ufeffLavrov", "Lavrov"),  # BOM
+        ("bi\u00adlateral", "bilateral"),  # soft hyphen
+        ("a\u2060b", "ab"),  # word joiner
+        ("\u200eKUNA\u200f", "KUNA"),  # LRM / RLM
+        (
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+        ),
+        ("\U0001f468\u200d\U0001f469", "\U0001f468\u200d\U0001f469"),  # ZWJ kept
+        ("plain text", "plain text"),
+        ("", ""),
+    ],
+)
+def test_remove_invisible(value: str, expected: str) -> None:
+    assert p.remove_invisible(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Q&amp;A", "Q&A"),  # once encoded
+        ("Q&amp;amp;A", "Q&A"),  # twice encoded
+        ("&amp;#8217;s", "\u2019s"),  # twice encoded numeric
+        ("&#8217; &#x2019;", "\u2019 \u2019"),
+        ("&lt;b&gt;", "<b>"),
+        ("AT&T stays", "AT&T stays"),  # literal & kept
+        ("Tom & Jerry", "Tom & Jerry"),
+        ("AT&T &amp; Verizon", "AT&T & Verizon"),  # literal & next to an entity
+        ("&amp;amp;amp;", "&amp;"),  # decoded at most twice
+        ("no entities", "no entities"),
+    ],
+)
+def test_unescape_entities(value: str, expected: str) -> None:
+    assert p.unescape_entities(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("  Wonsan \n talks\xa0 ", "Wonsan talks"),
+        ("a\tb\r\nc", "a b c"),
+        ("a\u2003\u3000b", "a b"),  # em space, ideographic space
+        (" \n\xa0 ", None),
+        ("", None),
+    ],
+)
+def test_collapse_whitespace(value: str, expected: str | None) -> None:
+    assert p.collapse_whitespace(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (" Lavrov,&nbsp;North Korean\u200b Leader ", "Lavrov, North Korean Leader"),
+        ("a&amp;nbsp;b", "a b"),  # twice-encoded NBSP becomes a space
+        ("Oil\xa0\xa0prices", "Oil prices"),
+        ("Kuwait\u2019s \u201cquote\u201d", "Kuwait\u2019s \u201cquote\u201d"),
+        ("\u0645\u06cc\u200c\u062e", "\u0645\u06cc\u200c\u062e"),
+        ("\u200b\ufeff\u00ad", None),
+        ("   ", None),
+    ],
+)
+def test_clean_text(value: str, expected: str | None) -> None:
+    assert p.clean_text(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("\n First  para.\n\n\n\n Second\u200b para. \n", "First para.\n\nSecond para."),
+        ("One\nline.", "One line."),  # a single newline is not a paragraph break
+        ("A.\n \t \nB.", "A.\n\nB."),  # a whitespace-only line is a blank line
+        ("A.\n\n\u200b\n\nB.", "A.\n\nB."),  # an invisible-only paragraph is dropped
+        ("Q&amp;A.\n\nB&amp;amp;C.", "Q&A.\n\nB&C."),
+        ("\n\n \n", None),
+        ("", None),
+    ],
+)
+def test_clean_body(value: str, expected: str | None) -> None:
+    assert p.clean_body(value) == expected
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-07-13 04:11:24", "2025-07-13T04:11:24+00:00"),  # MENAFN, GMT
+        (" 2025-07-13 04:11:24 ", "2025-07-13T04:11:24+00:00"),
+        ("2025-07-13 04:11", "2025-07-13T04:11:00+00:00"),
+        ("12/28/2024 7:09:34 PM", "2024-12-28T19:09:34+00:00"),  # MENAFN US format
+        ("1/2/2024 7:09:34 AM", "2024-01-02T07:09:34+00:00"),
+        ("12/28/2024 12:00:00 AM", "2024-12-28T00:00:00+00:00"),
+        ("2025-07-13T04:11:24Z", "2025-07-13T04:11:24+00:00"),
+        ("2025-03-10T18:45:00+03:00", "2025-03-10T15:45:00+00:00"),
+        ("2025-03-10 18:45:00+03:00", "2025-03-10T15:45:00+00:00"),
+        ("2025-01-01T01:00:00+03:00", "2024-12-31T22:00:00+00:00"),  # crosses a year
+        ("2025-07-13T04:11:24", "2025-07-13T04:11:24+00:00"),  # naive ISO is GMT
+        ("2025-07-13T04:11:24.987654+00:00", "2025-07-13T04:11:24+00:00"),  # seconds precision
+        ("Tue, 04 Jul 2025 07:07:34 GMT", "2025-07-04T07:07:34+00:00"),  # RFC 2822
+        ("Fri, 04 Jul 2025 07:07:34 +0300", "2025-07-04T04:07:34+00:00"),
+        ("0000-00-00 00:00:00", None),
+        ("2025-02-30 10:00:00", None),  # no such day
+        ("2025-07-13 25:00:00", None),
+        ("1989-12-31 23:59:59", None),  # before MENAFN existed
+        ("2025-07-13", None),  # a date alone is not a timestamp
+        ("13 July 2025", None),
+        ("10:00", None),
+        ("soon 10:00", None),
+        ("garbage", None),
+        ("", None),
+    ],
+)
+def test_parse_datetime(value: str, expected: str | None) -> None:
+    assert p.parse_datetime(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Tuesday, 02 January 2024 12:17 GMT", "2024-01-02T12:17:00+00:00"),
+        ("  Tuesday,  02 January 2024 12:17 GMT ", "2024-01-02T12:17:00+00:00"),
+        ("Sunday, 5 May 2024 0:05 GMT", "2024-05-05T00:05:00+00:00"),
+        ("Tuesday, 31 February 2024 12:17 GMT", None),  # looks like a banner, no such day
+        ("Tuesday, 02 January 2024 12:17", None),  # no GMT
+        ("tuesday, 02 January 2024 12:17 GMT", None),
+        ("Tuesday, 02 Jan 2024 12:17 GMT", None),  # month abbreviated
+        ("2024-01-02", None),
+        ("", None),
+    ],
+)
+def test_parse_banner_date(value: str, expected: str | None) -> None:
+    assert p.parse_banner_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Tuesday, 02 January 2024 12:17 GMT", True),
+        ("  Tuesday, 02 January 2024 12:17 GMT  ", True),
+        ("Tuesday, 31 February 2024 12:17 GMT", True),  # shape only
+        ("Tuesday talks", False),
+        ("Tuesday, 02 January 2024 12:17 GMT and more", False),
+        ("Lavrov, North Korean Leader Discuss Bilateral Issues in Wonsan", False),
+        ("", False),
+    ],
+)
+def test_is_banner(line: str, expected: bool) -> None:
+    assert p.is_banner(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("published_at", "expected"),
+    [
+        ("2025-07-13T04:11:24+00:00", "2025-07-13T04:11:24+00:00"),
+        ("2026-11-28T00:00:00+00:00", "2026-11-28T00:00:00+00:00"),  # the crawl instant
+        ("2026-11-29T00:00:00+00:00", "2026-11-29T00:00:00+00:00"),  # one day of tolerance
+        ("2026-11-29T00:00:01+00:00", None),
+        ("2031-01-01T00:00:00+00:00", None),
+        ("2026-11-29T02:00:00+03:00", "2026-11-29T02:00:00+03:00"),  # 23:00 UTC: kept
+        (None, None),
+    ],
+)
+def test_not_after(published_at: str | None, expected: str | None) -> None:
+    assert p.not_after(published_at, CRAWLED_AT) == expected
+
+
+def test_not_after_accepts_a_z_crawl_time() -> None:
+    assert p.not_after("2026-11-30T00:00:00+00:00", "2026-11-28T00:00:00Z") is None
+    assert p.not_after("2026-11-28T12:00:00+00:00", "2026-11-28T00:00:00Z") == (
+        "2026-11-28T12:00:00+00:00"
+    )
+
+
+# --- datelines and providers ---------------------------------------------------------------
+
+LONG_UNBALANCED = "(MENAFN- never closed " + "word " * 40 + "and so on."
+
+
+@pytest.mark.parametrize(
+    ("text", "dateline", "rest"),
+    [
+        ("(MENAFN)", "(MENAFN)", ""),
+        ("(MENAFN) Russian Foreign Minister", "(MENAFN)", "Russian Foreign Minister"),
+        ("  (MENAFN) Lead", "(MENAFN)", "Lead"),
+        (
+            "(MENAFN- Kuwait News Agency (KUNA)) KUWAIT, Dec 17 (KUNA) -- Boursa",
+            "(MENAFN- Kuwait News Agency (KUNA))",
+            "KUWAIT, Dec 17 (KUNA) -- Boursa",
+        ),
+        (
+            "( MENAFN - Kuwait News Agency (KUNA)) KUWAIT",
+            "( MENAFN - Kuwait News Agency (KUNA))",
+            "KUWAIT",
+        ),
+        ("MENAFN - Jordan Times) AMMAN - Chairman", "MENAFN - Jordan Times)", "AMMAN - Chairman"),
+        ("(MENAFN - The Conversation)Data is", "(MENAFN - The Conversation)", "Data is"),
+        ("(MENAFN\u2013 X) y", "(MENAFN\u2013 X)", "y"),
+        ("(MENAFN-Gulf Times)Doha", "(MENAFN-Gulf Times)", "Doha"),
+        (LONG_UNBALANCED, None, LONG_UNBALANCED),
+        ("MENAFN provides the information", None, "MENAFN provides the information"),
+        ("KUWAIT, Dec 17 (KUNA) -- text", None, "KUWAIT, Dec 17 (KUNA) -- text"),
+        ("The (MENAFN) report", None, "The (MENAFN) report"),
+        ("", None, ""),
+    ],
+)
+def test_split_dateline(text: str, dateline: str | None, rest: str) -> None:
+    assert p.split_dateline(text) == (dateline, rest)
+
+
+@pytest.mark.parametrize(
+    ("dateline", "provider"),
+    [
+        ("(MENAFN)", "MENAFN"),
+        ("(MENAFN- Kuwait News Agency (KUNA))", "Kuwait News Agency (KUNA)"),
+        ("( MENAFN - Kuwait News Agency (KUNA))", "Kuwait News Agency (KUNA)"),
+        ("MENAFN - Jordan Times)", "Jordan Times"),
+        ("(MENAFN - The Conversation)", "The Conversation"),
+        ("(MENAFN\u2013 X)", "X"),
+        ("(MENAFN-Gulf Times)", "Gulf Times"),
+        ("(MENAFN- The  Peninsula)", "The Peninsula"),
+    ],
+)
+def test_provider_from_dateline(dateline: str, provider: str) -> None:
+    assert p.provider_from_dateline(dateline) == provider
+
+
+# --- tracking id, slug words, language, urls, counts ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (TRACKING_ID, TRACKING_ID),
+        (f"text {TRACKING_ID} more", TRACKING_ID),
+        (f"at age 76.{TRACKING_ID}", TRACKING_ID),  # glued to the story
+        (f"{TRACKING_ID}Legal Disclaimer:", TRACKING_ID),  # glued to the footer
+        ("MENAFN0509202300007101101ID1107006744", None),  # 19 digits
+        ("MENAFN05092023000071011013ID12345", None),  # story id too short
+        ("MENAFN provides the information", None),
+        ("", None),
+    ],
+)
+def test_find_tracking_id(value: str, expected: str | None) -> None:
+    assert p.find_tracking_id(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("slug", "expected"),
+    [
+        ("Global-oil-prices-increase", "Global oil prices increase"),
+        ("Today-In-Kuwaits-History", "Today In Kuwaits History"),
+        ("snake_case_slug", "snake case slug"),
+        ("-double--dash-", "double dash"),
+        ("", None),
+        ("---", None),
+    ],
+)
+def test_slug_words(slug: str, expected: str | None) -> None:
+    assert p.slug_words(slug) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("en", "en"),
+        ("en-US", "en"),
+        ("en_GB", "en"),
+        ("AR", "ar"),
+        (" fr-CA ", "fr"),
+        ("fil", "fil"),
+        ("zh-Hant-TW", "zh"),
+        ("english", None),
+        ("x-klingon", None),
+        ("e1", None),
+        ("", None),
+    ],
+)
+def test_normalise_language(value: str, expected: str | None) -> None:
+    assert p.normalise_language(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (" https://menafn.com/a.jpg ", "https://menafn.com/a.jpg"),
+        ("http://menafn.com/updates/x.jpg?w=1", "http://menafn.com/updates/x.jpg?w=1"),
+        ("https://menafn.com/a b.jpg", None),  # inner space
+        ("//menafn.com/a.jpg", None),  # scheme-relative
+        ("/updates/a.jpg", None),
+        ("ftp://menafn.com/a.jpg", None),
+        ("data:image/png;base64,xyz", None),
+        ("javascript:alert(1)", None),
+        ("https://", None),
+        ("", None),
+    ],
+)
+def test_absolute_http_url(value: str, expected: str | None) -> None:
+    assert p.absolute_http_url(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Lavrov met Kim.\n\nThey talked.", 5),
+        ("one", 1),
+        ("  spaced \t out\xa0words ", 3),
+        ("Kim\u2019s visit -- a test", 5),
+        ("", 0),
+    ],
+)
+def test_word_count(body: str, expected: int) -> None:
+    assert p.word_count(body) == expected
+
+
+# --- content hash --------------------------------------------------------------------------
+
+TITLE = "Lavrov Meets Kim"
+BODY = "Lavrov met Kim.\n\nThey talked."
+PINNED = "sha256:9162aee4856a8b1c462360314c287a3086afa7a873c3bfed96485bbc8d739be2"
+
+
+def test_content_hash_is_pinned() -> None:
+    """A change of normalisation changes every stored hash: it must fail here first."""
+    assert p.content_hash(TITLE, BODY) == PINNED
+
+
+def test_content_hash_is_sha256_of_the_documented_payload() -> None:
+    payload = b"lavrov meets kim\nlavrov met kim. they talked."
+    assert p.content_hash(TITLE, BODY) == "sha256:" + hashlib.sha256(payload).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("LAVROV MEETS KIM", BODY),
+        ("  Lavrov   meets\tkim ", BODY),
+        (TITLE, "Lavrov met Kim. They talked."),
+        (TITLE, "\nLavrov  met Kim.\n\n\n\nThey\ntalked.\n"),
+        (TITLE, "LAVROV MET KIM.\n\nTHEY TALKED."),
+        (TITLE, "Lavrov\xa0met Kim.\n\nThey talked."),  # NBSP is whitespace
+    ],
+)
+def test_content_hash_ignores_whitespace_and_case(title: str, body: str) -> None:
+    assert p.content_hash(title, body) == PINNED
+
+
+def test_content_hash_applies_nfkc_and_casefold() -> None:
+    assert p.content_hash("\ufb01ne Stra\u00dfe", "x") == p.content_hash("fine strasse", "x")
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (TITLE, "Lavrov met Kim.\n\nThey did not talk."),
+        ("Lavrov Meets Putin", BODY),
+        (TITLE, "Lavrov met Kim.They talked."),  # a space is a difference
+        (f"{TITLE} Lavrov", "met Kim.\n\nThey talked."),  # title/body boundary counts
+    ],
+)
+def test_content_hash_changes_with_the_text(title: str, body: str) -> None:
+    assert p.content_hash(title, body) != PINNED
