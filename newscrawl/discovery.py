@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
@@ -15,6 +17,8 @@ from scrapy.http import Response, TextResponse
 
 from newscrawl.processors import parse_datetime
 from newscrawl.urls import story_ref
+
+_DATE_XPATH = ".//time/@datetime | .//*[contains(concat(' ', @class, ' '), ' entry-date ')]/text()"
 
 
 @dataclass(frozen=True)
@@ -44,15 +48,24 @@ def link_to(url: str, hosts: frozenset[str], published: date | None = None) -> L
     return Link(ref[0], ref[1], published) if ref else None
 
 
+def _item_date(anchor: Any) -> date | None:
+    """The date printed in the listing item around a link, if the item shows exactly one."""
+    for ancestor in itertools.islice(anchor.iterancestors(), 3):
+        stamps = ancestor.xpath(_DATE_XPATH)
+        if len(stamps) > 1:
+            return None  # a box of several items: no date belongs to this link
+        if stamps:
+            return _day(stamps[0])
+    return None
+
+
 def listing_links(response: TextResponse, hosts: frozenset[str]) -> Iterator[Link]:
     """Every story link of a page (``.entry-title > a``, popular lists, More Stories...)."""
-    for anchor in response.xpath("//a[@href]"):
-        url = response.urljoin(anchor.attrib["href"].strip())
-        item = anchor.xpath("ancestor::*[self::li or self::article][1]")
-        stamp = item.css("time::attr(datetime), .entry-date::text").get() if item else None
-        link = link_to(url, hosts, _day(stamp))
+    for anchor in response.selector.root.iter("a"):
+        href = anchor.get("href")
+        link = link_to(response.urljoin(href.strip()), hosts) if href else None
         if link:
-            yield link
+            yield Link(link.story_id, link.slug, _item_date(anchor))
 
 
 def next_pages(response: TextResponse) -> list[str]:
@@ -90,11 +103,14 @@ def feed_links(response: Response, hosts: frozenset[str]) -> list[Link] | None:
     body = response.body.lstrip()
     if body.startswith((b"[", b"{")):
         try:
-            return list(_api_links(json.loads(body), hosts))
+            records = json.loads(body)
         except ValueError:
             return None
+        return list(_api_links(records, hosts)) if isinstance(records, list) else None
     try:  # no DTDs, no external entities, no entity expansion (billion laughs)
         root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (ParseError, DefusedXmlException, ValueError):
         return None
+    if root.tag not in {"rss", "rdf", "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"}:
+        return None  # well-formed XML (or XHTML) that is not a feed
     return list(_rss_links(root, hosts))

@@ -103,6 +103,10 @@ class RunLedger:
 
     # -- closing ---------------------------------------------------------------------------
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.stats.get_value("newscrawl/listing_failures") and not self.stats.get_value(
+            "newscrawl/listing_pages"
+        ):
+            self.failures.append("no listing page could be fetched: the site is unreachable")
         try:
             self.store.flush()
             self.articles.finish(keep_empty=True)

@@ -23,10 +23,21 @@ NEWSCRAWL_FEED_PATHS: list[str] = []  # optional RSS feeds / mobile API sections
 NEWSCRAWL_MAX_LISTING_PAGES = 10  # pages followed per listing ("next" links)
 NEWSCRAWL_DISCOVERY_DEPTH = 2  # 1: stories on listings; 2: also stories linked from those
 
+NEWSCRAWL_RETRY_BACKOFF = 1.0  # seconds before the first retry of a host; doubles per retry
+NEWSCRAWL_RETRY_AFTER_MAX = 300  # longest Retry-After we wait out; longer gives the page up
+NEWSCRAWL_BLOCKED_STREAK = 10  # this many 403/429/challenge answers in a row end the run
+NEWSCRAWL_BLOCKED_RATIO = 0.5  # ...or this share of all answers (from 5 answers on)
+NEWSCRAWL_BLOCKED_MIN_RESPONSES = 5
+
 ITEM_PIPELINES = {
     "newscrawl.pipelines.ValidationPipeline": 100,
     "newscrawl.pipelines.DuplicatesPipeline": 200,
     "newscrawl.pipelines.JsonLinesPipeline": 300,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawl.middlewares.PoliteRetryMiddleware": 550,  # + Retry-After and backoff
+    "newscrawl.middlewares.BlockDetector": 950,  # sees every raw answer, before retries
 }
 EXTENSIONS = {
     "newscrawl.extensions.RunLedger": 0,  # lock, seen store, run files, runs.jsonl
@@ -34,7 +45,6 @@ EXTENSIONS = {
 }
 
 # -- politeness and identity ------------------------------------------------------------------
-USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl)"
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -45,6 +55,7 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # a story page is ~100 KB; bigger is not a story
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 3
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # our errbacks log one WARNING line per page given up
 COOKIES_ENABLED = False  # we are not a user; no sessions
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # never run code sent to us

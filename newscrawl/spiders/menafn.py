@@ -11,9 +11,11 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newscrawl import __version__
 from newscrawl.discovery import Link, feed_links, listing_links, next_pages
 from newscrawl.extensions import RunLedger
 from newscrawl.items import Article
@@ -92,6 +94,14 @@ class MenafnSpider(Spider):
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
         self.requested: set[str] = set()  # story ids asked for in this run (bounded by it)
 
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Name the project and its contact URL in the User-Agent, unless one is given."""
+        super().update_settings(settings)
+        if settings.getpriority("USER_AGENT") == SETTINGS_PRIORITIES["default"]:
+            contact = settings["NEWSCRAWL_CONTACT_URL"]
+            settings.set("USER_AGENT", f"newscrawl/{__version__} (+{contact})", priority="spider")
+
     async def start(self) -> AsyncIterator[Any]:
         if self.source is not None:
             for path in saved_page_paths(self.source):
@@ -141,18 +151,35 @@ class MenafnSpider(Spider):
     def start_requests_for_site(self) -> Iterator[Request]:
         settings = self.settings
         for path in settings.getlist("NEWSCRAWL_LISTING_PATHS"):
-            yield Request(self.base_url + path, self.parse_listing, meta={"listing_page": 1})
+            yield Request(
+                self.base_url + path,
+                self.parse_listing,
+                errback=self.listing_failed,
+                meta={"listing_page": 1},
+            )
         for path in settings.getlist("NEWSCRAWL_FEED_PATHS"):
             yield Request(self.base_url + path, self.parse_feed, errback=self.extra_failed)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
+        self.crawler.stats.inc_value("newscrawl/listing_pages")
         if not isinstance(response, TextResponse):
             return
         yield from self.story_requests(listing_links(response, self.site_hosts), depth=1)
         page = response.meta.get("listing_page", 1)
         if page < self.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"):
             for url in next_pages(response):
-                yield response.follow(url, self.parse_listing, meta={"listing_page": page + 1})
+                yield response.follow(
+                    url, self.parse_listing, errback=self.listing_failed,
+                    meta={"listing_page": page + 1},
+                )  # fmt: skip
+
+    def listing_failed(self, failure: Failure) -> None:
+        """A listing page that failed after its retries: counted; the run goes on."""
+        request = failure.request  # type: ignore[attr-defined]
+        logger.warning("listing page failed: %s: %s", request.url, failure.getErrorMessage())
+        self.crawler.stats.inc_value("newscrawl/listing_failures")
+        if not (failure.type is not None and issubclass(failure.type, HttpError)):
+            self.crawler.stats.inc_value("newscrawl/errors")
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         links = feed_links(response, self.site_hosts)

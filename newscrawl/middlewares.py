@@ -1,0 +1,157 @@
+"""Downloader middlewares for politeness: retries that back off, and blocked runs that stop."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Self
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.http import Response
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import deferred_from_coro
+
+logger = logging.getLogger(__name__)
+
+_CHALLENGE = re.compile(
+    rb"<title>\s*(?:Just a moment|Attention Required|Access denied|Are you a robot|"
+    rb"Checking your browser|Pardon Our Interruption)|cf-chl-|_Incapsula_Resource|g-recaptcha",
+    re.IGNORECASE,
+)
+
+
+def retry_after_seconds(value: bytes | None, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta seconds or an HTTP date).
+
+    >>> retry_after_seconds(b"2"), retry_after_seconds(b"soon")
+    (2.0, None)
+    >>> retry_after_seconds(b"Wed, 21 Oct 2026 07:28:05 GMT",
+    ...                     datetime(2026, 10, 21, 7, 28, 0, tzinfo=UTC))
+    5.0
+    """
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class PoliteRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, plus: the host waits out ``Retry-After`` (429/503), else backs off.
+
+    Waiting pauses the host's whole download slot, so no other request goes there meanwhile.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler.settings)
+        self.crawler = crawler
+        self.backoff = crawler.settings.getfloat("NEWSCRAWL_RETRY_BACKOFF")
+        self.max_wait = crawler.settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
+        wait = None
+        if response.status in {429, 503}:
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
+            if wait is not None and wait > self.max_wait:
+                logger.warning("%s asks to wait %.0f s: more than we wait", request.url, wait)
+                self.crawler.stats.inc_value("newscrawl/retry_after_too_long")
+                return response
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            self.pause(request, wait if wait is not None else self.backoff_for(result))
+        return result
+
+    def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> Any:
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            self.pause(request, self.backoff_for(result))
+        return result
+
+    def backoff_for(self, retry: Request) -> float:
+        """1 s, 2 s, 4 s… (``NEWSCRAWL_RETRY_BACKOFF`` doubled per retry, at most 60 s)."""
+        return float(min(60.0, self.backoff * 2 ** (retry.meta.get("retry_times", 1) - 1)))
+
+    def pause(self, request: Request, seconds: float) -> None:
+        """Hold the host's download slot for ``seconds``: its queue waits, like a delay."""
+        engine = self.crawler.engine
+        if seconds <= 0 or engine is None:
+            return
+        downloader = engine.downloader
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is None:
+            return
+        if slot.latercall:
+            slot.latercall.cancel()
+        self.crawler.stats.inc_value("newscrawl/retry_pauses")
+        # The downloader's own "wait before the next request" hook (what DOWNLOAD_DELAY uses).
+        slot.latercall = call_later(seconds, downloader._latercall, slot)
+
+
+class BlockDetector:
+    """Ends the run as ``blocked`` when most answers are 403/429 or challenge pages."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.streak_limit = settings.getint("NEWSCRAWL_BLOCKED_STREAK")
+        self.min_responses = settings.getint("NEWSCRAWL_BLOCKED_MIN_RESPONSES")
+        self.ratio = settings.getfloat("NEWSCRAWL_BLOCKED_RATIO")
+        self.seen = self.blocked = self.streak = 0
+        self.closing = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getint("NEWSCRAWL_BLOCKED_STREAK"):
+            raise NotConfigured
+        detector = cls(crawler)
+        crawler.signals.connect(detector.spider_idle, signal=signals.spider_idle)
+        return detector
+
+    @staticmethod
+    def is_blocked(response: Response) -> bool:
+        if response.status in {403, 429}:
+            return True
+        return response.status in {200, 503} and bool(_CHALLENGE.search(response.body[:65536]))
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
+        if request.url.endswith("/robots.txt"):
+            return response  # a 403 robots.txt only means "no rules"
+        blocked = self.is_blocked(response)
+        self.seen += 1
+        self.blocked += blocked
+        self.streak = self.streak + 1 if blocked else 0
+        self.crawler.stats.inc_value("newscrawl/blocked_responses", int(blocked))
+        if self.streak >= self.streak_limit:
+            self.close(f"{self.streak} blocked answers in a row")
+        return response
+
+    def mostly_blocked(self) -> bool:
+        return self.seen >= self.min_responses and self.blocked >= self.ratio * self.seen
+
+    def spider_idle(self) -> None:
+        if self.mostly_blocked():
+            self.close(f"{self.blocked} of {self.seen} answers were blocked")
+            raise DontCloseSpider
+
+    def close(self, why: str) -> None:
+        if self.closing or self.crawler.engine is None:
+            return
+        self.closing = True
+        logger.error("the site is blocking us: %s; stopping the run", why)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="blocked"))
