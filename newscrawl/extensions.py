@@ -107,6 +107,8 @@ class RunLedger:
             "newscrawl/listing_pages"
         ):
             self.failures.append("no listing page could be fetched: the site is unreachable")
+        if self.stats.get_value("newscrawl/robots_unavailable"):
+            self.failures.append("robots.txt answered 5xx: the host was deferred to a later run")
         try:
             self.store.flush()
             self.articles.finish(keep_empty=True)

@@ -6,11 +6,13 @@ import logging
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from time import monotonic
 from typing import Any, Self
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.asyncio import call_later
@@ -52,6 +54,8 @@ class PoliteRetryMiddleware(RetryMiddleware):
     """Scrapy's retries, plus: the host waits out ``Retry-After`` (429/503), else backs off.
 
     Waiting pauses the host's whole download slot, so no other request goes there meanwhile.
+    The pause is set on ``response_downloaded``, which fires before the slot sends its next
+    request (the moment AutoThrottle uses too).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -59,33 +63,47 @@ class PoliteRetryMiddleware(RetryMiddleware):
         self.crawler = crawler
         self.backoff = crawler.settings.getfloat("NEWSCRAWL_RETRY_BACKOFF")
         self.max_wait = crawler.settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX")
+        self.paused_until: dict[str, float] = {}  # per download slot (host)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
+        return middleware
+
+    def wait_for(self, request: Request, response: Response) -> float | None:
+        """How long the host asked us to wait (Retry-After), else our backoff; None: no wait."""
+        if response.status not in self.retry_http_codes or request.meta.get("dont_retry"):
+            return None
+        if response.status in {429, 503}:
+            asked = retry_after_seconds(response.headers.get("Retry-After"))
+            if asked is not None:
+                return asked
+        return self.backoff_for(request.meta.get("retry_times", 0) + 1)
+
+    def response_downloaded(self, response: Response, request: Request) -> None:
+        wait = self.wait_for(request, response)
+        if wait:
+            self.pause(request, min(wait, self.max_wait))
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
-        wait = None
         if response.status in {429, 503}:
-            wait = retry_after_seconds(response.headers.get("Retry-After"))
-            if wait is not None and wait > self.max_wait:
-                logger.warning("%s asks to wait %.0f s: more than we wait", request.url, wait)
+            asked = retry_after_seconds(response.headers.get("Retry-After"))
+            if asked is not None and asked > self.max_wait:
+                logger.warning("%s asks to wait %.0f s: more than we wait", request.url, asked)
                 self.crawler.stats.inc_value("newscrawl/retry_after_too_long")
                 return response
-        result = super().process_response(request, response)
-        if isinstance(result, Request):
-            self.pause(request, wait if wait is not None else self.backoff_for(result))
-        return result
+        return super().process_response(request, response)
 
     def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> Any:
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
-            self.pause(request, self.backoff_for(result))
+            self.pause(request, self.backoff_for(result.meta.get("retry_times", 1)))
         return result
 
-    def backoff_for(self, retry: Request) -> float:
+    def backoff_for(self, retry_times: int) -> float:
         """1 s, 2 s, 4 s… (``NEWSCRAWL_RETRY_BACKOFF`` doubled per retry, at most 60 s)."""
-        return float(min(60.0, self.backoff * 2 ** (retry.meta.get("retry_times", 1) - 1)))
+        return float(min(60.0, self.backoff * 2 ** (retry_times - 1)))
 
     def pause(self, request: Request, seconds: float) -> None:
         """Hold the host's download slot for ``seconds``: its queue waits, like a delay."""
@@ -93,9 +111,12 @@ class PoliteRetryMiddleware(RetryMiddleware):
         if seconds <= 0 or engine is None:
             return
         downloader = engine.downloader
-        slot = downloader.slots.get(downloader.get_slot_key(request))
-        if slot is None:
-            return
+        key = downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
+        until = monotonic() + seconds
+        if slot is None or until <= self.paused_until.get(key, 0.0):
+            return  # a longer pause is already running
+        self.paused_until[key] = until
         if slot.latercall:
             slot.latercall.cancel()
         self.crawler.stats.inc_value("newscrawl/retry_pauses")
@@ -155,3 +176,36 @@ class BlockDetector:
         self.closing = True
         logger.error("the site is blocking us: %s; stopping the run", why)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="blocked"))
+
+
+class _WithoutTraceback(logging.Filter):
+    """A failed robots.txt download is one line, not a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = record.exc_text = None
+        return True
+
+
+class RobotsRulesMiddleware(RobotsTxtMiddleware):
+    """robots.txt read as RFC 9309 says: a 4xx means no rules; a 5xx puts the host off limits.
+
+    A host whose robots.txt answers 5xx is deferred to a later run, and the run says so.
+    """
+
+    DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        robots_logger = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+        if not any(isinstance(f, _WithoutTraceback) for f in robots_logger.filters):
+            robots_logger.addFilter(_WithoutTraceback())
+        return super().from_crawler(crawler)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status >= 500:
+            logger.warning("robots.txt of %s answered %d: host deferred", netloc, response.status)
+            self.crawler.stats.inc_value("newscrawl/robots_unavailable")
+            response = response.replace(body=self.DISALLOW_ALL)
+        elif response.status >= 400:
+            response = response.replace(body=b"")
+        await super()._parse_robots(response, netloc, request)

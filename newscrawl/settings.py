@@ -35,6 +35,8 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.JsonLinesPipeline": 300,
 }
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawl.middlewares.RobotsRulesMiddleware": 100,  # 5xx robots.txt: host deferred
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.PoliteRetryMiddleware": 550,  # + Retry-After and backoff
     "newscrawl.middlewares.BlockDetector": 950,  # sees every raw answer, before retries

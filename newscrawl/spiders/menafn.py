@@ -150,14 +150,14 @@ class MenafnSpider(Spider):
     # -- live ------------------------------------------------------------------------------
     def start_requests_for_site(self) -> Iterator[Request]:
         settings = self.settings
-        for path in settings.getlist("NEWSCRAWL_LISTING_PATHS"):
+        for path in filter(None, settings.getlist("NEWSCRAWL_LISTING_PATHS")):
             yield Request(
                 self.base_url + path,
                 self.parse_listing,
                 errback=self.listing_failed,
                 meta={"listing_page": 1},
             )
-        for path in settings.getlist("NEWSCRAWL_FEED_PATHS"):
+        for path in filter(None, settings.getlist("NEWSCRAWL_FEED_PATHS")):
             yield Request(self.base_url + path, self.parse_feed, errback=self.extra_failed)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:

@@ -1,0 +1,167 @@
+"""End to end: `scrapy crawl menafn -a base_url=...` against the local MENAFN-like site."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run, crawl
+from tests.site import Fault, MenafnSite, synthetic_stories
+
+FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "NEWSCRAWL_RETRY_BACKOFF=0.1")  # fmt: skip
+
+
+@pytest.fixture
+def site() -> Iterator[MenafnSite]:
+    with MenafnSite(synthetic_stories(200)) as site:
+        yield site
+
+
+def crawl_site(out: Path, site: MenafnSite, *args: str) -> Run:
+    return crawl(out, "-a", f"base_url={site.base_url}", *FAST, *args)
+
+
+def article_paths(site: MenafnSite) -> list[str]:
+    return [r.path for r in site.article_requests()]
+
+
+def test_cron_runs_fetch_each_story_once(out: Path, site: MenafnSite) -> None:
+    first = crawl_site(out, site)
+    assert first.status == 0, first.stderr[-3000:]
+    articles = first.articles()
+    assert len(articles) == 200
+    assert len({a["id"] for a in articles}) == 200
+    stories = {f"menafn:{s.id}": s for s in site.stories}
+    for article in articles:
+        story = stories[article["id"]]
+        assert article["url"] == story.canonical_url  # menafn.com, not the test site
+        assert article["title"] == story.title
+        assert article["body"] == story.body
+        assert article["dateline"] == story.dateline
+    assert len(article_paths(site)) == 200
+
+    site.clear_requests()
+    second = crawl_site(out, site)
+    assert second.status == 0
+    assert article_paths(site) == []  # zero refetch
+    assert second.articles() == []
+    assert second.last()["skipped_seen"] >= 200
+
+    site.clear_requests()
+    new = site.add_synthetic(5)
+    third = crawl_site(out, site)
+    assert third.status == 0
+    assert sorted(a["id"] for a in third.articles()) == sorted(f"menafn:{s.id}" for s in new)
+    assert sorted(article_paths(site)) == sorted(s.path for s in new)
+
+
+def test_link_variants_of_one_story_give_one_request(out: Path) -> None:
+    (story,) = synthetic_stories(1)
+    variants = [
+        f"http://www.menafn.com{story.path}?src=RSS",
+        f"https://menafn.com{story.path}?Social=on",
+        f"{story.path}#comments",
+        f"http://menafn.com/{story.id}/Another-Slug",
+    ]
+    listing = "".join(f'<h3 class="entry-title"><a href="{v}">x</a></h3>' for v in variants)
+    with MenafnSite([story]) as site:
+        site.faults["/tb_news.aspx"] = Fault(
+            body_override=f"<html><body>{listing}</body></html>".encode()
+        )
+        run = crawl_site(out, site, "-s", "NEWSCRAWL_LISTING_PATHS=/tb_news.aspx?tb_html=tb_us")
+        assert run.status == 0
+        assert len(site.article_requests()) == 1
+        assert [a["id"] for a in run.articles()] == [f"menafn:{story.id}"]
+
+
+def test_robots_txt_is_obeyed(out: Path) -> None:
+    stories = synthetic_stories(30)
+    banned = stories[5]
+    robots = f"User-agent: *\nDisallow: /{banned.id}/\n"
+    with MenafnSite(stories, robots_txt=robots) as site:
+        run = crawl_site(out, site)
+        assert run.status == 0
+        paths = [r.path for r in site.article_requests()]
+        assert len(paths) == 29
+        assert not [p for p in paths if p.startswith(f"/{banned.id}/")]
+        assert f"menafn:{banned.id}" not in {a["id"] for a in run.articles()}
+
+
+def test_retry_after_holds_back_the_next_request_to_the_host(out: Path) -> None:
+    stories = synthetic_stories(6)
+    with MenafnSite(stories) as site:
+        target = stories[2].path
+        site.faults[target] = Fault(statuses=[429], headers={"Retry-After": "2"})
+        run = crawl_site(out, site, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+        assert run.status == 0
+        log = site.requests
+        (hit,) = [i for i, r in enumerate(log) if r.status == 429]
+        assert log[hit + 1].time - log[hit].time >= 2.0
+        assert len(run.articles()) == 6  # the page came on the retry
+
+
+def test_a_site_that_forbids_everything_ends_the_run_as_blocked(out: Path) -> None:
+    with MenafnSite(synthetic_stories(100)) as site:
+        site.faults["/"] = Fault(statuses=[403] * 10_000)
+        run = crawl_site(out, site)
+        assert run.status == 1
+        line = run.last()
+        assert (line["finish_reason"], line["exit_status"]) == ("blocked", 1)
+        assert "blocked" in run.stdout
+        assert len(site.requests) < 30
+
+
+def test_since_skips_stories_dated_earlier(out: Path, site: MenafnSite) -> None:
+    newest = max(s.published for s in site.stories)
+    since = newest.date().isoformat()
+    run = crawl_site(out, site, "-a", f"since={since}", "-s", "NEWSCRAWL_DISCOVERY_DEPTH=1")
+    assert run.status == 0
+    dates = {a["published_at"][:10] for a in run.articles()}
+    assert dates == {since}
+    expected = {f"menafn:{s.id}" for s in site.stories if s.published.date() >= newest.date()}
+    assert {a["id"] for a in run.articles()} == expected
+
+
+def test_an_unreachable_site_fails_the_run(out: Path) -> None:
+    with MenafnSite([]) as site:
+        base = site.base_url
+    run = crawl(out, "-a", f"base_url={base}", *FAST, "-s", "RETRY_TIMES=0")
+    assert run.status == 1
+    assert run.last()["errors"] >= 6
+    assert "Traceback" not in run.stderr
+
+
+def test_rss_and_mobile_api_are_extra_sources_that_may_fail(out: Path) -> None:
+    stories = synthetic_stories(4)
+    rss = "".join(
+        f"<item><title>{s.title}</title><link>https://menafn.com{s.path}?src=RSS</link>"
+        f"<pubDate>{s.published:%a, %d %b %Y %H:%M:%S} GMT</pubDate></item>"
+        for s in stories[:2]
+    )
+    api = ",".join(
+        f'{{"newsid": "{s.id}", "link": "https://menafn.com{s.path}", '
+        f'"newsdate": "{s.published:%Y-%m-%dT%H:%M:%S}"}}'
+        for s in stories[2:]
+    )
+    feeds = (
+        "/rss/menafn.xml,/rss/missing.xml,/mobile/WebAPI/getnews/getsection/MobileEN_Home,/rss/html"
+    )
+    with MenafnSite(stories) as site:
+        site.faults["/rss/menafn.xml"] = Fault(
+            body_override=f'<?xml version="1.0"?><rss><channel>{rss}</channel></rss>'.encode(),
+            content_type="application/rss+xml",
+        )
+        site.faults["/mobile/"] = Fault(
+            body_override=f"[{api}]".encode(), content_type="application/json"
+        )
+        site.faults["/rss/html"] = Fault(body_override=b"<html><body>not a feed</body></html>")
+        run = crawl_site(
+            out, site, "-s", "NEWSCRAWL_LISTING_PATHS=", "-s", f"NEWSCRAWL_FEED_PATHS={feeds}"
+        )
+        assert run.status == 0, run.stderr[-2000:]
+        assert {a["id"] for a in run.articles()} == {f"menafn:{s.id}" for s in stories}
+        assert "extra source failed" in run.stderr  # the 404 feed, said in one line
+        assert "neither RSS nor the JSON API" in run.stderr
