@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from twisted.python.failure import Failure
 
-from newscrawl.feeds import JsonLinesPart, append_manifest, listed_runs, run_name
+from newscrawl.feeds import PART, JsonLinesPart, append_manifest, listed_runs, run_name
 from newscrawl.signals import page_rejected
 from newscrawl.state import SeenStore, SqliteSeenStore, StateLock
 
@@ -46,6 +47,8 @@ class RunLedger:
         self.crawler = crawler
         self.stats = crawler.stats
         self.source: str = crawler.spidercls.name
+        if not re.fullmatch(r"[a-z0-9_]+", self.source):  # it names a folder: no "..", no "/"
+            raise ValueError(f"spider name {self.source!r} cannot name an output folder")
         self.folder = output_dir / self.source
         self.folder.mkdir(parents=True, exist_ok=True)
         self.manifest = self.folder / "runs.jsonl"
@@ -175,9 +178,26 @@ class RunLedger:
                 logger.warning("rolled back run %s that did not finish: its stories are new", key)
                 continue
             self.store.set_run_state(key, "done")
-            if name not in listed:
+            settle_rejects(self.folder / f"{name}.rejects.jsonl")
+            if name in listed:
+                self.store.set_run_state(key, "listed")
+            else:
                 self.list_run(interrupted_record(name, final))
             logger.warning("rolled forward run %s whose file was complete", key)
+
+
+def settle_rejects(path: Path) -> None:
+    """Keep the complete lines of a killed run's rejects file, under its final name."""
+    part = path.with_name(path.name + PART)
+    if not part.exists():
+        return
+    data = part.read_bytes()
+    complete = data[: data.rfind(b"\n") + 1]
+    if complete:
+        part.write_bytes(complete)
+        part.rename(path)
+    else:
+        part.unlink()
 
 
 def run_summary(

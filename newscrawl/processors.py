@@ -9,6 +9,8 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+import ftfy
+
 # Invisible characters that carry no text: zero-width space, word joiner, BOM, soft hyphen,
 # left-to-right/right-to-left marks. U+200C/U+200D (ZWNJ/ZWJ) are kept: Persian and Arabic
 # words and emoji need them.
@@ -22,6 +24,8 @@ _BANNER = re.compile(
 _TRACKING_ID = re.compile(r"MENAFN\d{20}ID\d{6,12}")
 _DATELINE_START = re.compile(r"\s*(\(\s*)?MENAFN\s*(?=[-\u2013)])")
 _DATELINE_MAX = 120  # a provider name is short; a longer match is story text
+# UTF-8 read as windows-1252: "â€" + one more, or "Ã"/"Â" + a Latin-1 letter or symbol.
+_MOJIBAKE = re.compile("\u00e2\u20ac[\u0080-\u00bf\u0152-\u2122]|[\u00c2\u00c3][\u0080-\u00bf]")
 _NAIVE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%Y %I:%M:%S %p")
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # MENAFN started in the 1990s
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -50,6 +54,30 @@ def unescape_entities(value: str) -> str:
     for _ in range(2):  # only complete entities: "&notes" is not "¬es"
         value = _ENTITY.sub(lambda match: html.unescape(match.group(0)), value)
     return value
+
+
+def fix_mojibake(value: str) -> str:
+    """Repair UTF-8 text that was once decoded as windows-1252 (``â€œ`` for ``“``).
+
+    Only text showing the tell-tale sequences is touched; ftfy does the repair.
+
+    >>> fix_mojibake("He said \u00e2\u20ac\u0153hello\u00e2\u20ac\u009d")
+    'He said \u201chello\u201d'
+    >>> fix_mojibake("Caf\u00e9 \u00c3 la carte") == "Caf\u00e9 \u00c3 la carte"
+    True
+    """
+    if not _MOJIBAKE.search(value):
+        return value
+    return str(ftfy.fix_encoding(value))
+
+
+def has_mojibake(value: str) -> bool:
+    """Whether text still shows mis-decoded UTF-8 (or U+FFFD for bytes that were lost).
+
+    >>> has_mojibake("Kim\u00e2\u20ac\u2122s"), has_mojibake("Kim\ufffds"), has_mojibake("Kim’s")
+    (True, True, False)
+    """
+    return "\ufffd" in value or bool(_MOJIBAKE.search(value))
 
 
 def collapse_whitespace(value: str) -> str | None:

@@ -34,7 +34,10 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.DuplicatesPipeline": 200,
     "newscrawl.pipelines.JsonLinesPipeline": 300,
 }
+NEWSCRAWL_PRIVATE_HOSTS: list[str] = []  # host:port allowed though non-public (base_url's is)
+
 DOWNLOADER_MIDDLEWARES = {
+    "newscrawl.addresses.AddressGuardMiddleware": 60,  # public addresses only, every hop
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "newscrawl.middlewares.RobotsRulesMiddleware": 100,  # 5xx robots.txt: host deferred
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

@@ -95,6 +95,11 @@ def is_furniture(element: Any) -> bool:
     names = f"{attrs.get('class', '')} {attrs.get('id', '')}".lower()
     if names.strip() and _FURNITURE.search(names):
         return True
+    return _is_hidden(element)
+
+
+def _is_hidden(element: Any) -> bool:
+    attrs = element.attrib
     return (
         "hidden" in attrs
         or attrs.get("aria-hidden") == "true"
@@ -162,6 +167,22 @@ class HtmlArticlePage:
     @cached_property
     def root(self) -> Any:
         return self.selector.root
+
+    def is_complete(self) -> bool:
+        """Whether the page arrived whole: its document ends (a cut page has no ``</html>``)."""
+        tail = self.response.body[-8192:].lower()
+        return b"</html>" in tail or b"</body>" in tail
+
+    def visible_text(self) -> str:
+        """All text a reader sees (hidden elements, scripts and styles left out)."""
+        parts: list[str] = []
+        for element in self.root.iter():
+            if not isinstance(element.tag, str) or element.tag in {"script", "style", "head"}:
+                continue
+            if any(_is_hidden(e) for e in (element, *element.iterancestors())):
+                continue
+            parts.append(element.text or "")
+        return " ".join(" ".join(parts).split())
 
     @cached_property
     def json_ld(self) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from newscrawl.items import Article
 from newscrawl.loaders import ArticleLoader
 from newscrawl.pages.base import HtmlArticlePage, element_text, parse_html_fragment
 from newscrawl.pages.paragraphs import drop_repeats, paragraphs_from_text
-from newscrawl.processors import find_tracking_id, is_banner, split_dateline
+from newscrawl.processors import find_tracking_id, has_mojibake, is_banner, split_dateline
 from newscrawl.urls import canonical_url, slugify, story_ref
 
 SOURCE = "menafn"
@@ -89,6 +89,18 @@ def identify(loader: ArticleLoader, ref: tuple[str, str] | None, title: str | No
         loader.add_value("url", canonical_url(story_id, slug or slugify(title or "")))
 
 
+_SOFT_404 = re.compile(r"page you (?:were|are) looking for (?:doesn.t|does not) exist", re.I)
+
+
+def text_problem(article: Article) -> str | None:
+    """Why an article's text cannot be trusted (bytes lost in decoding, mojibake), if so."""
+    for name in ("title", "body"):
+        value = getattr(article, name)
+        if value and has_mojibake(value):
+            return f"undecodable text in {name}"
+    return None
+
+
 def is_menafn_story(article: Article) -> bool:
     """A story id, a MENAFN dateline or a MENAFN stamp marks a MENAFN page."""
     has_id = bool(article.id and not article.id.startswith(f"{SOURCE}:h"))
@@ -156,6 +168,12 @@ class MenafnPage(HtmlArticlePage):
         """Whether this is a MENAFN story page at all (and not some other saved page)."""
         marks = "#ContentPlaceHolder1_div_story, h1.main-entry-title"
         return is_menafn_story(article) or bool(self.root.cssselect(marks))
+
+    def problem(self, article: Article) -> str | None:
+        """Why this page gives no trustworthy article: a soft 404, or broken text."""
+        if article.body is None and _SOFT_404.search(self.visible_text()):
+            return "soft 404: the site says the page does not exist"
+        return text_problem(article)
 
     def to_article(self) -> Article:
         loader = ArticleLoader()

@@ -6,7 +6,14 @@ import re
 
 from newscrawl.items import Article
 from newscrawl.loaders import ArticleLoader
-from newscrawl.pages.menafn import LANGUAGE, SOURCE, clean_story, identify, is_menafn_story
+from newscrawl.pages.menafn import (
+    LANGUAGE,
+    SOURCE,
+    clean_story,
+    identify,
+    is_menafn_story,
+    text_problem,
+)
 from newscrawl.pages.paragraphs import paragraphs_from_text
 from newscrawl.processors import (
     find_tracking_id,
@@ -78,6 +85,10 @@ class MenafnTextPage:
     def is_menafn(self, article: Article) -> bool:
         """Whether this is a MENAFN story page at all (and not some other saved text)."""
         return is_menafn_story(article)
+
+    def problem(self, article: Article) -> str | None:
+        """Why this page gives no trustworthy article (broken text), if so."""
+        return text_problem(article)
 
     def to_article(self) -> Article:
         header, story_lines = self.split_header()

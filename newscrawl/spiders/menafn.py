@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -19,6 +20,7 @@ from newscrawl import __version__
 from newscrawl.discovery import Link, feed_links, listing_links, next_pages
 from newscrawl.extensions import RunLedger
 from newscrawl.items import Article
+from newscrawl.pages.decoding import decode_page
 from newscrawl.pages.menafn import MenafnPage
 from newscrawl.pages.menafn_text import MenafnTextPage
 from newscrawl.saved import UnreadablePage, page_kind, read_saved_page, saved_page_paths
@@ -91,8 +93,14 @@ class MenafnSpider(Spider):
         self.source = Path(kwargs["source"]) if kwargs.get("source") else None
         self.base_url = parse_base_url(kwargs.get("base_url") or DEFAULT_BASE_URL)
         self.since = parse_since(kwargs["since"]) if kwargs.get("since") else None
-        self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
+        base = urlsplit(self.base_url)
+        self.allowed_domains = [base.hostname or ""]
+        # A base_url the user gives is consent to fetch from that one host, even a local one.
+        default_port = 443 if base.scheme == "https" else 80
+        explicit = bool(kwargs.get("base_url"))
+        self.private_hosts = {f"{base.hostname}:{base.port or default_port}"} if explicit else set()
         self.requested: set[str] = set()  # story ids asked for in this run (bounded by it)
+        self.unanswered: dict[str, str] = {}  # story id -> URL: requested, no answer yet
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -132,11 +140,15 @@ class MenafnSpider(Spider):
                     saved.text(), url, ref, utc_now()
                 )
             else:
-                response = TextResponse(url, body=saved.data, encoding=None)
-                page = MenafnPage(response, utc_now(), ref)
+                page = MenafnPage(decode_page(TextResponse(url, body=saved.data)), utc_now(), ref)
+                if not page.is_complete():
+                    raise UnreadablePage("truncated page", "the document ends before </html>")
             article = page.to_article()
             if not page.is_menafn(article):
                 raise UnreadablePage("not a MENAFN page", "no MENAFN dateline, stamp or story id")
+            problem = page.problem(article)
+            if problem:
+                raise UnreadablePage(problem)
         except UnreadablePage as exc:
             self.reject(url, exc.reason, exc.detail)
             return None
@@ -178,8 +190,7 @@ class MenafnSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         logger.warning("listing page failed: %s: %s", request.url, failure.getErrorMessage())
         self.crawler.stats.inc_value("newscrawl/listing_failures")
-        if not (failure.type is not None and issubclass(failure.type, HttpError)):
-            self.crawler.stats.inc_value("newscrawl/errors")
+        self.crawler.stats.inc_value("newscrawl/errors")
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         links = feed_links(response, self.site_hosts)
@@ -215,8 +226,10 @@ class MenafnSpider(Spider):
             if f"{self.name}:{story_id}" in seen:
                 self.crawler.stats.inc_value("newscrawl/skipped_seen")
                 continue
+            url = f"{self.base_url}/{story_id}/{link.slug}"
+            self.unanswered[story_id] = url
             yield Request(
-                f"{self.base_url}/{story_id}/{link.slug}",
+                url,
                 self.parse_article,
                 errback=self.article_failed,
                 meta={"ref": (story_id, link.slug), "discovery_depth": depth},
@@ -228,19 +241,54 @@ class MenafnSpider(Spider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         self.crawler.stats.inc_value("newscrawl/pages")
+        self.unanswered.pop(response.meta["ref"][0], None)
         if not isinstance(response, TextResponse):
             kind = (response.headers.get("Content-Type") or b"").decode("latin-1")
             self.reject(response.url, "not a text page", kind)
             return
-        page = MenafnPage(response, utc_now(), response.meta.get("ref"))
-        yield page.to_article()
+        page = MenafnPage(decode_page(response), utc_now(), response.meta.get("ref"))
+        if not page.is_complete():
+            yield from self.retry_or_reject(response, "truncated page", "no </html>: cut short")
+            return
+        article = page.to_article()
+        problem = page.problem(article)
+        if problem:
+            self.reject(response.url, problem, "", id=article.id, title=article.title)
+        else:
+            yield article
         depth = response.meta.get("discovery_depth", 1)
         if depth < self.settings.getint("NEWSCRAWL_DISCOVERY_DEPTH"):
             yield from self.story_requests(listing_links(response, self.site_hosts), depth + 1)
 
+    def closed(self, reason: str) -> None:
+        """Stories asked for that never got an answer (a redirect loop the duplicate filter cut,
+        an offsite redirect Scrapy dropped) are errors too: nothing is lost silently."""
+        if not self.unanswered or reason != "finished":
+            return
+        self.crawler.stats.inc_value("newscrawl/errors", len(self.unanswered))
+        urls = sorted(self.unanswered.values())[:10]
+        logger.warning(
+            "%d story pages got no answer (dropped on the way): %s", len(urls), urls[:10]
+        )
+
+    def retry_or_reject(self, response: Response, reason: str, detail: str) -> Iterator[Request]:
+        """Ask again for a page whose content came bad; after the retries, reject it."""
+        assert response.request is not None  # a downloaded response knows its request
+        retry = get_retry_request(response.request, spider=self, reason=reason)
+        if retry is not None:
+            for key in [k for k in retry.meta if k.startswith("download_")]:
+                del retry.meta[key]  # the downloader's notes on the last try, not ours
+            yield retry
+        else:
+            self.reject(response.url, reason, detail)
+
     def article_failed(self, failure: Failure) -> None:
+        """A story page that failed for good (404, timeouts, too large…): one line, counted."""
         request = failure.request  # type: ignore[attr-defined]
-        if failure.type is not None and issubclass(failure.type, HttpError):
-            return  # already counted by HttpErrorMiddleware
-        logger.warning("gave up on %s: %s", request.url, failure.getErrorMessage())
+        self.unanswered.pop(request.meta["ref"][0], None)
+        if isinstance(failure.value, HttpError):
+            why = f"HTTP {failure.value.response.status}"
+        else:
+            why = failure.getErrorMessage() or (failure.type.__name__ if failure.type else "")
+        logger.warning("gave up on %s: %s", request.url, why)
         self.crawler.stats.inc_value("newscrawl/errors")

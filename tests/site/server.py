@@ -17,6 +17,7 @@ import contextlib
 import json
 import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -105,7 +106,7 @@ class MenafnSite:
         """Serve in a background thread; returns the base URL, e.g. http://127.0.0.1:PORT."""
         handler = type("Handler", (_Handler,), {"site": self})
         self._stopping.clear()
-        self._server = ThreadingHTTPServer((host, port), handler)
+        self._server = _QuietServer((host, port), handler)
         self._server.daemon_threads = True
         self._server.block_on_close = False
         self._thread = threading.Thread(
@@ -216,6 +217,15 @@ class MenafnSite:
         else:
             return Response(404, b'{"error": "unknown control endpoint"}', "application/json")
         return Response(200, json.dumps(data).encode(), "application/json")
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client hanging up mid-answer (a crawler giving up on a huge page) is not an error."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -1,0 +1,108 @@
+"""Security: requests stay on public addresses of the site; files stay in the output folder."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.test import get_crawler
+
+from newscrawl import settings as project_settings
+from newscrawl.addresses import AddressGuardMiddleware
+from newscrawl.extensions import RunLedger
+from newscrawl.spiders.menafn import MenafnSpider
+from tests.conftest import SAMPLE, crawl
+
+
+def guard(private_hosts: tuple[str, ...] = ()) -> AddressGuardMiddleware:
+    crawler = get_crawler(MenafnSpider, {"NEWSCRAWL_PRIVATE_HOSTS": list(private_hosts)})
+    return AddressGuardMiddleware.from_crawler(crawler)
+
+
+def check(middleware: AddressGuardMiddleware, url: str) -> None:
+    asyncio.run(middleware.process_request(Request(url)))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/1109793603/x",
+        "http://127.8.9.10:8080/x",
+        "http://10.0.0.1/x",
+        "http://172.16.5.4/x",
+        "http://172.31.255.1/x",
+        "http://192.168.1.1/x",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/x",
+        "http://[fc00::1]/x",
+        "http://[fd12:3456::1]/x",
+        "http://0.0.0.0/x",
+        "http://localhost/x",  # a name that resolves to loopback
+    ],
+)
+def test_non_public_addresses_are_refused(url: str) -> None:
+    with pytest.raises(IgnoreRequest, match="refused"):
+        check(guard(), url)
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://menafn.com/x", "data:text/html,hi"])
+def test_other_schemes_are_refused(url: str) -> None:
+    with pytest.raises(IgnoreRequest, match="are not fetched"):
+        check(guard(), url)
+
+
+def test_public_addresses_pass() -> None:
+    check(guard(), "http://93.184.216.34/1109793603/x")
+    check(guard(), "https://[2606:2800:220:1:248:1893:25c8:1946]/x")
+
+
+def test_an_explicitly_allowed_local_host_passes_and_only_that_one() -> None:
+    middleware = guard(("127.0.0.1:8000",))
+    check(middleware, "http://127.0.0.1:8000/1109793603/x")
+    with pytest.raises(IgnoreRequest):
+        check(middleware, "http://127.0.0.1:8001/1109793603/x")
+
+
+def test_a_base_url_is_consent_for_its_own_host_only() -> None:
+    spider = MenafnSpider(base_url="http://127.0.0.1:8765")
+    assert spider.private_hosts == {"127.0.0.1:8765"}
+    assert MenafnSpider().private_hosts == set()
+
+
+def test_no_console_and_no_remote_control() -> None:
+    assert project_settings.TELNETCONSOLE_ENABLED is False
+    assert project_settings.REMOTE_CONTROL_ENABLED is False
+    assert project_settings.EXTENSIONS["scrapy.extensions.telnet.TelnetConsole"] is None
+
+
+def test_a_spider_name_cannot_climb_out_of_the_output_folder(tmp_path: Path) -> None:
+    class Climber(MenafnSpider):
+        name = "../../etc"
+
+    crawler = get_crawler(Climber, {"NEWSCRAWL_OUTPUT_DIR": str(tmp_path), "NEWSCRAWL_STATE": ""})
+    with pytest.raises(ValueError, match="cannot name an output folder"):
+        RunLedger.from_crawler(crawler)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_nothing_is_written_outside_the_output_folder(tmp_path: Path) -> None:
+    pages = tmp_path / "deep" / "pages"
+    pages.mkdir(parents=True)
+    for page in SAMPLE.iterdir():
+        shutil.copy(page, pages / page.name)
+    (pages / "1109000001-a-title-with-slashes.txt").write_text(
+        "Oil / gas: ../../etc/passwd\n\n(MENAFN) Prices of oil/gas rose.\n"
+    )
+    out = tmp_path / "out"
+    before = set(tmp_path.rglob("*"))
+    run = crawl(out, "-a", f"source={tmp_path / 'deep' / '..' / 'deep' / 'pages'}")
+    assert run.status == 0
+    new = set(tmp_path.rglob("*")) - before
+    assert new
+    assert all(p.is_relative_to(out) for p in new)
+    titles = [a["title"] for a in run.articles()]
+    assert "Oil / gas: ../../etc/passwd" in titles
