@@ -178,11 +178,12 @@ class RunLedger:
                 logger.warning("rolled back run %s that did not finish: its stories are new", key)
                 continue
             self.store.set_run_state(key, "done")
-            settle_rejects(self.folder / f"{name}.rejects.jsonl")
+            rejects = self.folder / f"{name}.rejects.jsonl"
+            settle_rejects(rejects)
             if name in listed:
                 self.store.set_run_state(key, "listed")
             else:
-                self.list_run(interrupted_record(name, final))
+                self.list_run(interrupted_record(name, final, rejects))
             logger.warning("rolled forward run %s whose file was complete", key)
 
 
@@ -211,7 +212,7 @@ def run_summary(
     )
 
 
-def interrupted_record(name: str, final: Path) -> dict[str, Any]:
+def interrupted_record(name: str, final: Path, rejects: Path) -> dict[str, Any]:
     """The runs.jsonl line of a run that was killed after its file was complete."""
     data = final.read_bytes()
     started = datetime.strptime(name.split("_")[0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
@@ -225,6 +226,6 @@ def interrupted_record(name: str, final: Path) -> dict[str, Any]:
         "sha256": hashlib.sha256(data).hexdigest(),
         **dict.fromkeys(COUNTS),
         "written": data.count(b"\n"),
-        "rejects_file": None,
+        "rejects_file": f"{final.parent.name}/{rejects.name}" if rejects.exists() else None,
         "failures": ["the run was killed after its file was complete"],
     }
