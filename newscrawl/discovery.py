@@ -13,11 +13,16 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
+from lxml import etree
 from scrapy.http import Response, TextResponse
 
 from newscrawl.processors import parse_datetime
 from newscrawl.urls import story_ref
 
+# Anchors whose href may hold a story id (a run of 9+ digits): the rest are not joined at all.
+_STORY_ANCHORS: Any = etree.XPath(
+    "//a[@href][contains(translate(@href, '0123456789', '##########'), '#########')]"
+)
 _DATE_XPATH = ".//time/@datetime | .//*[contains(concat(' ', @class, ' '), ' entry-date ')]/text()"
 
 
@@ -59,13 +64,15 @@ def _item_date(anchor: Any) -> date | None:
     return None
 
 
-def listing_links(response: TextResponse, hosts: frozenset[str]) -> Iterator[Link]:
-    """Every story link of a page (``.entry-title > a``, popular lists, More Stories...)."""
-    for anchor in response.selector.root.iter("a"):
-        href = anchor.get("href")
-        link = link_to(response.urljoin(href.strip()), hosts) if href else None
+def listing_links(
+    response: TextResponse, hosts: frozenset[str], *, dated: bool = True, root: Any = None
+) -> Iterator[Link]:
+    """Every story link of a page (``.entry-title > a``, popular lists, More Stories...),
+    with the date printed beside it when ``dated``. ``root``: the page's tree if parsed."""
+    for anchor in _STORY_ANCHORS(response.selector.root if root is None else root):
+        link = link_to(response.urljoin(anchor.get("href").strip()), hosts)
         if link:
-            yield Link(link.story_id, link.slug, _item_date(anchor))
+            yield Link(link.story_id, link.slug, _item_date(anchor) if dated else None)
 
 
 def next_pages(response: TextResponse) -> list[str]:

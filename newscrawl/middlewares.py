@@ -20,11 +20,11 @@ from scrapy.utils.defer import deferred_from_coro
 
 logger = logging.getLogger(__name__)
 
-_CHALLENGE = re.compile(
-    rb"<title>\s*(?:Just a moment|Attention Required|Access denied|Are you a robot|"
-    rb"Checking your browser|Pardon Our Interruption)|cf-chl-|_Incapsula_Resource|g-recaptcha",
-    re.IGNORECASE,
+_CHALLENGE_TITLE = re.compile(
+    rb"<title[^>]*>\s*(?:just a moment|attention required|access denied|are you a robot|"
+    rb"checking your browser|pardon our interruption)"
 )
+_CHALLENGE_MARK = re.compile(rb"cf-chl-|_Incapsula_Resource|g-recaptcha|cf-mitigated")
 
 
 def retry_after_seconds(value: bytes | None, now: datetime | None = None) -> float | None:
@@ -146,9 +146,14 @@ class BlockDetector:
 
     @staticmethod
     def is_blocked(response: Response) -> bool:
-        if response.status in {403, 429}:
+        """403/429, or a challenge page: by its title near the top, or (on 503) its marks."""
+        if response.status in {403, 429} or response.headers.get("cf-mitigated"):
             return True
-        return response.status in {200, 503} and bool(_CHALLENGE.search(response.body[:65536]))
+        head = response.body[:4096].lower()
+        title = head.find(b"<title")
+        if title >= 0 and _CHALLENGE_TITLE.match(head, title):
+            return True
+        return response.status == 503 and bool(_CHALLENGE_MARK.search(response.body[:65536]))
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
         if request.url.endswith("/robots.txt"):

@@ -6,8 +6,8 @@ import json
 from importlib import resources
 from typing import Any, Self
 
+import jsonschema_rs
 from itemadapter import ItemAdapter
-from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
@@ -24,7 +24,7 @@ def load_schema() -> dict[str, Any]:
 
 def describe(error: Any) -> str:
     """A schema error as a short reason: ``no title``, ``bad published_at: ...``."""
-    field = ".".join(str(p) for p in error.absolute_path) or "article"
+    field = ".".join(str(p) for p in error.instance_path) or "article"
     if error.instance is None:
         return f"no {field}"
     return f"bad {field}: {error.message[:200]}"
@@ -45,18 +45,22 @@ class _LedgerPipeline:
 class ValidationPipeline(_LedgerPipeline):
     """An item that breaks schema v1 goes to the rejects file with the reason; the run goes on."""
 
-    validator = Draft202012Validator(load_schema())
+    def __init__(self, ledger: RunLedger) -> None:
+        super().__init__(ledger)
+        # jsonschema-rs: the same draft 2020-12 rules, ~100x faster than the pure-Python
+        # library (which the tests still use to check what was written).
+        self.validator = jsonschema_rs.Draft202012Validator(load_schema())
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         record = {name: adapter.get(name) for name in ARTICLE_FIELDS}
-        errors = sorted(self.validator.iter_errors(record), key=lambda e: list(e.absolute_path))
-        if errors:
-            reasons = "; ".join(dict.fromkeys(describe(e) for e in errors))
-            url = adapter.get("fetched_from") or record.get("url") or "?"
-            self.ledger.reject(url, reasons.split(";")[0], reasons, record)
-            raise DropItem(f"rejected {url}: {reasons}", log_level="DEBUG")
-        return item
+        if self.validator.is_valid(record):
+            return item
+        errors = sorted(self.validator.iter_errors(record), key=lambda e: list(e.instance_path))
+        reasons = "; ".join(dict.fromkeys(describe(e) for e in errors))
+        url = adapter.get("fetched_from") or record.get("url") or "?"
+        self.ledger.reject(url, reasons.split(";")[0], reasons, record)
+        raise DropItem(f"rejected {url}: {reasons}", log_level="DEBUG")
 
 
 class DuplicatesPipeline(_LedgerPipeline):

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
+from lxml import etree
 from scrapy.http import TextResponse
 
 from newscrawl.items import Article
 from newscrawl.loaders import ArticleLoader
-from newscrawl.pages.base import HtmlArticlePage, element_text, parse_html_fragment
+from newscrawl.pages.base import (
+    HtmlArticlePage,
+    element_text,
+    first_found,
+    parse_html_fragment,
+)
 from newscrawl.pages.paragraphs import drop_repeats, paragraphs_from_text
-from newscrawl.processors import find_tracking_id, has_mojibake, is_banner, split_dateline
+from newscrawl.processors import (
+    find_tracking_id,
+    has_mojibake,
+    is_banner,
+    parse_datetime,
+    split_dateline,
+)
 from newscrawl.urls import canonical_url, slugify, story_ref
 
 SOURCE = "menafn"
@@ -27,6 +41,9 @@ _FURNITURE_LINE = re.compile(
 )
 _END_MARK = re.compile(r"\s*\(end\)(?:\s+[a-z]{1,5}){0,2}\s*$")
 _INITIALS = re.compile(r"^[a-z]{1,5}(?:\s+[a-z]{1,5})?$")
+
+
+_GMT_TEXT: Any = etree.XPath("//body//text()[contains(., ' GMT')]")  # banner candidates, in C
 
 
 @dataclass
@@ -140,7 +157,7 @@ class MenafnPage(HtmlArticlePage):
 
     def story_text(self) -> str | None:
         for query in self.BODY_SELECTORS:
-            for element in self.root.cssselect(query):
+            for element in self.css(query):
                 text = element_text(element)
                 if text.strip():
                     return text
@@ -148,26 +165,24 @@ class MenafnPage(HtmlArticlePage):
         return parse_html_fragment(bodies[0]) if bodies else None
 
     def banner(self) -> list[str]:
-        return [t for t in self.selector.xpath("//body//text()").getall()[:400] if is_banner(t)]
+        return [t for t in _GMT_TEXT(self.root) if is_banner(t)]
 
     def site_tags(self) -> list[str]:
         """The tag widget's links; a widget that is there but empty means no tags."""
-        widget = self.root.cssselect("#ContentPlaceHolder1_lbl_hashtags")
+        widget = self.css("#ContentPlaceHolder1_lbl_hashtags")
         if not widget:
             return self.tags()
         links = [" ".join(a.xpath("string()").split()) for a in widget[0].iter("a")]
         return links or [t for t in re.split(r"[,#]", widget[0].xpath("string()")) if t.strip()]
 
     def provider_logo(self) -> list[str]:
-        return self.selector.css(
-            "#ContentPlaceHolder1_img_logo_anchor::attr(alt), "
-            "#ContentPlaceHolder1_img_logo_anchor::attr(title)"
-        ).getall()
+        logos = self.css("#ContentPlaceHolder1_img_logo_anchor")
+        return [logo.get(name) for logo in logos for name in ("alt", "title") if logo.get(name)]
 
     def is_menafn(self, article: Article) -> bool:
         """Whether this is a MENAFN story page at all (and not some other saved page)."""
         marks = "#ContentPlaceHolder1_div_story, h1.main-entry-title"
-        return is_menafn_story(article) or bool(self.root.cssselect(marks))
+        return is_menafn_story(article) or bool(self.css(marks))
 
     def problem(self, article: Article) -> str | None:
         """Why this page gives no trustworthy article: a soft 404, or broken text."""
@@ -177,8 +192,8 @@ class MenafnPage(HtmlArticlePage):
 
     def to_article(self) -> Article:
         loader = ArticleLoader()
-        titles = [*self.css_text("h1.main-entry-title"), *self.titles()]
-        loader.add_value("title", titles)
+        h1 = "h1.main-entry-title"
+        loader.add_value("title", first_found(partial(self.css_text, h1), self.titles))
         title = loader.get_output_value("title")
         text = self.story_text()
         story = clean_story(paragraphs_from_text(text), title) if text else Story()
@@ -187,22 +202,21 @@ class MenafnPage(HtmlArticlePage):
         loader.add_value("fetched_from", self.response.url)
         loader.add_value("source", SOURCE)
         loader.add_value("crawled_at", self.crawled_at)
-        for query in self.DATE_SELECTORS:
-            loader.add_value("published_at", self.css_text(query))
-        loader.add_value("published_at", self.published())
+        dates = [partial(self.css_text, query) for query in self.DATE_SELECTORS]
+        loader.add_value("published_at", first_found(*dates, self.published, valid=parse_datetime))
         loader.add_value("page_date", self.banner())
         loader.add_value("dateline", story.dateline)
         loader.add_value("provider", self.provider_logo())
         loader.add_value("body", story.body)
         loader.add_value("summary", self.summaries())
-        loader.add_value(
-            "image_url", self.absolute(self.selector.css("#ImgNews::attr(src)").getall())
-        )
-        loader.add_value("image_url", self.images())
+        loader.add_value("image_url", first_found(self.story_image, self.images))
         loader.add_value("tags", self.site_tags())
-        loader.add_value("category", self.css_text("#ContentPlaceHolder1_lblb_cats"))
-        loader.add_value("category", self.categories())
+        cats = partial(self.css_text, "#ContentPlaceHolder1_lblb_cats")
+        loader.add_value("category", first_found(cats, self.categories))
         loader.add_value("language", [*self.languages(), LANGUAGE])
         loader.add_value("tracking_id", story.tracking_id)
         article: Article = loader.load_item()
         return article
+
+    def story_image(self) -> list[str]:
+        return self.absolute([img.get("src", "") for img in self.css("#ImgNews")])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 _SENTENCE_END = re.compile(r"(?:[.!?:;\"'\u201d\u2019)\]]|--|\u2014|\u2013)$")
+_GLUED_HINT = re.compile(r"[a-z][.!?][A-Z][a-z]")  # cheap test before the exact one
 _GLUED = re.compile(r"([A-Za-z]*[a-z]{2})([.!?])(?=[A-Z][a-z])")
 # Titles and abbreviations before a capital are not the end of a paragraph.
 _ABBREVIATIONS = frozenset(
@@ -54,6 +55,8 @@ def split_glued(paragraph: str) -> list[str]:
     >>> split_glued("Mr.Smith and Mrs.Jones paid USD 1.5 at www.Example.")
     ['Mr.Smith and Mrs.Jones paid USD 1.5 at www.Example.']
     """
+    if not _GLUED_HINT.search(paragraph):
+        return [paragraph]
     parts: list[str] = []
     start = 0
     for match in _GLUED.finditer(paragraph):

@@ -258,7 +258,8 @@ class MenafnSpider(Spider):
             yield article
         depth = response.meta.get("discovery_depth", 1)
         if depth < self.settings.getint("NEWSCRAWL_DISCOVERY_DEPTH"):
-            yield from self.story_requests(listing_links(response, self.site_hosts), depth + 1)
+            links = listing_links(response, self.site_hosts, dated=False, root=page.root)
+            yield from self.story_requests(links, depth + 1)
 
     def closed(self, reason: str) -> None:
         """Stories asked for that never got an answer (a redirect loop the duplicate filter cut,
