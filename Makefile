@@ -11,7 +11,7 @@ STORIES ?= 200
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip  # the pip of Python 3.11 trips on extras
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'  # bench: the smoke test runs the peers
 	touch $(READY)
 
 run: $(READY)  ## the main job on the bundled sample page
@@ -28,8 +28,7 @@ lint: $(READY)  ## style and types
 site: $(READY)  ## the local MENAFN-like site on 127.0.0.1:$(PORT)
 	$(BIN)/python -m tests.site --port $(PORT) --stories $(STORIES)
 
-bench: $(READY)  ## benchmarks against peers (not part of the tests)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+bench: $(READY)  ## benchmarks against peers (not part of the tests); writes BENCHMARKS.md
 	$(BIN)/python -m bench
 
 clean:

@@ -58,7 +58,7 @@ class RunLedger:
         self.store: SeenStore = SqliteSeenStore(state_path)
         self.recover()
         self.started = datetime.now(UTC).replace(microsecond=0)
-        self.run = run_name(self.folder, self.started)
+        self.run = run_name(self.folder, self.started, self.store.run_names(self.source))
         self.articles = JsonLinesPart(self.folder / f"{self.run}.jsonl")
         self.rejects = JsonLinesPart(self.folder / f"{self.run}.rejects.jsonl")
         self.store.begin_run(self.key, f"{self.source}/{self.articles.path.name}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Container
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -59,12 +60,13 @@ class JsonLinesPart:
         return True
 
 
-def run_name(folder: Path, started: datetime) -> str:
-    """``YYYYMMDDTHHMMSSZ`` of the start, with ``_2``, ``_3``… when that name is taken."""
+def run_name(folder: Path, started: datetime, known: Container[str] = ()) -> str:
+    """``YYYYMMDDTHHMMSSZ`` of the start, with ``_2``, ``_3``… when that name is taken by a
+    file in ``folder`` or is ``known`` already (a run of the same state elsewhere)."""
     base = started.strftime("%Y%m%dT%H%M%SZ")
-    taken = {p.name.split(".", 1)[0] for p in folder.iterdir()} if folder.exists() else set()
+    files = {p.name.split(".", 1)[0] for p in folder.iterdir()} if folder.exists() else set()
     name, n = base, 1
-    while name in taken:
+    while name in files or name in known:
         n += 1
         name = f"{base}_{n}"
     return name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
@@ -39,6 +39,22 @@ class ArticleLoader(ItemLoader):
     category_in = MapCompose(p.clean_text)
     language_in = MapCompose(p.normalise_language)
     tracking_id_in = MapCompose(p.find_tracking_id)
+
+    # itemloaders looks processors up per value (attribute, then the item's field metadata,
+    # which for dataclasses walks dataclasses.fields()); they are fixed per class, so cache.
+    _processors: ClassVar[dict[tuple[type, str, str], Any]] = {}
+
+    def get_input_processor(self, field_name: str) -> Any:
+        key = (type(self), "in", field_name)
+        if key not in self._processors:
+            self._processors[key] = super().get_input_processor(field_name)
+        return self._processors[key]
+
+    def get_output_processor(self, field_name: str) -> Any:
+        key = (type(self), "out", field_name)
+        if key not in self._processors:
+            self._processors[key] = super().get_output_processor(field_name)
+        return self._processors[key]
 
     def load_item(self) -> Any:
         """Fill the fields derived from others: id by hash, counts, hash, no future dates."""

@@ -40,6 +40,7 @@ class SeenStore(Protocol):
     def flush(self) -> None: ...
     def set_run_state(self, run: str, state: str) -> None: ...
     def unfinished_runs(self) -> list[tuple[str, str, str]]: ...
+    def run_names(self, source: str) -> set[str]: ...
     def forget_run(self, run: str) -> None: ...
     def close(self) -> None: ...
 
@@ -104,6 +105,11 @@ class SqliteSeenStore:
         """(run, file, state) of runs that did not get as far as their runs.jsonl line."""
         rows = self.db.execute("SELECT run, file, state FROM runs WHERE state != 'listed'")
         return [(r[0], r[1], r[2]) for r in rows]
+
+    def run_names(self, source: str) -> set[str]:
+        """Names of the runs of ``source`` this state has seen (from any output folder)."""
+        rows = self.db.execute("SELECT run FROM runs WHERE run LIKE ?", (f"{source}/%",))
+        return {row[0].split("/", 1)[1] for row in rows}
 
     def forget_run(self, run: str) -> None:
         """Roll a run back: its stories were never written to a complete file."""

@@ -199,3 +199,12 @@ def test_a_run_killed_after_its_rename_is_rolled_forward(out: Path) -> None:
     assert recovered["written"] == 1
     assert latest["written"] == 0
     assert latest["duplicates"] == 1
+
+
+def test_two_output_folders_sharing_one_state_get_distinct_runs(tmp_path: Path) -> None:
+    state = str(tmp_path / "shared.sqlite3")
+    first = crawl(tmp_path / "a", "-a", f"source={SAMPLE}", state=state)
+    second = crawl(tmp_path / "b", "-a", f"source={SAMPLE}", state=state)
+    assert (first.status, second.status) == (0, 0), second.stderr[-1000:]
+    assert first.last()["written"] == 1
+    assert second.last()["duplicates"] == 1  # one state: the story is known

@@ -43,3 +43,8 @@ def test_a_half_written_manifest_line_is_dropped(tmp_path: Path) -> None:
     append_manifest(manifest, {"run": "c"})
     assert manifest.read_bytes() == encode_line({"run": "a"}) + encode_line({"run": "c"})
     assert listed_runs(manifest) == {"a", "c"}
+
+
+def test_run_names_avoid_runs_of_the_same_state_in_other_folders(tmp_path: Path) -> None:
+    started = datetime(2026, 11, 28, 3, 4, 5, tzinfo=UTC)
+    assert run_name(tmp_path, started, {"20261128T030405Z"}) == "20261128T030405Z_2"

@@ -55,7 +55,9 @@ class Command(ScrapyCrawlCommand):
         locked = [exc for exc in outcome if isinstance(exc, StateLocked)]
         if locked:
             fail(EX_TEMPFAIL, f"{locked[0]}; not started")
-        if outcome or self.crawler_process.bootstrap_failed or crawler.stats is None:
+        if outcome:
+            fail(1, f"could not start: {type(outcome[0]).__name__}: {outcome[0]}")
+        if self.crawler_process.bootstrap_failed or crawler.stats is None:
             self.exitcode = 1
             return
         self.exitcode = int(crawler.stats.get_value("newscrawl/exit_status", 1))

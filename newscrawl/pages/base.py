@@ -6,8 +6,9 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterator
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
+from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -106,7 +107,8 @@ def is_furniture(element: Any) -> bool:
 _JSON_LD: Any = etree.XPath('//script[@type="application/ld+json"]/text()')
 _META: Any = etree.XPath("//meta[@content]")
 _STRING: Any = etree.XPath("string()")
-_WITH_ID: Any = etree.XPath("//*[@id]")
+_BY_ID: Any = etree.XPath("id($id)")
+_LANG: Any = etree.XPath("/html/@lang")
 _ID_ONLY = re.compile(r"^#[\w-]+$")
 
 
@@ -255,17 +257,11 @@ class HtmlArticlePage:
     def ld_values(self, key: str, sub: str = "") -> list[str]:
         return [s for node in self.json_ld for s in _strings(node.get(key), sub)]
 
-    @cached_property
-    def ids(self) -> dict[str, Any]:
-        """Elements by ``id`` (one pass), so ``#id`` selectors cost a dictionary lookup."""
-        return {element.get("id"): element for element in _WITH_ID(self.root)}
-
     def css(self, query: str) -> list[Any]:
-        """The elements a CSS selector matches (selectors are compiled once per process)."""
-        if _ID_ONLY.match(query):
-            element = self.ids.get(query[1:])
-            return [] if element is None else [element]
-        elements: list[Any] = compiled(query)(self.root)
+        """The elements a CSS selector matches (selectors are compiled once per process;
+        ``#id`` goes through libxml2's id table instead of a walk over the tree)."""
+        selector = _BY_ID if _ID_ONLY.match(query) else compiled(query)
+        elements: list[Any] = selector(self.root, id=query[1:])
         return elements
 
     def css_text(self, query: str) -> list[str]:
@@ -273,7 +269,7 @@ class HtmlArticlePage:
         return [" ".join(_STRING(el).split()) for el in self.css(query)]
 
     def absolute(self, urls: list[str]) -> list[str]:
-        return [self.response.urljoin(u.strip()) for u in urls if u.strip()]
+        return [urljoin(self.response.url, u.strip()) for u in urls if u.strip()]
 
     # Generic values, best first. Site pages put their own selectors before these.
     def titles(self) -> list[str]:
@@ -299,15 +295,12 @@ class HtmlArticlePage:
         ]
 
     def summaries(self) -> list[str]:
-        return [
-            *self.meta_values("description", "og:description", "twitter:description"),
-            *self.ld_values("description"),
-        ]
+        meta = partial(self.meta_values, "description", "og:description", "twitter:description")
+        return first_found(meta, partial(self.ld_values, "description"))
 
     def images(self) -> list[str]:
-        return self.absolute(
-            [*self.meta_values("og:image", "twitter:image"), *self.ld_values("image", "url")]
-        )
+        meta = partial(self.meta_values, "og:image", "twitter:image")
+        return self.absolute(first_found(meta, partial(self.ld_values, "image", "url")))
 
     def tags(self) -> list[str]:
         # Plain <meta name="keywords"> is left out: sites fill it with site-wide words.
@@ -316,10 +309,11 @@ class HtmlArticlePage:
         return self.meta_values("article:tag") or split
 
     def categories(self) -> list[str]:
-        return [*self.meta_values("article:section"), *self.ld_values("articleSection")]
+        meta = partial(self.meta_values, "article:section")
+        return first_found(meta, partial(self.ld_values, "articleSection"))
 
     def languages(self) -> list[str]:
-        return [*self.root.xpath("/html/@lang"), *self.ld_values("inLanguage")]
+        return first_found(partial(_LANG, self.root), partial(self.ld_values, "inLanguage"))
 
     def urls(self) -> list[str]:
         return self.absolute(

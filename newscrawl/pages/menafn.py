@@ -20,6 +20,7 @@ from newscrawl.pages.base import (
 )
 from newscrawl.pages.paragraphs import drop_repeats, paragraphs_from_text
 from newscrawl.processors import (
+    clean_text,
     find_tracking_id,
     has_mojibake,
     is_banner,
@@ -193,8 +194,9 @@ class MenafnPage(HtmlArticlePage):
     def to_article(self) -> Article:
         loader = ArticleLoader()
         h1 = "h1.main-entry-title"
-        loader.add_value("title", first_found(partial(self.css_text, h1), self.titles))
-        title = loader.get_output_value("title")
+        titles = first_found(partial(self.css_text, h1), self.titles, valid=clean_text)
+        title = clean_text(titles[0]) if titles else None
+        loader.add_value("title", title)
         text = self.story_text()
         story = clean_story(paragraphs_from_text(text), title) if text else Story()
         identify(loader, self.ref(), title)

@@ -176,7 +176,8 @@ class MenafnSpider(Spider):
         self.crawler.stats.inc_value("newscrawl/listing_pages")
         if not isinstance(response, TextResponse):
             return
-        yield from self.story_requests(listing_links(response, self.site_hosts), depth=1)
+        links = listing_links(response, self.site_hosts, dated=self.since is not None)
+        yield from self.story_requests(links, depth=1)
         page = response.meta.get("listing_page", 1)
         if page < self.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"):
             for url in next_pages(response):

@@ -1,0 +1,162 @@
+"""Results: tables and targets, printed as text and written as BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from bench.common import ROOT, cores
+
+PACKAGES = ("scrapy", "lxml", "parsel", "twisted", "trafilatura", "newspaper4k")
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, *cells: object) -> None:
+        self.rows.append([fmt(c) for c in cells])
+
+    def markdown(self) -> str:
+        lines = [f"### {self.title}", "", "| " + " | ".join(self.columns) + " |"]
+        lines.append("|" + "|".join(" --- " for _ in self.columns) + "|")
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        lines += ["", *(f"- {note}" for note in self.notes)] if self.notes else []
+        return "\n".join(lines)
+
+    def text(self) -> str:
+        widths = [
+            max(len(c), *(len(r[i]) for r in self.rows)) if self.rows else len(c)
+            for i, c in enumerate(self.columns)
+        ]
+
+        def line(cells: list[str]) -> str:
+            return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
+
+        out = [f"== {self.title}", line(self.columns), *(line(r) for r in self.rows)]
+        return "\n".join(out + [f"   * {note}" for note in self.notes])
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    measured: str
+    wanted: str
+    met: bool
+
+
+@dataclass
+class Results:
+    size: str
+    tables: list[Table] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    values: dict[str, float] = field(default_factory=dict)  # raw numbers, for tests
+
+    def target(self, name: str, measured: str, wanted: str, met: bool) -> None:
+        self.targets.append(Target(name, measured, wanted, met))
+
+    def text(self) -> str:
+        targets = [
+            f"{'MET ' if t.met else 'MISS'}  {t.name}: {t.measured} (target {t.wanted})"
+            for t in self.targets
+        ]
+        tables = "\n\n".join(t.text() for t in self.tables)
+        return f"{tables}\n\n== Targets\n" + "\n".join(targets)
+
+
+def fmt(value: object) -> str:
+    if isinstance(value, float):
+        if value >= 100:
+            return f"{value:,.0f}"
+        if value >= 10:
+            return f"{value:.1f}"
+        return f"{value:.2f}" if value >= 0.1 else f"{value:.3f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def git_revision() -> str:
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    diff = git("diff", "HEAD", "--", "newscrawl")
+    digest = hashlib.sha256(diff.encode()).hexdigest()[:12]
+    dirty = f" + uncommitted changes to newscrawl/ (diff sha256 {digest})" if diff else ""
+    return (git("rev-parse", "--short", "HEAD") or "unknown") + dirty
+
+
+def machine() -> list[str]:
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kb = int(meminfo.read_text().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    versions = []
+    for name in PACKAGES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} (not installed)")
+    return [
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; newscrawl at {git_revision()}",
+        f"- machine: {cpu}, {len(cores())} cores{memory}; {platform.platform()}",
+        f"- Python {platform.python_version()}; " + ", ".join(versions),
+    ]
+
+
+def write_markdown(results: Results, path: Path, seconds: float) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench`); do not edit by hand. Everything runs",
+        "offline: the peers and newscrawl read the same pages from disk or from the local",
+        "MENAFN-like site on loopback. Times are medians of repeats; ratios come from the",
+        "same run.",
+        "",
+        "## Reproduce",
+        "",
+        "```sh",
+        "make bench                         # installs the bench extra, then the full run",
+        ".venv/bin/python -m bench --size tiny   # a seconds-long run (what the smoke test runs)",
+        "```",
+        "",
+        "## Run",
+        "",
+        *machine(),
+        f"- size: `{results.size}`; the whole run took {seconds / 60:.1f} min",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | wanted | |",
+        "| --- | --- | --- | --- |",
+        *(
+            f"| {t.name} | {t.measured} | {t.wanted} | {'met' if t.met else '**missed**'} |"
+            for t in results.targets
+        ),
+        "",
+        "## Results",
+        "",
+    ]
+    for table in results.tables:
+        lines += [table.markdown(), ""]
+    findings = Path(__file__).with_name("FINDINGS.md")  # written by hand, kept with the code
+    if findings.exists():
+        lines += [findings.read_text().rstrip(), ""]
+    path.write_text("\n".join(lines))

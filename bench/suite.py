@@ -1,0 +1,43 @@
+"""`run_all(size)`: every benchmark in order, one Results (tables, targets, raw values)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from bench import crawl, extraction, offline, rerun, store
+from bench.common import SIZES, local_site, no_network
+from bench.report import Results, write_markdown
+
+
+def run_all(size: str = "tiny", report: Path | None = None, verbose: bool = False) -> Results:
+    """Run every benchmark at ``size`` (``tiny`` or ``full``); write ``report`` if given."""
+    chosen = SIZES[size]
+    results = Results(size)
+    started = time.perf_counter()
+
+    def step(name: str) -> None:
+        if verbose:
+            print(f"[{time.perf_counter() - started:6.0f} s] {name}", flush=True)
+
+    with crawl.temp_workdir() as tmp:
+        workdir = Path(tmp)
+        step("1. extraction")
+        with no_network():
+            extraction.run(chosen, results)
+        step("1c. offline runs")
+        offline.run(chosen, results, workdir)
+        with local_site(chosen.crawl_pages) as base_url:
+            step("2. crawl")
+            state, output = crawl.run_live(chosen, results, base_url, workdir)
+            step("3. re-runs")
+            rerun.run(chosen, results, base_url, state, output)
+        step("4. seen store")
+        store.run(chosen, results, workdir)
+        step("5. memory")
+        crawl.run_memory(chosen, results, workdir)
+    seconds = time.perf_counter() - started
+    results.values["seconds"] = seconds
+    if report is not None:
+        write_markdown(results, report, seconds)
+    return results
