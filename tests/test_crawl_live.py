@@ -168,3 +168,25 @@ def test_rss_and_mobile_api_are_extra_sources_that_may_fail(out: Path) -> None:
         assert {a["id"] for a in run.articles()} == {f"menafn:{s.id}" for s in stories}
         assert "extra source failed" in run.stderr  # the 404 feed, said in one line
         assert "neither RSS nor the JSON API" in run.stderr
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_a_robots_txt_that_is_forbidden_or_missing_means_no_rules(out: Path, status: int) -> None:
+    stories = synthetic_stories(5)
+    with MenafnSite(stories) as site:
+        site.faults["/robots.txt"] = Fault(statuses=[status] * 10)
+        run = crawl_site(out, site)
+        assert run.status == 0
+        assert len(run.articles()) == 5
+
+
+def test_a_robots_txt_answering_5xx_defers_the_host_and_says_so(out: Path) -> None:
+    stories = synthetic_stories(5)
+    with MenafnSite(stories) as site:
+        site.faults["/robots.txt"] = Fault(statuses=[503] * 50)
+        run = crawl_site(out, site, "-s", "RETRY_TIMES=1")
+        assert run.status == 1
+        assert site.article_requests() == []
+        assert run.articles() == []
+        assert "robots.txt answered 5xx" in " ".join(run.last()["failures"])
+        assert "host deferred" in run.stderr

@@ -34,6 +34,9 @@ DEFAULT_BASE_URL = "https://menafn.com"
 SITE_HOSTS = frozenset({"menafn.com", "www.menafn.com"})
 
 
+STORY_PRIORITY = 10
+
+
 class BadArgument(ValueError):
     """A spider argument the user got wrong (exit status 2)."""
 
@@ -234,6 +237,9 @@ class MenafnSpider(Spider):
                 self.parse_article,
                 errback=self.article_failed,
                 meta={"ref": (story_id, link.slug), "discovery_depth": depth},
+                # Stories before more listing pages: the queue holds one listing's worth of
+                # stories, not the whole site's (memory stays flat as the site grows).
+                priority=STORY_PRIORITY,
             )
 
     def ledger_store(self) -> SeenStore | None:
