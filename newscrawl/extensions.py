@@ -49,19 +49,20 @@ class RunLedger:
         self.source: str = crawler.spidercls.name
         if not re.fullmatch(r"[a-z0-9_]+", self.source):  # it names a folder: no "..", no "/"
             raise ValueError(f"spider name {self.source!r} cannot name an output folder")
-        self.folder = output_dir / self.source
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.manifest = self.folder / "runs.jsonl"
         self.lock = StateLock(state_path) if state_path else None
         if self.lock:
             self.lock.acquire()  # raises StateLocked before anything is written
+        self.folder = output_dir / self.source
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.manifest = self.folder / "runs.jsonl"
         self.store: SeenStore = SqliteSeenStore(state_path)
         self.recover()
         self.started = datetime.now(UTC).replace(microsecond=0)
         self.run = run_name(self.folder, self.started, self.store.run_names(self.source))
         self.articles = JsonLinesPart(self.folder / f"{self.run}.jsonl")
         self.rejects = JsonLinesPart(self.folder / f"{self.run}.rejects.jsonl")
-        self.store.begin_run(self.key, f"{self.source}/{self.articles.path.name}")
+        # The absolute final name: a state shared by several output folders can still find it.
+        self.store.begin_run(self.key, str(self.articles.path.resolve()))
         self.failures: list[str] = []
 
     @classmethod
@@ -156,7 +157,7 @@ class RunLedger:
 
     def list_run(self, record: dict[str, Any]) -> None:
         append_manifest(self.manifest, record)
-        self.store.set_run_state(f"{self.source}/{record['run']}", "listed")
+        self.store.set_run_state(self.key, "listed")
 
     def close_state(self) -> None:
         self.store.close()
@@ -166,24 +167,22 @@ class RunLedger:
     # -- recovery --------------------------------------------------------------------------
     def recover(self) -> None:
         """Settle runs that a kill interrupted: forward if their file is complete, else back."""
-        listed = listed_runs(self.manifest)
         for key, file, state in self.store.unfinished_runs():
-            final = self.folder.parent / file
-            name = final.name.removesuffix(".jsonl")
+            final = Path(file)
+            folder, name = final.parent, final.name.removesuffix(".jsonl")
             if state == "started" and not final.exists():
-                for leftover in self.folder.glob(f"{name}.*.part"):
+                for leftover in folder.glob(f"{name}.*{PART}"):
                     leftover.unlink()
-                Path(f"{final}.part").unlink(missing_ok=True)
                 self.store.forget_run(key)
                 logger.warning("rolled back run %s that did not finish: its stories are new", key)
                 continue
             self.store.set_run_state(key, "done")
-            rejects = self.folder / f"{name}.rejects.jsonl"
+            rejects = folder / f"{name}.rejects.jsonl"
             settle_rejects(rejects)
-            if name in listed:
-                self.store.set_run_state(key, "listed")
-            else:
-                self.list_run(interrupted_record(name, final, rejects))
+            manifest = folder / "runs.jsonl"
+            if name not in listed_runs(manifest):
+                append_manifest(manifest, interrupted_record(name, final, rejects))
+            self.store.set_run_state(key, "listed")
             logger.warning("rolled forward run %s whose file was complete", key)
 
 
