@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import signal
-import threading
 import urllib.request
 from typing import Any
 
@@ -60,15 +58,7 @@ def main() -> None:
     site = MenafnSite(synthetic_stories(args.stories))
     for story in site.stories:  # fill the page cache (each render is done once)
         site.route(story.path, "http://127.0.0.1")
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    print(site.start("127.0.0.1", args.port), flush=True)
-    try:
-        stopped.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        site.stop()
+    site.serve_until_stopped("127.0.0.1", args.port)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import signal
-import threading
 from pathlib import Path
 
 from .server import MenafnSite
@@ -29,15 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     stories += synthetic_stories(args.stories, seed=args.seed)
     robots = args.robots.read_text(encoding="utf-8") if args.robots else None
     site = MenafnSite(stories, robots_txt=robots)
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    print(site.start(args.host, args.port), flush=True)
-    try:
-        stopped.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        site.stop()
+    site.serve_until_stopped(args.host, args.port)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import signal
 import socket
 import sys
 import threading
@@ -136,6 +137,18 @@ class MenafnSite:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = self._thread = None
+
+    def serve_until_stopped(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Serve in the foreground, printing the base URL on one line, until SIGTERM or ^C."""
+        stopped = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+        print(self.start(host, port), flush=True)
+        try:
+            stopped.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
 
     def __enter__(self) -> MenafnSite:
         self.start()
