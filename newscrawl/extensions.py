@@ -20,6 +20,7 @@ from typing import Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from twisted.python.failure import Failure
 
 from newscrawl.feeds import PART, JsonLinesPart, append_manifest, listed_runs, run_name
@@ -67,6 +68,9 @@ class RunLedger:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        if not getattr(crawler.spidercls, "writes_articles", False):
+            # `scrapy fetch`, `shell` and other spiders keep no books and write no files.
+            raise NotConfigured(f"{crawler.spidercls.__name__} writes no articles")
         settings = crawler.settings
         ledger = cls(
             crawler, Path(settings["NEWSCRAWL_OUTPUT_DIR"]), settings["NEWSCRAWL_STATE"] or ""

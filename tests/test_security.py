@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.test import get_crawler
 
 from newscrawl import settings as project_settings
@@ -106,3 +106,12 @@ def test_nothing_is_written_outside_the_output_folder(tmp_path: Path) -> None:
     assert all(p.is_relative_to(out) for p in new)
     titles = [a["title"] for a in run.articles()]
     assert "Oil / gas: ../../etc/passwd" in titles
+
+
+def test_other_spiders_and_commands_keep_no_books(tmp_path: Path) -> None:
+    from scrapy import Spider
+
+    crawler = get_crawler(Spider, {"NEWSCRAWL_OUTPUT_DIR": str(tmp_path)})
+    with pytest.raises(NotConfigured):
+        RunLedger.from_crawler(crawler)
+    assert list(tmp_path.iterdir()) == []

@@ -69,6 +69,7 @@ class MenafnSpider(Spider):
     """Live: listing pages and feeds, then only never-seen stories. Offline: saved pages."""
 
     name = "menafn"
+    writes_articles = True  # the RunLedger keeps this spider's books
     ARGUMENTS = frozenset({"source", "base_url", "since"})
 
     @classmethod
