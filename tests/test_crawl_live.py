@@ -190,3 +190,16 @@ def test_a_robots_txt_answering_5xx_defers_the_host_and_says_so(out: Path) -> No
         assert run.articles() == []
         assert "robots.txt answered 5xx" in " ".join(run.last()["failures"])
         assert "host deferred" in run.stderr
+
+
+def test_a_name_that_does_not_resolve_is_retried_then_given_up(out: Path) -> None:
+    """DNS failure. The host name is malformed (a label starting with '-'), so the system
+    resolver fails at once and no query leaves the machine."""
+    run = crawl(
+        out, "-a", "base_url=http://-bad-.invalid:8000", *FAST,
+        "-s", "RETRY_TIMES=1", "-s", "NEWSCRAWL_LISTING_PATHS=/tb_news.aspx?tb_html=tb_us",
+    )  # fmt: skip
+    assert run.status == 1
+    assert run.last()["errors"] == 1
+    assert "DNS lookup failed" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -8,6 +8,7 @@ tests.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,20 @@ SOFT_404 = (
     b"<html><body><div class='Style403'>403</div><h2>Error! We're sorry, but the page you "
     b"were looking for doesn't exist.</h2></body></html>"
 )
+HUGE_PAGE = b"<html><body>" + b"x" * 50_000_000 + b"</body></html>"  # 50 MB
+BROKEN_CHUNKED = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+    b"400\r\n<html><body><p>(MENAFN) The story begins" + b" and goes on" * 10 + b"\r\nzz\r\n"
+)
+
+
+def deflate_bomb(size: int = 200 * 2**20) -> bytes:
+    """A small deflate stream that inflates to ``size`` zero bytes."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 15)
+    chunk = bytes(2**20)
+    return b"".join([*(packer.compress(chunk) for _ in range(size // len(chunk))), packer.flush()])
+
+
 BODY = re.compile(
     r'(<div class="entry-summary tit" id="ContentPlaceHolder1_div_story_body">).*?(</div>)', re.S
 )
@@ -134,11 +149,13 @@ def faults_for(stories: list[Story], base: str) -> dict[str, tuple[Story, Fault]
         ),
     )
     add("soft_404", lambda _: Fault(body_override=SOFT_404))
-    add(
-        "huge_page",
-        lambda _: Fault(body_override=b"<html><body>" + b"x" * 5_000_000 + b"</body></html>"),
-    )
+    add("huge_page", lambda _: Fault(body_override=HUGE_PAGE))
     add("gzip_bomb", lambda _: Fault(gzip_bomb=True))
+    add(
+        "deflate_bomb",
+        lambda _: Fault(body_override=deflate_bomb(), headers={"Content-Encoding": "deflate"}),
+    )
+    add("broken_chunked", lambda _: Fault(raw=BROKEN_CHUNKED))
     add("redirect_chain_25", lambda st: Fault(redirect_to="/hop/1"))
     add("redirect_loop", lambda st: Fault(redirect_to="/loop/a"))
     add("redirect_offsite", lambda _: Fault(redirect_to="http://10.0.0.1/1110000001/x"))
@@ -213,7 +230,7 @@ def test_gone_pages_are_not_retried_and_are_counted(crawled: Crawled, fault: str
     assert crawled.requests_for(fault) == [int(fault)]
 
 
-@pytest.mark.parametrize("fault", ["hang_after_headers", "dropped_mid_page"])
+@pytest.mark.parametrize("fault", ["hang_after_headers", "dropped_mid_page", "broken_chunked"])
 def test_broken_transfers_are_retried_then_given_up(crawled: Crawled, fault: str) -> None:
     assert crawled.outcome(fault) == "not written"
     assert len(crawled.requests_for(fault)) == 3  # RETRY_TIMES=2
@@ -257,7 +274,9 @@ def test_shells_are_rejected_and_left_for_a_later_run(
     assert crawled.outcome(fault) == f"rejected: {reason}"
 
 
-@pytest.mark.parametrize("fault", ["huge_page", "gzip_bomb", "redirect_chain_25", "redirect_loop"])
+@pytest.mark.parametrize(
+    "fault", ["huge_page", "gzip_bomb", "deflate_bomb", "redirect_chain_25", "redirect_loop"]
+)
 def test_oversized_pages_and_endless_redirects_end_as_counted_errors(
     crawled: Crawled, fault: str
 ) -> None:

@@ -35,6 +35,7 @@ class Fault:
     redirect_to: str | None = None
     redirect_status: int = 302
     gzip_bomb: bool = False
+    raw: bytes | None = None  # written to the socket as the whole answer (status line included)
     hits: int = 0  # requests this fault has seen so far
 
 

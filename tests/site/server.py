@@ -287,6 +287,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(response, send_body, fault)
 
     def _send(self, response: Response, send_body: bool, fault: Fault | None = None) -> None:
+        if fault is not None and fault.raw is not None:  # e.g. broken chunked encoding
+            self.wfile.write(fault.raw)
+            self.wfile.flush()
+            self.close_connection = True
+            return
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
