@@ -12,13 +12,9 @@ from scrapy.http import TextResponse
 
 from newscrawl.items import Article
 from newscrawl.loaders import ArticleLoader
-from newscrawl.pages.base import (
-    HtmlArticlePage,
-    element_text,
-    first_found,
-    parse_html_fragment,
-)
+from newscrawl.pages.base import HtmlArticlePage, first_found
 from newscrawl.pages.paragraphs import drop_repeats, paragraphs_from_text
+from newscrawl.pages.text import element_text, parse_html_fragment
 from newscrawl.processors import (
     clean_text,
     find_tracking_id,

@@ -1,0 +1,130 @@
+"""HTML to story text: blocks end paragraphs, <br> ends a line, page furniture stays out."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import html as lxml_html
+
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "header",
+        "footer",
+        "pre",
+        "figure",
+        "figcaption",
+        "dl",
+        "dt",
+        "dd",
+        "hr",
+        "center",
+    ]
+)
+_SKIPPED_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "nav",
+        "aside",
+        "form",
+        "button",
+        "svg",
+        "select",
+        "option",
+        "input",
+        "textarea",
+        "label",
+        "h1",
+        "figure",
+        "figcaption",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "object",
+        "embed",
+    ]
+)
+# Class/id words of page furniture: navigation, share, related and comment boxes, widgets.
+_FURNITURE = re.compile(
+    r"(?<![a-z])(?:nav|navbar|menu|footer|sidebar|side-bar|share|sharing|social|related|"
+    r"comments?|newsletter|subscribe|breadcrumbs?|tags|hashtags|popular|advert|ads?|widget|"
+    r"cookie|promo|more-?stories|rightcol|disclaimer|author|meta|logo|cats|category|reply|"
+    r"read-?also|style403|error|modal|popup|banner|toolbar|pagination)(?![a-z])"
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+
+
+def is_furniture(element: Any) -> bool:
+    """Whether an element is page furniture (by tag, class/id words, or hidden)."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in _SKIPPED_TAGS:
+        return True
+    attrs = element.attrib
+    names = f"{attrs.get('class', '')} {attrs.get('id', '')}".lower()
+    if names.strip() and _FURNITURE.search(names):
+        return True
+    return is_hidden(element)
+
+
+def is_hidden(element: Any) -> bool:
+    """Hidden by attribute or inline style (the MENAFN error block is)."""
+    attrs = element.attrib
+    return (
+        "hidden" in attrs
+        or attrs.get("aria-hidden") == "true"
+        or bool(_HIDDEN_STYLE.search(attrs.get("style", "")))
+    )
+
+
+def element_text(element: Any) -> str:
+    """Text of an element without furniture: blocks end paragraphs, ``<br>`` ends a line."""
+    out: list[str] = []
+
+    def emit(node: Any) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag and not is_furniture(node):
+            block = tag in _BLOCK_TAGS
+            out.append("\x00" if block else "\x01" if tag == "br" else "")
+            out.append(node.text or "")
+            for child in node:
+                emit(child)
+            out.append("\x00" if block else "")
+        out.append(node.tail or "")
+
+    out.append(element.text or "")
+    for child in element:  # the element itself is chosen, whatever its class says
+        emit(child)
+    # Line breaks in the HTML source are spaces; only blocks and <br> break the text.
+    text = re.sub(r"\s+", " ", "".join(out))
+    return text.replace("\x00", "\n\n").replace("\x01", "\n")
+
+
+def parse_html_fragment(markup: str) -> str:
+    """Text of an HTML fragment (e.g. a JSON-LD ``articleBody`` that holds markup)."""
+    if "<" not in markup:
+        return markup
+    return element_text(lxml_html.fragment_fromstring(markup, create_parent="div"))
