@@ -9,7 +9,7 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-import ftfy
+import ftfy.bad_codecs  # noqa: F401 - registers sloppy-windows-1252 (all 256 bytes mapped)
 
 # Invisible characters that carry no text: zero-width space, word joiner, BOM, soft hyphen,
 # left-to-right/right-to-left marks. U+200C/U+200D (ZWNJ/ZWJ) are kept: Persian and Arabic
@@ -26,6 +26,7 @@ _DATELINE_START = re.compile(r"\s*(\(\s*)?MENAFN\s*(?=[-\u2013)])")
 _DATELINE_MAX = 120  # a provider name is short; a longer match is story text
 # UTF-8 read as windows-1252: "â€" + one more, or "Ã"/"Â" + a Latin-1 letter or symbol.
 _MOJIBAKE = re.compile("\u00e2\u20ac[\u0080-\u00bf\u0152-\u2122]|[\u00c2\u00c3][\u0080-\u00bf]")
+_SLOPPY_1252 = "sloppy-windows-1252"
 _NAIVE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%Y %I:%M:%S %p")
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # MENAFN started in the 1990s
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -57,18 +58,28 @@ def unescape_entities(value: str) -> str:
 
 
 def fix_mojibake(value: str) -> str:
-    """Repair UTF-8 text that was once decoded as windows-1252 (``â€œ`` for ``“``).
+    """Undo UTF-8 text once (or twice) decoded as windows-1252 (``â€œ`` for ``“``).
 
-    Only text showing the tell-tale sequences is touched; ftfy does the repair.
+    The repair is the exact inverse (re-encode as windows-1252, decode as UTF-8), so it
+    either restores the original or changes nothing; text it cannot restore keeps its
+    mojibake, and the page is rejected for it rather than written with a guess.
 
-    >>> fix_mojibake("He said \u00e2\u20ac\u0153hello\u00e2\u20ac\u009d")
-    'He said \u201chello\u201d'
-    >>> fix_mojibake("Caf\u00e9 \u00c3 la carte") == "Caf\u00e9 \u00c3 la carte"
+    >>> fix_mojibake("He said \\u00e2\\u20ac\\u0153hello\\u00e2\\u20ac\\u009d")
+    'He said \\u201chello\\u201d'
+    >>> fix_mojibake("Caf\\u00e9 \\u00c3 la carte") == "Caf\\u00e9 \\u00c3 la carte"
+    True
+    >>> fix_mojibake("lost \\u00e2\\u20ac byte") == "lost \\u00e2\\u20ac byte"  # byte dropped
     True
     """
-    if not _MOJIBAKE.search(value):
-        return value
-    return str(ftfy.fix_encoding(value))
+    fixed = value
+    for _ in range(3):
+        if not _MOJIBAKE.search(fixed):
+            break
+        try:
+            fixed = fixed.encode(_SLOPPY_1252).decode("utf-8")
+        except UnicodeError:
+            return value if fixed is value else fixed
+    return fixed
 
 
 def has_mojibake(value: str) -> bool:
@@ -92,12 +103,13 @@ def collapse_whitespace(value: str) -> str | None:
 
 
 def clean_text(value: str) -> str | None:
-    """One line of page text: entities decoded, invisible characters dropped, spaces collapsed.
+    """One line of page text: entities decoded, mojibake repaired, invisible characters
+    dropped, spaces collapsed.
 
     >>> clean_text(" Lavrov,&nbsp;North Korean\\u200b Leader ")
     'Lavrov, North Korean Leader'
     """
-    return collapse_whitespace(remove_invisible(unescape_entities(value)))
+    return collapse_whitespace(remove_invisible(fix_mojibake(unescape_entities(value))))
 
 
 def clean_body(value: str) -> str | None:
