@@ -28,14 +28,13 @@ NEWSCRAWL_RETRY_AFTER_MAX = 300  # longest Retry-After we wait out; longer gives
 NEWSCRAWL_BLOCKED_STREAK = 10  # this many 403/429/challenge answers in a row end the run
 NEWSCRAWL_BLOCKED_RATIO = 0.5  # ...or this share of all answers (from 5 answers on)
 NEWSCRAWL_BLOCKED_MIN_RESPONSES = 5
+NEWSCRAWL_PRIVATE_HOSTS: list[str] = []  # host:port allowed though non-public (base_url's is)
 
 ITEM_PIPELINES = {
     "newscrawl.pipelines.ValidationPipeline": 100,
     "newscrawl.pipelines.DuplicatesPipeline": 200,
     "newscrawl.pipelines.JsonLinesPipeline": 300,
 }
-NEWSCRAWL_PRIVATE_HOSTS: list[str] = []  # host:port allowed though non-public (base_url's is)
-
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.addresses.AddressGuardMiddleware": 60,  # public addresses only, every hop
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -47,6 +46,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "newscrawl.extensions.RunLedger": 0,  # lock, seen store, run files, runs.jsonl
     "scrapy.extensions.telnet.TelnetConsole": None,  # no console open on a port
+    "scrapy.extensions.remote_control.RemoteControl": None,  # runs code sent to it: never
 }
 
 # -- politeness and identity ------------------------------------------------------------------

@@ -77,6 +77,7 @@ def test_no_console_and_no_remote_control() -> None:
     assert project_settings.TELNETCONSOLE_ENABLED is False
     assert project_settings.REMOTE_CONTROL_ENABLED is False
     assert project_settings.EXTENSIONS["scrapy.extensions.telnet.TelnetConsole"] is None
+    assert project_settings.EXTENSIONS["scrapy.extensions.remote_control.RemoteControl"] is None
 
 
 def test_a_spider_name_cannot_climb_out_of_the_output_folder(tmp_path: Path) -> None:
