@@ -277,7 +277,7 @@ class MenafnSpider(Spider):
         self.crawler.stats.inc_value("newscrawl/errors", len(self.unanswered))
         urls = sorted(self.unanswered.values())[:10]
         logger.warning(
-            "%d story pages got no answer (dropped on the way): %s", len(urls), urls[:10]
+            "%d story pages got no answer (dropped on the way), e.g. %s", len(self.unanswered), urls
         )
 
     def retry_or_reject(self, response: Response, reason: str, detail: str) -> Iterator[Request]:
@@ -287,6 +287,7 @@ class MenafnSpider(Spider):
         if retry is not None:
             for key in [k for k in retry.meta if k.startswith("download_")]:
                 del retry.meta[key]  # the downloader's notes on the last try, not ours
+            self.unanswered[retry.meta["ref"][0]] = retry.url  # asked again: awaiting
             yield retry
         else:
             self.reject(response.url, reason, detail)
