@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,14 +35,13 @@ class SavedPage:
 
     def text(self) -> str:
         """The page as UTF-8 text (a BOM is dropped); anything else is not guessed at."""
+        bom = len(codecs.BOM_UTF8) if self.data.startswith(codecs.BOM_UTF8) else 0
         try:
-            self.data.decode("utf-8")
+            return self.data[bom:].decode("utf-8")
         except UnicodeDecodeError as exc:
-            byte = self.data[exc.start]
-            raise UnreadablePage(
-                "not UTF-8 text", f"invalid byte 0x{byte:02x} at offset {exc.start}"
-            ) from None
-        return self.data.decode("utf-8-sig")
+            offset = exc.start + bom
+            detail = f"invalid byte 0x{self.data[offset]:02x} at offset {offset}"
+            raise UnreadablePage("not UTF-8 text", detail) from None
 
 
 def page_kind(path: Path) -> str | None:

@@ -139,6 +139,7 @@ class StateLock:
         except BlockingIOError:
             handle.close()
             raise StateLocked(f"another run holds the lock {self.path}") from None
+        handle.truncate(0)  # ours now: say who holds it
         handle.write(f"{os.getpid()}\n")
         handle.flush()
         self._file = handle
