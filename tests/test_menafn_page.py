@@ -486,3 +486,15 @@ def test_an_unrelated_html_page_is_not_menafn() -> None:
     body = "<html><head><title>Cats</title></head><body><p>Short.</p></body></html>"
     page, article = html_page(body, url="file:///tmp/cats.html")
     assert page.is_menafn(article) is False
+
+
+def test_relative_image_urls_resolve_against_the_base_element() -> None:
+    body = (
+        b'<html><head><base href="https://menafn.com/updates/">'
+        b'<meta property="og:image" content="pr/a.jpg"></head><body>'
+        b'<h1 class="main-entry-title">T</h1><div id="ContentPlaceHolder1_div_story_body">'
+        b"<p>(MENAFN) Body text here.</p></div></body></html>"
+    )
+    response = HtmlResponse("http://127.0.0.1:8000/1109000001/x", body=body, encoding="utf-8")
+    article = MenafnPage(response, "2026-11-28T00:00:00+00:00").to_article()
+    assert article.image_url == "https://menafn.com/updates/pr/a.jpg"

@@ -29,6 +29,7 @@ _META: Any = etree.XPath("//meta[@content]")
 _STRING: Any = etree.XPath("string()")
 _BY_ID: Any = etree.XPath("id($id)")
 _LANG: Any = etree.XPath("/html/@lang")
+_BASE: Any = etree.XPath("//base/@href")
 _ID_ONLY = re.compile(r"^#[\w-]+$")
 
 
@@ -156,8 +157,14 @@ class HtmlArticlePage:
         """Each matching element's whole text (nested inline markup included)."""
         return [" ".join(_STRING(el).split()) for el in self.css(query)]
 
+    @cached_property
+    def base_url(self) -> str:
+        """What relative links resolve against: the page's ``<base href>``, else its URL."""
+        bases = _BASE(self.root)
+        return urljoin(self.response.url, bases[0].strip()) if bases else self.response.url
+
     def absolute(self, urls: list[str]) -> list[str]:
-        return [urljoin(self.response.url, u.strip()) for u in urls if u.strip()]
+        return [urljoin(self.base_url, u.strip()) for u in urls if u.strip()]
 
     # Generic values, best first. Site pages put their own selectors before these.
     def titles(self) -> list[str]:
