@@ -498,3 +498,14 @@ def test_relative_image_urls_resolve_against_the_base_element() -> None:
     response = HtmlResponse("http://127.0.0.1:8000/1109000001/x", body=body, encoding="utf-8")
     article = MenafnPage(response, "2026-11-28T00:00:00+00:00").to_article()
     assert article.image_url == "https://menafn.com/updates/pr/a.jpg"
+
+
+def test_a_title_ending_in_a_question_mark_is_known_by_its_slug() -> None:
+    text = "Will Oil Prices Rise Again?\n2025-07-13 04:11:24\n(MENAFN) Analysts expect more.\n"
+    page = MenafnTextPage(
+        text, "file:///x.txt", ("1109000001", "Will-Oil-Prices-Rise-Again"), CRAWLED_AT
+    )
+    article = page.to_article()
+    assert article.title == "Will Oil Prices Rise Again?"
+    assert article.published_at == "2025-07-13T04:11:24+00:00"
+    assert article.body == "Analysts expect more."

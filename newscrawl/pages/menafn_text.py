@@ -22,6 +22,7 @@ from newscrawl.processors import (
     slug_words,
     split_dateline,
 )
+from newscrawl.urls import slugify
 
 # A page store put " date YYYY-MM-DD " in front of the first line; MENAFN never prints it.
 _STORE_PREFIX = re.compile(r"^\s*date \d{4}-\d{2}-\d{2}(?:\s|$)")
@@ -60,6 +61,11 @@ class MenafnTextPage:
         self.ref = ref
         self.crawled_at = crawled_at
 
+    def is_title(self, line: str) -> bool:
+        """A heading; or any line that is the page's own slug in words (``Is Oil Back?``)."""
+        slug = self.ref[1] if self.ref else ""
+        return is_title(line) or bool(slug and slugify(line).lower() == slug.lower())
+
     def split_header(self) -> tuple[dict[str, str], list[str]]:
         """Header values (banner, title, timestamp) and the story lines after them."""
         header: dict[str, str] = {}
@@ -76,7 +82,7 @@ class MenafnTextPage:
                 header["banner"] = line
             elif _TIMESTAMP.match(line) and parse_datetime(line) and "time" not in header:
                 header["time"] = line
-            elif "title" not in header and "time" not in header and is_title(line):
+            elif "title" not in header and "time" not in header and self.is_title(line):
                 header["title"] = line
             elif line != header.get("title"):
                 return header, lines[index:]
