@@ -203,3 +203,13 @@ def test_a_name_that_does_not_resolve_is_retried_then_given_up(out: Path) -> Non
     assert run.last()["errors"] == 1
     assert "DNS lookup failed" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_challenge_pages_end_the_run_as_blocked(out: Path) -> None:
+    challenge = b"<html><head><title>Just a moment...</title></head><body>Checking</body></html>"
+    with MenafnSite(synthetic_stories(50)) as site:
+        site.faults["/"] = Fault(body_override=challenge)
+        run = crawl_site(out, site)
+        assert run.status == 1
+        assert run.last()["finish_reason"] == "blocked"
+        assert len(site.requests) < 30
