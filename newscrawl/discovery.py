@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
@@ -16,6 +16,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 from lxml import etree
 from scrapy.http import Response, TextResponse
 
+from newscrawl.pages.base import document_base
 from newscrawl.processors import parse_datetime
 from newscrawl.urls import story_ref
 
@@ -69,8 +70,10 @@ def listing_links(
 ) -> Iterator[Link]:
     """Every story link of a page (``.entry-title > a``, popular lists, More Stories...),
     with the date printed beside it when ``dated``. ``root``: the page's tree if parsed."""
-    for anchor in _STORY_ANCHORS(response.selector.root if root is None else root):
-        link = link_to(response.urljoin(anchor.get("href").strip()), hosts)
+    tree = response.selector.root if root is None else root
+    base = document_base(tree, response.url)
+    for anchor in _STORY_ANCHORS(tree):
+        link = link_to(urljoin(base, anchor.get("href").strip()), hosts)
         if link:
             yield Link(link.story_id, link.slug, _item_date(anchor) if dated else None)
 

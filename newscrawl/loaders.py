@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from itemloaders.processors import Identity, MapCompose, TakeFirst
@@ -44,17 +45,17 @@ class ArticleLoader(ItemLoader):
     # which for dataclasses walks dataclasses.fields()); they are fixed per class, so cache.
     _processors: ClassVar[dict[tuple[type, str, str], Any]] = {}
 
-    def get_input_processor(self, field_name: str) -> Any:
-        key = (type(self), "in", field_name)
+    def _cached(self, kind: str, field_name: str, look_up: Callable[[str], Any]) -> Any:
+        key = (type(self), kind, field_name)
         if key not in self._processors:
-            self._processors[key] = super().get_input_processor(field_name)
+            self._processors[key] = look_up(field_name)
         return self._processors[key]
 
+    def get_input_processor(self, field_name: str) -> Any:
+        return self._cached("in", field_name, super().get_input_processor)
+
     def get_output_processor(self, field_name: str) -> Any:
-        key = (type(self), "out", field_name)
-        if key not in self._processors:
-            self._processors[key] = super().get_output_processor(field_name)
-        return self._processors[key]
+        return self._cached("out", field_name, super().get_output_processor)
 
     def load_item(self) -> Any:
         """Fill the fields derived from others: id by hash, counts, hash, no future dates."""

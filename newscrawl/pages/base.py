@@ -48,6 +48,15 @@ def parse_bytes(response: TextResponse) -> Selector:
         return Selector(text=response.text, type="html")
 
 
+def document_base(root: Any, url: str) -> str:
+    """What relative links resolve against: the page's ``<base href>``, else its URL.
+
+    Read from the parsed tree; Scrapy's ``get_base_url`` decodes the whole page to find it.
+    """
+    bases = _BASE(root)
+    return urljoin(url, bases[0].strip()) if bases else url
+
+
 def first_found(
     *sources: Callable[[], list[str]], valid: Callable[[str], object] = str.strip
 ) -> list[str]:
@@ -159,9 +168,7 @@ class HtmlArticlePage:
 
     @cached_property
     def base_url(self) -> str:
-        """What relative links resolve against: the page's ``<base href>``, else its URL."""
-        bases = _BASE(self.root)
-        return urljoin(self.response.url, bases[0].strip()) if bases else self.response.url
+        return document_base(self.root, self.response.url)
 
     def absolute(self, urls: list[str]) -> list[str]:
         return [urljoin(self.base_url, u.strip()) for u in urls if u.strip()]

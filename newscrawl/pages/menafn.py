@@ -95,12 +95,28 @@ def clean_story(paragraphs: list[str], title: str | None) -> Story:
     return Story(dateline, paragraphs, tracking_id)
 
 
-def identify(loader: ArticleLoader, ref: tuple[str, str] | None, title: str | None) -> None:
-    """Give the loader the story's id and canonical URL where its id is known."""
+def story_loader(
+    ref: tuple[str, str] | None, url: str, crawled_at: str, title: str | None, story: Story
+) -> ArticleLoader:
+    """A loader holding what every MENAFN page kind gives the same way: identity and story.
+
+    The canonical URL and id where the story id is known; else the page's own URL (the
+    loader's TakeFirst keeps the first) and an id from the content hash.
+    """
+    loader = ArticleLoader()
     if ref:
         story_id, slug = ref
         loader.add_value("id", f"{SOURCE}:{story_id}")
         loader.add_value("url", canonical_url(story_id, slug or slugify(title or "")))
+    loader.add_value("url", url)
+    loader.add_value("fetched_from", url)
+    loader.add_value("source", SOURCE)
+    loader.add_value("crawled_at", crawled_at)
+    loader.add_value("title", title)
+    loader.add_value("dateline", story.dateline)
+    loader.add_value("body", story.body)
+    loader.add_value("tracking_id", story.tracking_id)
+    return loader
 
 
 _SOFT_404 = re.compile(r"page you (?:were|are) looking for (?:doesn.t|does not) exist", re.I)
@@ -188,31 +204,22 @@ class MenafnPage(HtmlArticlePage):
         return text_problem(article)
 
     def to_article(self) -> Article:
-        loader = ArticleLoader()
         h1 = "h1.main-entry-title"
         titles = first_found(partial(self.css_text, h1), self.titles, valid=clean_text)
         title = clean_text(titles[0]) if titles else None
-        loader.add_value("title", title)
         text = self.story_text()
         story = clean_story(paragraphs_from_text(text), title) if text else Story()
-        identify(loader, self.ref(), title)
-        loader.add_value("url", self.response.url)
-        loader.add_value("fetched_from", self.response.url)
-        loader.add_value("source", SOURCE)
-        loader.add_value("crawled_at", self.crawled_at)
+        loader = story_loader(self.ref(), self.response.url, self.crawled_at, title, story)
         dates = [partial(self.css_text, query) for query in self.DATE_SELECTORS]
         loader.add_value("published_at", first_found(*dates, self.published, valid=parse_datetime))
         loader.add_value("page_date", self.banner())
-        loader.add_value("dateline", story.dateline)
         loader.add_value("provider", self.provider_logo())
-        loader.add_value("body", story.body)
         loader.add_value("summary", self.summaries())
         loader.add_value("image_url", first_found(self.story_image, self.images))
         loader.add_value("tags", self.site_tags())
         cats = partial(self.css_text, "#ContentPlaceHolder1_lblb_cats")
         loader.add_value("category", first_found(cats, self.categories))
         loader.add_value("language", [*self.languages(), LANGUAGE])
-        loader.add_value("tracking_id", story.tracking_id)
         article: Article = loader.load_item()
         return article
 

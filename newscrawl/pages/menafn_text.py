@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 
 from newscrawl.items import Article
-from newscrawl.loaders import ArticleLoader
 from newscrawl.pages.menafn import (
     LANGUAGE,
-    SOURCE,
     clean_story,
-    identify,
     is_menafn_story,
+    story_loader,
     text_problem,
 )
 from newscrawl.pages.paragraphs import paragraphs_from_text
@@ -100,18 +98,9 @@ class MenafnTextPage:
         header, story_lines = self.split_header()
         title = header.get("title") or (slug_words(self.ref[1]) if self.ref else None)
         story = clean_story(paragraphs_from_text("\n".join(story_lines)), title)
-        loader = ArticleLoader()
-        identify(loader, self.ref, title)
-        loader.add_value("url", self.url)
-        loader.add_value("fetched_from", self.url)
-        loader.add_value("source", SOURCE)
-        loader.add_value("crawled_at", self.crawled_at)
-        loader.add_value("title", title)
+        loader = story_loader(self.ref, self.url, self.crawled_at, title, story)
         loader.add_value("published_at", header.get("time"))
         loader.add_value("page_date", header.get("banner"))
-        loader.add_value("dateline", story.dateline)
-        loader.add_value("body", story.body)
         loader.add_value("language", LANGUAGE)
-        loader.add_value("tracking_id", story.tracking_id)
         article: Article = loader.load_item()
         return article

@@ -99,6 +99,7 @@ class MenafnSpider(Spider):
         self.since = parse_since(kwargs["since"]) if kwargs.get("since") else None
         base = urlsplit(self.base_url)
         self.allowed_domains = [base.hostname or ""]
+        self.site_hosts = SITE_HOSTS | {base.netloc, base.hostname or ""}  # links we follow
         # A base_url the user gives is consent to fetch from that one host, even a local one.
         default_port = 443 if base.scheme == "https" else 80
         explicit = bool(kwargs.get("base_url"))
@@ -209,10 +210,6 @@ class MenafnSpider(Spider):
         """RSS feeds and the mobile API are optional: their failure does not fail the run."""
         logger.warning("extra source failed: %s", failure.getErrorMessage())
         self.crawler.stats.inc_value("newscrawl/extra_source_errors")
-
-    @property
-    def site_hosts(self) -> frozenset[str]:
-        return SITE_HOSTS | {urlsplit(self.base_url).netloc, urlsplit(self.base_url).hostname or ""}
 
     def story_requests(self, links: Iterable[Link], depth: int) -> Iterator[Request]:
         """Requests for stories never seen before; known ids are counted, not fetched."""
