@@ -102,6 +102,8 @@ def test_bad_files_are_rejected_one_line_each_and_the_rest_written(
         assert {"url", "reason", "detail", "at"} <= set(record)
         assert record["url"].startswith("file://")
     assert run.last()["rejected"] == 6
+    line = run.last()  # every page file accounted for: written, duplicate or rejected
+    assert line["pages"] == line["written"] + line["duplicates"] + line["rejected"] == 7
     assert "Traceback" not in run.stderr
 
 

@@ -136,9 +136,9 @@ class MenafnSpider(Spider):
     def read_saved(self, path: Path) -> Article | None:
         """One saved page to an article, or a rejects line saying why not."""
         url = path.resolve().as_uri()
+        self.crawler.stats.inc_value("newscrawl/pages")  # every page file is accounted for
         try:
             saved = read_saved_page(path, self.settings.getint("DOWNLOAD_MAXSIZE"))
-            self.crawler.stats.inc_value("newscrawl/pages")
             ref = saved_page_ref(saved.stem)
             if saved.kind == "text":
                 page: MenafnTextPage | MenafnPage = MenafnTextPage(
