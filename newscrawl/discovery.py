@@ -16,8 +16,8 @@ from defusedxml.ElementTree import ParseError, fromstring
 from lxml import etree
 from scrapy.http import Response, TextResponse
 
+from newscrawl.dates import read_timestamp
 from newscrawl.pages.base import document_base
-from newscrawl.processors import parse_datetime
 from newscrawl.urls import story_ref
 
 # Anchors whose href may hold a story id (a run of 9+ digits): the rest are not joined at all.
@@ -42,8 +42,9 @@ def _on_site(url: str, hosts: frozenset[str]) -> bool:
 
 
 def _day(value: str | None) -> date | None:
-    moment = parse_datetime(value) if value else None
-    return date.fromisoformat(moment[:10]) if moment else None
+    """The day a listing or feed prints beside a link, as printed (on the site's clock)."""
+    moment = read_timestamp(value) if value else None
+    return moment.date() if moment else None
 
 
 def link_to(url: str, hosts: frozenset[str], published: date | None = None) -> Link | None:

@@ -34,6 +34,8 @@ class Article:
     # Where the page was read (a file:// URI, or the URL fetched from a mirror): for rejects
     # lines and logs only, never written as part of the article.
     fetched_from: str | None = field(default=None, metadata={"export": False})
+    # Which extraction layer gave the body (site, json_ld, meta, generic, text): run health.
+    body_layer: str | None = field(default=None, metadata={"export": False})
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(

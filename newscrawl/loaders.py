@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import UTC
 from typing import Any, ClassVar
 
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
 from newscrawl import processors as p
+from newscrawl.dates import not_after, parse_banner_date, parse_datetime
 from newscrawl.items import Article
 
 
@@ -21,6 +23,12 @@ def unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+def parse_published(value: str, loader_context: Mapping[str, Any]) -> str | None:
+    """A publication stamp in UTC; one without an offset is read in the page's ``zone``
+    (the loader context's, UTC when the page names none)."""
+    return parse_datetime(value, loader_context.get("zone", UTC))
+
+
 class ArticleLoader(ItemLoader):
     """Site values go in first and generic fallbacks after, so the site's value wins."""
 
@@ -28,13 +36,13 @@ class ArticleLoader(ItemLoader):
     default_output_processor = TakeFirst()
 
     title_in = MapCompose(p.clean_text)
-    published_at_in = MapCompose(p.parse_datetime)
-    page_date_in = MapCompose(p.parse_banner_date)
+    published_at_in = MapCompose(parse_published)
+    page_date_in = MapCompose(parse_banner_date)
     dateline_in = MapCompose(p.clean_text)
     provider_in = MapCompose(p.clean_text)
     body_in = MapCompose(p.clean_body)
     summary_in = MapCompose(p.clean_text)
-    image_url_in = MapCompose(p.absolute_http_url)
+    image_url_in = MapCompose(p.absolute_http_url, p.no_placeholder_image)
     tags_in = MapCompose(p.clean_text)
     tags_out = Identity()
     category_in = MapCompose(p.clean_text)
@@ -64,7 +72,7 @@ class ArticleLoader(ItemLoader):
         if article.dateline:  # the dateline names the provider; a logo is only a fallback
             article.provider = p.provider_from_dateline(article.dateline)
         if article.crawled_at:
-            article.published_at = p.not_after(article.published_at, article.crawled_at)
+            article.published_at = not_after(article.published_at, article.crawled_at)
         if article.title and article.body:
             article.word_count = p.word_count(article.body)
             article.content_hash = p.content_hash(article.title, article.body)

@@ -6,8 +6,6 @@ import hashlib
 import html
 import re
 import unicodedata
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 import ftfy.bad_codecs  # noqa: F401 - registers sloppy-windows-1252 (all 256 bytes mapped)
 
@@ -17,19 +15,12 @@ import ftfy.bad_codecs  # noqa: F401 - registers sloppy-windows-1252 (all 256 by
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f]")
 _SPACES = re.compile(r"[^\S\n]+")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_BANNER = re.compile(
-    r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+"
-    r"(\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\s+\d{1,2}:\d{2})\s+GMT$"
-)
 _TRACKING_ID = re.compile(r"MENAFN\d{20}ID\d{6,12}")
 _DATELINE_START = re.compile(r"\s*(\(\s*)?MENAFN\s*(?=[-\u2013)])")
 _DATELINE_MAX = 120  # a provider name is short; a longer match is story text
 # UTF-8 read as windows-1252: "â€" + one more, or "Ã"/"Â" + a Latin-1 letter or symbol.
 _MOJIBAKE = re.compile("\u00e2\u20ac[\u0080-\u00bf\u0152-\u2122]|[\u00c2\u00c3][\u0080-\u00bf]")
 _SLOPPY_1252 = "sloppy-windows-1252"
-_NAIVE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%Y %I:%M:%S %p")
-EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # MENAFN started in the 1990s
-FUTURE_TOLERANCE = timedelta(days=1)
 
 
 def remove_invisible(value: str) -> str:
@@ -122,87 +113,6 @@ def clean_body(value: str) -> str | None:
     return "\n\n".join(p for p in paragraphs if p) or None
 
 
-def _as_utc(moment: datetime) -> str | None:
-    if moment.tzinfo is None:  # MENAFN prints GMT without saying so
-        moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
-    if moment < EARLIEST:
-        return None
-    return moment.replace(microsecond=0).isoformat()
-
-
-def parse_datetime(value: str) -> str | None:
-    """A full timestamp as ISO 8601 in UTC; None when it is not a real, full timestamp.
-
-    >>> parse_datetime("2025-07-13 04:11:24")
-    '2025-07-13T04:11:24+00:00'
-    >>> parse_datetime("12/28/2024 7:09:34 PM")
-    '2024-12-28T19:09:34+00:00'
-    >>> parse_datetime("2025-03-10T18:45:00+03:00")
-    '2025-03-10T15:45:00+00:00'
-    >>> parse_datetime("Tue, 04 Jul 2025 07:07:34 GMT")
-    '2025-07-04T07:07:34+00:00'
-    >>> [parse_datetime(v) for v in ("0000-00-00 00:00:00", "2025-07-13", "soon")]
-    [None, None, None]
-    """
-    text = value.strip()
-    if not re.search(r"\d{1,2}:\d{2}", text):  # a date alone is not a timestamp
-        return None
-    for fmt in _NAIVE_FORMATS:
-        try:
-            return _as_utc(datetime.strptime(text, fmt))
-        except ValueError:
-            pass
-    try:
-        return _as_utc(datetime.fromisoformat(text.replace(" ", "T", 1)))
-    except ValueError:
-        pass
-    try:
-        return _as_utc(parsedate_to_datetime(text))
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-def parse_banner_date(value: str) -> str | None:
-    """MENAFN's site banner (a stale page stamp, never the publication time) in UTC.
-
-    >>> parse_banner_date("Tuesday, 02 January 2024 12:17 GMT")
-    '2024-01-02T12:17:00+00:00'
-    >>> parse_banner_date("2024-01-02") is None
-    True
-    """
-    match = _BANNER.match(value.strip())
-    if not match:
-        return None
-    try:
-        return _as_utc(datetime.strptime(match.group(1), "%d %B %Y %H:%M"))
-    except ValueError:
-        return None
-
-
-def is_banner(line: str) -> bool:
-    """Whether a line is MENAFN's site banner.
-
-    >>> is_banner("Tuesday, 02 January 2024 12:17 GMT"), is_banner("Tuesday talks")
-    (True, False)
-    """
-    return bool(_BANNER.match(line.strip()))
-
-
-def not_after(published_at: str | None, crawled_at: str) -> str | None:
-    """Drop a publication time that lies in the future of the crawl (a wrong clock or typo).
-
-    >>> not_after("2031-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00") is None
-    True
-    >>> not_after("2025-07-13T04:11:24+00:00", "2026-01-01T00:00:00+00:00")
-    '2025-07-13T04:11:24+00:00'
-    """
-    if published_at is None:
-        return None
-    limit = datetime.fromisoformat(crawled_at) + FUTURE_TOLERANCE
-    return published_at if datetime.fromisoformat(published_at) <= limit else None
-
-
 def split_dateline(text: str) -> tuple[str | None, str]:
     """Split MENAFN's source dateline off the front of a story (balanced parentheses).
 
@@ -277,6 +187,50 @@ def absolute_http_url(value: str) -> str | None:
     """
     url = value.strip()
     return url if re.match(r"https?://[^\s/]+", url) and not re.search(r"\s", url) else None
+
+
+_SITE_SEPARATOR = re.compile(r"\s*(?:\||\s[-\u2013\u2014:\u00bb\u00b7]|::)\s*(?=[^|]*$)")
+_PLACEHOLDER_IMAGE = re.compile(r"logo", re.IGNORECASE)
+
+
+def _site_key(name: str) -> str:
+    name = re.sub(r"^(?:https?://)?(?:www\.)?", "", name.strip().lower())
+    return re.sub(r"\.(?:com|net|org|co|info)(?:\.[a-z]{2})?$|[^a-z0-9]", "", name)
+
+
+def strip_site_name(title: str, site_names: tuple[str, ...]) -> str:
+    """Take the site's name off the end of a ``<title>``; a separator inside the headline stays.
+
+    >>> strip_site_name("Kuwait Dinar Steady Against Dollar - Euro Slips | MENAFN.COM", ("MENAFN",))
+    'Kuwait Dinar Steady Against Dollar - Euro Slips'
+    >>> strip_site_name("Oil Up - MENAFN", ("MENAFN",)), strip_site_name("Oil - Up", ("MENAFN",))
+    ('Oil Up', 'Oil - Up')
+    """
+    keys = {_site_key(name) for name in site_names if name.strip()}
+    while True:
+        matches = list(_SITE_SEPARATOR.finditer(title))
+        if not matches:
+            return title
+        last = matches[-1]
+        head, tail = title[: last.start()], title[last.end() :]
+        if not head.strip() or _site_key(tail) not in keys:
+            return title
+        title = head
+
+
+def no_placeholder_image(url: str) -> str | None:
+    """None for a site's placeholder picture (its logo), which means the story has no image.
+
+    MENAFN serves ``/includes/img/logo.jpg`` and ``/images/Menafn_SmallLogo.jpg`` where a story
+    has no picture (``menafn-site-2.md`` E7); a logo is never a story's own image.
+
+    >>> no_placeholder_image("https://menafn.com/images/Menafn_SmallLogo.jpg") is None
+    True
+    >>> no_placeholder_image("https://menafn.com/updates/pr/2025-11/24/WAM_8c21aimage_story.jpg")
+    'https://menafn.com/updates/pr/2025-11/24/WAM_8c21aimage_story.jpg'
+    """
+    name = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return None if _PLACEHOLDER_IMAGE.search(name) else url
 
 
 def word_count(body: str) -> int:

@@ -169,7 +169,8 @@ def faults_for(stories: list[Story], base: str) -> dict[str, tuple[Story, Fault]
         "future_date",
         lambda st: Fault(
             body_override=page(st)
-            .replace(f"{st.published:%Y-%m-%d %H:%M:%S}", "2099-01-01 00:00:00")
+            .replace(f"{st.local_published:%Y-%m-%d %H:%M:%S}", "2099-01-01 00:00:00")
+            .replace(st.published.isoformat(), "2099-01-01T00:00:00+00:00")
             .encode()
         ),
     )
@@ -272,7 +273,7 @@ def test_mojibake_that_lost_bytes_is_rejected_never_written_wrong(crawled: Crawl
 @pytest.mark.parametrize(
     ("fault", "reason"),
     [
-        ("shell_without_story", "no body"),
+        ("shell_without_story", "not a story: no dateline, no title word in the body"),
         ("visible_403_block", "soft 404: the site says the page does not exist"),
         ("soft_404", "soft 404: the site says the page does not exist"),
     ],

@@ -106,7 +106,7 @@ def test_sample_page_matches_the_contract() -> None:
     page = next((FIXTURES / "seed-1109793603").glob("*.txt"))
     article = parse(page)
     assert article.title == "Lavrov, North Korean Leader Discuss Bilateral Issues in Wonsan"
-    assert article.published_at == "2025-07-13T04:11:24+00:00"
+    assert article.published_at == "2025-07-13T08:11:24+00:00"  # 04:11:24 EDT
     assert article.page_date == "2024-01-02T12:17:00+00:00"
     assert (article.dateline, article.provider) == ("(MENAFN)", "MENAFN")
     assert article.body is not None

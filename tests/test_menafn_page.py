@@ -7,8 +7,10 @@ import itertools
 import pytest
 from scrapy.http import HtmlResponse
 
+from newscrawl.dates import zone
 from newscrawl.items import Article
-from newscrawl.pages.menafn import MenafnPage, Story, clean_story
+from newscrawl.pages.menafn import MenafnPage
+from newscrawl.pages.menafn_story import Story, clean_story
 from newscrawl.pages.menafn_text import MenafnTextPage
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
@@ -156,7 +158,7 @@ def test_text_page_header_parts_may_each_be_missing(
     header = [line for line, on in ((BANNER, banner), (TITLE, title), (TIMESTAMP, timestamp)) if on]
     article = text_article("\n".join([*header, STORY]))
     assert article.title == (TITLE if title else "Lavrov Meets Kim")  # else the slug words
-    assert article.published_at == ("2025-07-13T04:11:24+00:00" if timestamp else None)
+    assert article.published_at == ("2025-07-13T08:11:24+00:00" if timestamp else None)
     assert article.page_date == ("2024-01-02T12:17:00+00:00" if banner else None)
     assert article.dateline == "(MENAFN)"
     assert article.provider == "MENAFN"
@@ -170,7 +172,7 @@ def test_text_page_sample_layout() -> None:
     article = text_article(text)
     assert (article.title, article.published_at, article.page_date) == (
         TITLE,
-        "2025-07-13T04:11:24+00:00",
+        "2025-07-13T08:11:24+00:00",
         "2024-01-02T12:17:00+00:00",
     )
     assert article.body == "Lavrov met Kim.\n\nThey talked."
@@ -188,7 +190,7 @@ def test_text_page_skips_navigation_lines_and_a_stray_403() -> None:
         f"{TITLE}\n{TIMESTAMP}\n{STORY}"
     )
     article = text_article(text)
-    assert (article.title, article.published_at) == (TITLE, "2025-07-13T04:11:24+00:00")
+    assert (article.title, article.published_at) == (TITLE, "2025-07-13T08:11:24+00:00")
     assert article.body == "Lavrov met Kim.\n\nThey talked."
 
 
@@ -299,6 +301,7 @@ LEAKS = (
 SITE_PAGE = f"""<html lang="en"><head><title>Head Title | MENAFN</title>
 {JSON_LD}{OPEN_GRAPH}</head><body>
 <span id="lbl_Date_Time">{BANNER}</span>
+<div id="ContentPlaceHolder1_div_story">
 <h1 class="main-entry-title">Site Title &amp; More</h1>
 <span class="entry-date">2025-07-13 04:11:24</span>
 <img id="ImgNews" src="/updates/site.jpg">
@@ -309,6 +312,7 @@ SITE_PAGE = f"""<html lang="en"><head><title>Head Title | MENAFN</title>
 </div>
 <div id="ContentPlaceHolder1_lbl_hashtags"><a>Kuwait</a><a>Oil</a></div>
 <span id="ContentPlaceHolder1_lblb_cats">Economy</span>
+</div>
 </body></html>"""
 
 
@@ -323,7 +327,8 @@ def html_page(
 def test_site_selectors_win_over_json_ld_and_open_graph() -> None:
     page, article = html_page(SITE_PAGE)
     assert article.title == "Site Title & More"
-    assert article.published_at == "2025-07-13T04:11:24+00:00"
+    # The JSON-LD time states its offset (+03:00): it wins over the site's naive stamp.
+    assert article.published_at == "2025-03-10T15:45:00+00:00"
     assert article.page_date == "2024-01-02T12:17:00+00:00"
     assert article.dateline == "(MENAFN- Kuwait News Agency (KUNA))"
     assert article.provider == "Kuwait News Agency (KUNA)"
@@ -339,6 +344,19 @@ def test_site_selectors_win_over_json_ld_and_open_graph() -> None:
     assert (article.id, article.url) == (f"menafn:{STORY_ID}", URL)
     assert article.word_count == 14
     assert page.is_menafn(article) is True
+
+
+def test_the_site_stamp_is_read_on_the_eastern_clock_when_nothing_states_an_offset() -> None:
+    page = SITE_PAGE.replace("+03:00", "").replace("2025-01-01T10:00:00Z", "")
+    _, article = html_page(page)
+    assert article.published_at == "2025-07-13T08:11:24+00:00"  # 04:11:24 EDT
+
+
+def test_the_site_stamp_can_be_read_in_another_configured_zone() -> None:
+    page = SITE_PAGE.replace("+03:00", "").replace("2025-01-01T10:00:00Z", "")
+    response = HtmlResponse(url=URL, body=page, encoding="utf-8")
+    article = MenafnPage(response, CRAWLED_AT, local=zone("UTC")).to_article()
+    assert article.published_at == "2025-07-13T04:11:24+00:00"
 
 
 def test_hidden_and_furniture_elements_never_reach_the_body() -> None:
@@ -507,5 +525,5 @@ def test_a_title_ending_in_a_question_mark_is_known_by_its_slug() -> None:
     )
     article = page.to_article()
     assert article.title == "Will Oil Prices Rise Again?"
-    assert article.published_at == "2025-07-13T04:11:24+00:00"
+    assert article.published_at == "2025-07-13T08:11:24+00:00"
     assert article.body == "Analysts expect more."

@@ -178,7 +178,8 @@ def test_paragraphs_from_text_never_loses_words() -> None:
         (["A.", "A.", "A."], ["A."]),
         (["A.", "B.", "A."], ["B.", "A."]),
         (["A.", "B.", "B.", "C."], ["A.", "B.", "C."]),
-        (["A.", "B.", "C.", "B."], ["A.", "B.", "C.", "B."]),  # only the lead is special
+        (["A.", "B.", "C.", "B."], ["A.", "B.", "C."]),  # repeated further down (C2)
+        (["A.", "B.", "C.", "D.", "B.", "C.", "E."], ["A.", "B.", "C.", "D.", "E."]),
         (["A."], ["A."]),
         ([], []),
     ],

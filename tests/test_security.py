@@ -96,7 +96,8 @@ def test_nothing_is_written_outside_the_output_folder(tmp_path: Path) -> None:
     for page in SAMPLE.iterdir():
         shutil.copy(page, pages / page.name)
     (pages / "1109000001-a-title-with-slashes.txt").write_text(
-        "Oil / gas: ../../etc/passwd\n\n(MENAFN) Prices of oil/gas rose.\n"
+        "Oil / gas: ../../etc/passwd\n\n(MENAFN) Prices of oil/gas rose sharply on Monday as"
+        " traders weighed new supply data.\n"
     )
     out = tmp_path / "out"
     before = set(tmp_path.rglob("*"))

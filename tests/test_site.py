@@ -119,7 +119,7 @@ def test_article_page_has_the_evidenced_markup(site: MenafnSite) -> None:
     assert sel.css("div.Style403::text").get() == "403"
     assert sel.css("#ContentPlaceHolder1_div_story img#ImgNews::attr(src)").get()
     assert sel.css("h1.main-entry-title::text").get() == story.title
-    stamp = f"{story.published:%Y-%m-%d %H:%M:%S}"
+    stamp = f"{story.local_published:%Y-%m-%d %H:%M:%S}"  # on MENAFN's Eastern clock
     assert sel.css("span.entry-date::text").get() == stamp
     assert sel.css("span#ContentPlaceHolder1_lbl_date_story::text").get() == stamp
     paragraphs = sel.css("#ContentPlaceHolder1_div_story_body > p::text").getall()

@@ -1,27 +1,24 @@
-"""Shared fallbacks for HTML article pages: JSON-LD, OpenGraph/meta tags, generic main text."""
+"""Shared fallbacks for HTML article pages: JSON-LD, OpenGraph/meta, microdata, generic text."""
 
 from __future__ import annotations
 
 import functools
-import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cached_property, partial
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml.cssselect import CSSSelector
 from parsel import Selector
 from scrapy.http import TextResponse
 
-from newscrawl.pages.text import element_text, is_furniture, is_hidden
-
-_ARTICLE_TYPES = frozenset(
-    {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting"}
-)
-_MIN_PARAGRAPH = 25  # characters: shorter <p>s are captions, labels and buttons
-
+from newscrawl.dates import has_offset
+from newscrawl.pages import jsonld
+from newscrawl.pages.generic import main_text
+from newscrawl.pages.text import element_text, is_furniture, is_hidden, markup_text
+from newscrawl.processors import strip_site_name
 
 # Compiled once per process. Typed Any: lxml's stubs cannot say what an XPath returns.
 _JSON_LD: Any = etree.XPath('//script[@type="application/ld+json"]/text()')
@@ -30,7 +27,40 @@ _STRING: Any = etree.XPath("string()")
 _BY_ID: Any = etree.XPath("id($id)")
 _LANG: Any = etree.XPath("/html/@lang")
 _BASE: Any = etree.XPath("//base/@href")
+_TITLE: Any = etree.XPath("//title/text()")
+_H1: Any = etree.XPath("//h1")
+_ARTICLE_H1: Any = etree.XPath("(//article//h1 | //main//h1)")
+_MICRODATA_BODY: Any = etree.XPath('//*[@itemprop="articleBody"]')
+# Elements marked as the publication time: itemprop, or a class naming "publish"/"pubdate";
+# never one marked as an update ("updated", "modified"), whatever else it says.
+_MARKED_PUBLISHED: Any = etree.XPath(
+    "//*[@itemprop='datePublished' or contains(translate(@class, 'PUBLISHED', 'published'),"
+    " 'publish') or contains(translate(@class, 'PUBDATE', 'pubdate'), 'pubdate')]"
+    "[not(contains(translate(@class, 'UPDATEMODIF', 'updatemodif'), 'update'))]"
+    "[not(contains(translate(@class, 'UPDATEMODIF', 'updatemodif'), 'modif'))]"
+)
+_LABELLED: Any = etree.XPath(
+    "//body//text()[starts-with(normalize-space(translate(., 'PUBLISHED', 'published')),"
+    " 'published')]"
+)
+_ARTICLE_TIMES: Any = etree.XPath(
+    "//article//time[@datetime][not(ancestor-or-self::*[contains(translate(@class,"
+    " 'UPDATEMODIF', 'updatemodif'), 'update') or contains(translate(@class, 'UPDATEMODIF',"
+    " 'updatemodif'), 'modif') or @itemprop='dateModified'])]/@datetime"
+)
+_CHROME: Any = etree.XPath(
+    "//header | //footer | //nav | //aside | //*[@role='navigation' or @role='contentinfo'"
+    " or @role='banner' or @role='complementary']"
+)
+_CHROME_MAX_SHARE = 0.5  # a "chrome" element holding half the page's text is a page wrapper
+_LABEL = re.compile(r"^\s*published(?:\s+(?:on|at))?\s*:?\s*", re.IGNORECASE)
 _ID_ONLY = re.compile(r"^#[\w-]+$")
+_STRUCTURED_DATES = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+)
+_WEAK_DATES = ("date", "pubdate", "publishdate", "dc.date.issued", "dcterms.issued")
 
 
 @functools.cache
@@ -72,35 +102,15 @@ def first_found(
     return []
 
 
-def _walk_jsonld(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, list):
-        for item in node:
-            yield from _walk_jsonld(item)
-    elif isinstance(node, dict):
-        yield node
-        yield from _walk_jsonld(node.get("@graph", []))
-
-
-def _types(node: dict[str, Any]) -> set[str]:
-    kind = node.get("@type", [])
-    return {kind} if isinstance(kind, str) else {k for k in kind if isinstance(k, str)}
-
-
-def _strings(value: Any, key: str = "") -> list[str]:
-    """Flatten a JSON-LD value to strings (an object gives its ``key``/``url``/``name``)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item, key)]
-    if isinstance(value, dict):
-        for name in (key, "url", "name", "@id"):
-            if name and isinstance(value.get(name), str):
-                return [value[name]]
-    return []
+def text_of(element: Any) -> str:
+    """An element's whole text, whitespace collapsed (nested inline markup included)."""
+    return " ".join(_STRING(element).split())
 
 
 class HtmlArticlePage:
     """One parsed HTML page and its generic, site-independent field values."""
+
+    SITE_NAMES: tuple[str, ...] = ()  # names a site appends to its <title>s
 
     def __init__(self, response: TextResponse) -> None:
         self.response = response
@@ -128,15 +138,8 @@ class HtmlArticlePage:
 
     @cached_property
     def json_ld(self) -> list[dict[str, Any]]:
-        """The page's JSON-LD article objects (also inside ``@graph``)."""
-        found: list[dict[str, Any]] = []
-        for raw in _JSON_LD(self.root):
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                continue
-            found += [n for n in _walk_jsonld(data) if _types(n) & _ARTICLE_TYPES]
-        return found
+        """The page's JSON-LD article objects, read leniently, keys lower-cased."""
+        return jsonld.article_nodes(_JSON_LD(self.root))
 
     @cached_property
     def meta(self) -> dict[str, list[str]]:
@@ -153,7 +156,7 @@ class HtmlArticlePage:
         return [v for name in names for v in self.meta.get(name, [])]
 
     def ld_values(self, key: str, sub: str = "") -> list[str]:
-        return [s for node in self.json_ld for s in _strings(node.get(key), sub)]
+        return [s for node in self.json_ld for s in jsonld.strings(node.get(key.lower()), sub)]
 
     def css(self, query: str) -> list[Any]:
         """The elements a CSS selector matches (selectors are compiled once per process;
@@ -164,7 +167,7 @@ class HtmlArticlePage:
 
     def css_text(self, query: str) -> list[str]:
         """Each matching element's whole text (nested inline markup included)."""
-        return [" ".join(_STRING(el).split()) for el in self.css(query)]
+        return [text_of(el) for el in self.css(query)]
 
     @cached_property
     def base_url(self) -> str:
@@ -175,26 +178,44 @@ class HtmlArticlePage:
 
     # Generic values, best first. Site pages put their own selectors before these.
     def titles(self) -> list[str]:
+        """JSON-LD headline, OpenGraph, the story's own ``<h1>``, then ``<title>`` without the
+        site's name at its end."""
+        h1s = _ARTICLE_H1(self.root) or _H1(self.root)
+        names = (*self.SITE_NAMES, *self.meta_values("og:site_name", "application-name"))
+        host = (urlsplit(self.response.url).hostname or "").removeprefix("www.")
+        titles = [strip_site_name(t, (*names, host)) for t in _TITLE(self.root)]
         return [
             *self.ld_values("headline"),
             *self.meta_values("og:title", "twitter:title"),
-            *self.root.xpath("//title/text()"),
+            *([text_of(h1s[0])] if len(h1s) == 1 else []),
+            *titles,
         ]
 
+    def offset_published(self) -> list[str]:
+        """Publication times the page states with their offset (JSON-LD, meta): these win."""
+        values = [*self.ld_values("datePublished"), *self.meta_values(*_STRUCTURED_DATES)]
+        return [v for v in values if has_offset(v)]
+
     def published(self) -> list[str]:
+        """Publication times, best first: structured data, elements marked as published,
+        weaker meta names, then the article's ``<time>``s; an update time never."""
         return [
             *self.ld_values("datePublished"),
-            *self.meta_values(
-                "article:published_time",
-                "og:published_time",
-                "datepublished",
-                "date",
-                "pubdate",
-                "publishdate",
-                "dc.date.issued",
-            ),
-            *self.root.xpath("//article//time/@datetime"),
+            *self.meta_values(*_STRUCTURED_DATES),
+            *self.marked_published(),
+            *self.meta_values(*_WEAK_DATES),
+            *_ARTICLE_TIMES(self.root),
         ]
+
+    def marked_published(self) -> list[str]:
+        """Elements marked as published (``itemprop``, class) and text labelled "Published:"."""
+        found: list[str] = []
+        for element in _MARKED_PUBLISHED(self.root):
+            times = element.xpath("descendant-or-self::time/@datetime")
+            found += [element.get("content") or element.get("datetime") or "", *times]
+            found.append(_LABEL.sub("", text_of(element)))
+        found += [_LABEL.sub("", " ".join(t.split())) for t in _LABELLED(self.root)]
+        return [v for v in found if v]
 
     def summaries(self) -> list[str]:
         meta = partial(self.meta_values, "description", "og:description", "twitter:description")
@@ -227,23 +248,32 @@ class HtmlArticlePage:
             ]
         )
 
-    def bodies(self) -> list[str]:
-        """JSON-LD ``articleBody``, then the generic main text of the page."""
-        main = self.main_text()
-        return [*self.ld_values("articleBody"), *([main] if main else [])]
+    # Story text by layer, in the order they are tried (the site's own selectors go first).
+    def json_ld_text(self) -> str | None:
+        """JSON-LD ``articleBody``; markup in it (also entity-escaped) is read as HTML."""
+        bodies = [markup_text(b) for b in self.ld_values("articleBody")]
+        return next((b for b in bodies if b.strip()), None)
 
-    def main_text(self) -> str | None:
-        """Text of the element holding the most paragraph text outside the furniture."""
-        scores: dict[Any, int] = {}
-        for paragraph in self.root.iter("p"):
-            text = " ".join(paragraph.xpath("string()").split())
-            links = sum(len(a.xpath("string()")) for a in paragraph.iter("a"))
-            if len(text) < _MIN_PARAGRAPH or links > len(text) / 2:
-                continue
-            if any(is_furniture(el) for el in paragraph.iterancestors()):
-                continue
-            parent = paragraph.getparent()
-            scores[parent] = scores.get(parent, 0) + len(text)
-        if not scores:
-            return None
-        return element_text(max(scores, key=scores.__getitem__))
+    def microdata_text(self) -> str | None:
+        """The element marked ``itemprop="articleBody"`` (schema.org microdata)."""
+        texts = [element_text(el) for el in _MICRODATA_BODY(self.root) if el.tag != "meta"]
+        metas = [el.get("content", "") for el in _MICRODATA_BODY(self.root) if el.tag == "meta"]
+        return next((t for t in (*texts, *metas) if t.strip()), None)
+
+    def chrome_texts(self) -> list[str]:
+        """Texts of the page's chrome: header, footer, menus, side boxes, and the elements
+        whose class or id names furniture (one holding half the page's text is a wrapper)."""
+        limit = _CHROME_MAX_SHARE * len(text_of(self.root))
+        named = (e for e in self.root.iter() if isinstance(e.tag, str) and is_furniture(e))
+        texts = [text_of(e) for e in named if e.tag not in {"script", "style"}]
+        return [
+            *(text_of(e) for e in _CHROME(self.root)),
+            *(t for t in texts if len(t) <= limit),
+        ]
+
+    def generic_text(
+        self, prune_xpath: list[str] | None = None, *, recall: bool = False
+    ) -> str | None:
+        """The page's main text by a maintained extractor (trafilatura; precision mode unless
+        ``recall``)."""
+        return main_text(self.root, prune_xpath, recall=recall)

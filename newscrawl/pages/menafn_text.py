@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import tzinfo
 
+from newscrawl.dates import MENAFN_ZONE, is_banner, looks_like_timestamp, read_timestamp, zone
 from newscrawl.items import Article
-from newscrawl.pages.menafn import (
+from newscrawl.pages.menafn_story import (
     LANGUAGE,
     clean_story,
     is_menafn_story,
@@ -13,18 +15,12 @@ from newscrawl.pages.menafn import (
     text_problem,
 )
 from newscrawl.pages.paragraphs import paragraphs_from_text
-from newscrawl.processors import (
-    find_tracking_id,
-    is_banner,
-    parse_datetime,
-    slug_words,
-    split_dateline,
-)
+from newscrawl.pages.plausibility import body_problem
+from newscrawl.processors import find_tracking_id, slug_words, split_dateline
 from newscrawl.urls import slugify
 
 # A page store put " date YYYY-MM-DD " in front of the first line; MENAFN never prints it.
 _STORE_PREFIX = re.compile(r"^\s*date \d{4}-\d{2}-\d{2}(?:\s|$)")
-_TIMESTAMP = re.compile(r"^\d{1,4}[-/]\d{1,2}[-/]\d{2,4}[ T]\d{1,2}:\d{2}(?::\d{2})?(?: ?[AP]M)?$")
 _MAX_TITLE_WORDS = 30
 _SKIPPED_HEADER = frozenset({"403", "--", "\u0639\u0631\u0628\u064a"})  # error stub, rule, عربي
 
@@ -53,11 +49,21 @@ def is_title(line: str) -> bool:
 class MenafnTextPage:
     """A text rendering: banner, title, timestamp, dateline and story, each maybe missing."""
 
-    def __init__(self, text: str, url: str, ref: tuple[str, str] | None, crawled_at: str):
+    layer = "text"  # the extraction layer, for run health
+
+    def __init__(
+        self,
+        text: str,
+        url: str,
+        ref: tuple[str, str] | None,
+        crawled_at: str,
+        local: tzinfo | None = None,
+    ):
         self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.url = url
         self.ref = ref
         self.crawled_at = crawled_at
+        self.local = local or zone(MENAFN_ZONE)
 
     def is_title(self, line: str) -> bool:
         """A heading; or any line that is the page's own slug in words (``Is Oil Back?``)."""
@@ -78,8 +84,9 @@ class MenafnTextPage:
                 return header, lines[index:]
             if is_banner(line) and "banner" not in header:
                 header["banner"] = line
-            elif _TIMESTAMP.match(line) and parse_datetime(line) and "time" not in header:
-                header["time"] = line
+            elif looks_like_timestamp(line):  # one that does not parse is dropped, not merged
+                if read_timestamp(line) and "time" not in header:
+                    header["time"] = line
             elif "title" not in header and "time" not in header and self.is_title(line):
                 header["title"] = line
             elif line != header.get("title"):
@@ -91,16 +98,18 @@ class MenafnTextPage:
         return is_menafn_story(article)
 
     def problem(self, article: Article) -> str | None:
-        """Why this page gives no trustworthy article (broken text), if so."""
-        return text_problem(article)
+        """Why this page gives no trustworthy article (a notice, no story, broken text)."""
+        paragraphs = article.body.split("\n\n") if article.body else []
+        return body_problem(paragraphs) or text_problem(article)
 
     def to_article(self) -> Article:
         header, story_lines = self.split_header()
         title = header.get("title") or (slug_words(self.ref[1]) if self.ref else None)
         story = clean_story(paragraphs_from_text("\n".join(story_lines)), title)
-        loader = story_loader(self.ref, self.url, self.crawled_at, title, story)
+        loader = story_loader(self.ref, self.url, self.crawled_at, title, story, self.local)
         loader.add_value("published_at", header.get("time"))
         loader.add_value("page_date", header.get("banner"))
         loader.add_value("language", LANGUAGE)
+        loader.add_value("body_layer", self.layer)
         article: Article = loader.load_item()
         return article

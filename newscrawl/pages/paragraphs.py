@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from newscrawl.dates import looks_like_timestamp
+
 _SENTENCE_END = re.compile(r"(?:[.!?:;\"'\u201d\u2019)\]]|--|\u2014|\u2013)$")
 _GLUED_HINT = re.compile(r"[a-z][.!?][A-Z][a-z]")  # cheap test before the exact one
 _GLUED = re.compile(r"([A-Za-z]*[a-z]{2})([.!?])(?=[A-Z][a-z])")
@@ -16,6 +18,7 @@ _ABBREVIATIONS = frozenset(
     }
 )  # fmt: skip
 _FRAGMENT_WORDS = 3
+_DATELINE = re.compile(r"\(?\s*MENAFN\b")
 
 
 def _ends_sentence(line: str) -> bool:
@@ -23,8 +26,9 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _continues(line: str, following: str) -> bool:
-    """Whether a line break between two lines falls inside a sentence."""
-    if _ends_sentence(line):
+    """Whether a line break between two lines falls inside a sentence (never after a stamp,
+    never before a MENAFN dateline: those are header lines, not a sentence's words)."""
+    if _ends_sentence(line) or looks_like_timestamp(line) or _DATELINE.match(following):
         return False
     return following[:1].islower() or len(line.split()) <= _FRAGMENT_WORDS
 
@@ -81,12 +85,56 @@ def paragraphs_from_text(text: str) -> list[str]:
 
 
 def drop_repeats(paragraphs: list[str]) -> list[str]:
-    """Keep one of consecutive identical paragraphs, and a lead that the page repeats later.
+    """Keep each paragraph once: MENAFN pages repeat paragraphs next to each other and further
+    down (``menafn-site-2.md`` C2). A lead the page repeats later is kept at its later place,
+    where the story tells it.
 
     >>> drop_repeats(["Lead.", "KUWAIT -- Text.", "Lead.", "Lead.", "End."])
     ['KUWAIT -- Text.', 'Lead.', 'End.']
+    >>> drop_repeats(["One.", "Two.", "Three.", "Two.", "Three.", "Four."])
+    ['One.', 'Two.', 'Three.', 'Four.']
     """
-    kept = [p for i, p in enumerate(paragraphs) if i == 0 or p != paragraphs[i - 1]]
-    if len(kept) > 1 and kept[0] in kept[1:]:
-        kept = kept[1:]
+    if len(paragraphs) > 1 and paragraphs[0] in paragraphs[2:] and paragraphs[1] != paragraphs[0]:
+        paragraphs = paragraphs[1:]
+    return list(dict.fromkeys(paragraphs))
+
+
+_RELATED = re.compile(
+    r"(?:^|(?<=[.!?\u201d\"]\s))\s*(?:read\s+(?:also|more)|also\s+read|see\s+also"
+    r"|related(?:\s+(?:story|stories|news|articles?))?)\s*(?::|-|\u2013|\u2014)\s*(.*)$",
+    re.IGNORECASE,
+)
+_HEADLINE_WORDS = 25
+
+
+def _is_headline(line: str) -> bool:
+    return 0 < len(line.split()) <= _HEADLINE_WORDS and not line.rstrip().endswith(".")
+
+
+def drop_related_links(paragraphs: list[str]) -> list[str]:
+    """Remove "Read also:"-style links with the headline they introduce: on the same line, on
+    the next line, or after the marker glued to the end of a paragraph.
+
+    >>> drop_related_links(["Oil rose.", "Also Read - Gold Steadies", "Brent fell."])
+    ['Oil rose.', 'Brent fell.']
+    >>> drop_related_links(["Oil rose. Read also:", "Gold Steadies In Asia", "Brent fell."])
+    ['Oil rose.', 'Brent fell.']
+    >>> drop_related_links(["Related:", "Gold Steadies In Asia", "Brent fell."])
+    ['Brent fell.']
+    """
+    kept: list[str] = []
+    drop_headline = False
+    for paragraph in paragraphs:
+        if drop_headline and _is_headline(paragraph):
+            drop_headline = False
+            continue
+        drop_headline = False
+        match = _RELATED.search(paragraph)
+        if match is None:
+            kept.append(paragraph)
+            continue
+        before = paragraph[: match.start()].strip()
+        drop_headline = not match.group(1).strip()
+        if before:
+            kept.append(before)
     return kept

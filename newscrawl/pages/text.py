@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -73,8 +74,10 @@ _FURNITURE = re.compile(
     r"(?<![a-z])(?:nav|navbar|menu|footer|sidebar|side-bar|share|sharing|social|related|"
     r"comments?|newsletter|subscribe|breadcrumbs?|tags|hashtags|popular|advert|ads?|widget|"
     r"cookie|promo|more-?stories|rightcol|disclaimer|author|meta|logo|cats|category|reply|"
-    r"read-?also|style403|error|modal|popup|banner|toolbar|pagination)(?![a-z])"
+    r"read-?also|style403|error|modal|popup|banner|toolbar|pagination|caption|credits?)(?![a-z])"
 )
+_TAG = re.compile(r"<(?:p|br|div|span|a|b|i|em|strong|h[1-6]|ul|ol|li|figure|img)\b[^<>]*/?>", re.I)
+_ESCAPED_TAG = re.compile(r"&(?:amp;)*lt;/?(?:p|br|div|span|a|b|i|em|strong|h[1-6])\b", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 
 
@@ -123,8 +126,20 @@ def element_text(element: Any) -> str:
     return text.replace("\x00", "\n\n").replace("\x01", "\n")
 
 
-def parse_html_fragment(markup: str) -> str:
-    """Text of an HTML fragment (e.g. a JSON-LD ``articleBody`` that holds markup)."""
-    if "<" not in markup:
-        return markup
-    return element_text(lxml_html.fragment_fromstring(markup, create_parent="div"))
+def markup_text(value: str) -> str:
+    """Text of a value that may hold HTML, also entity-escaped once or twice (``&lt;p&gt;``),
+    as JSON-LD ``articleBody`` sometimes does; plain text comes back as it is.
+
+    >>> markup_text("&amp;lt;p&amp;gt;One&amp;lt;/p&amp;gt;&lt;p&gt;Two &amp;amp; more&lt;/p&gt;")
+    'One\\n\\nTwo & more'
+    >>> markup_text("AT&T <3 plain text")
+    'AT&T <3 plain text'
+    """
+    for _ in range(2):
+        if not _ESCAPED_TAG.search(value):
+            break
+        value = html.unescape(value)
+    if not _TAG.search(value):
+        return value
+    text = element_text(lxml_html.fragment_fromstring(value, create_parent="div"))
+    return re.sub(r"\n\s*\n\s*", "\n\n", text).strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,12 +17,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl import __version__
+from newscrawl.dates import zone
 from newscrawl.discovery import Link, feed_links, listing_links, next_pages
 from newscrawl.extensions import RunLedger
 from newscrawl.items import Article
 from newscrawl.pages.decoding import decode_page
 from newscrawl.pages.menafn import MenafnPage
 from newscrawl.pages.menafn_text import MenafnTextPage
+from newscrawl.pages.plausibility import split_problem
 from newscrawl.saved import UnreadablePage, page_kind, read_saved_page, saved_page_paths
 from newscrawl.signals import page_rejected
 from newscrawl.state import SeenStore
@@ -108,6 +110,16 @@ class MenafnSpider(Spider):
         self.unanswered: dict[str, str] = {}  # story id -> URL: requested, no answer yet
 
     @classmethod
+    def check_settings(cls, settings: BaseSettings) -> None:
+        """Raise ValueError for a setting value the spider cannot use (exit status 2)."""
+        zone(settings.get("MENAFN_TIMEZONE") or "")
+
+    @property
+    def local(self) -> tzinfo:
+        """MENAFN's clock: the zone its naive timestamps are printed in (``MENAFN_TIMEZONE``)."""
+        return zone(self.settings.get("MENAFN_TIMEZONE"))
+
+    @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
         """Name the project and its contact URL in the User-Agent, unless one is given."""
         super().update_settings(settings)
@@ -142,10 +154,11 @@ class MenafnSpider(Spider):
             ref = saved_page_ref(saved.stem)
             if saved.kind == "text":
                 page: MenafnTextPage | MenafnPage = MenafnTextPage(
-                    saved.text(), url, ref, utc_now()
+                    saved.text(), url, ref, utc_now(), self.local
                 )
             else:
-                page = MenafnPage(decode_page(TextResponse(url, body=saved.data)), utc_now(), ref)
+                response = decode_page(TextResponse(url, body=saved.data))
+                page = MenafnPage(response, utc_now(), ref, self.local)
                 if not page.is_complete():
                     raise UnreadablePage("truncated page", "the document ends before </html>")
             article = page.to_article()
@@ -153,7 +166,7 @@ class MenafnSpider(Spider):
                 raise UnreadablePage("not a MENAFN page", "no MENAFN dateline, stamp or story id")
             problem = page.problem(article)
             if problem:
-                raise UnreadablePage(problem)
+                raise UnreadablePage(*split_problem(problem))
         except UnreadablePage as exc:
             self.reject(url, exc.reason, exc.detail)
             return None
@@ -251,14 +264,15 @@ class MenafnSpider(Spider):
             kind = (response.headers.get("Content-Type") or b"").decode("latin-1")
             self.reject(response.url, "not a text page", kind)
             return
-        page = MenafnPage(decode_page(response), utc_now(), response.meta.get("ref"))
+        page = MenafnPage(decode_page(response), utc_now(), response.meta.get("ref"), self.local)
         if not page.is_complete():
             yield from self.retry_or_reject(response, "truncated page", "no </html>: cut short")
             return
         article = page.to_article()
         problem = page.problem(article)
         if problem:
-            self.reject(response.url, problem, "", id=article.id, title=article.title)
+            reason, detail = split_problem(problem)
+            self.reject(response.url, reason, detail, id=article.id, title=article.title)
         else:
             yield article
         depth = response.meta.get("discovery_depth", 1)

@@ -28,8 +28,17 @@ _DISCLAIMER = (
 )
 
 
+# Site text on every page, outside any furniture element: a fallback extractor's bait.
+_ABOUT = (
+    '<div class="site-about"><p>MENAFN is a leading financial news and information provider for'
+    " the Middle East and North Africa, delivering business news, press releases and market data"
+    " to professionals since 2000.</p></div>"
+)
+
+
 def _date(story: Story) -> str:
-    return f"{story.published:%Y-%m-%d %H:%M:%S}"
+    """The stamp as MENAFN prints it: naive, on its US-Eastern clock."""
+    return f"{story.local_published:%Y-%m-%d %H:%M:%S}"
 
 
 def _summary(story: Story, limit: int = 200) -> str:
@@ -48,7 +57,7 @@ def _page(title: str, head_extra: str, main: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n{head_extra}\n{style_block()}\n{head_scripts()}\n"
         f'</head>\n<body>\n{navigation()}\n<div class="container main">\n{main}\n</div>\n'
-        f"{footer()}\n</body>\n</html>\n"
+        f"{_ABOUT}\n{footer()}\n</body>\n</html>\n"
     )
 
 
@@ -169,6 +178,66 @@ def render_article(story: Story, market: Sequence[Story] = (), more: Sequence[St
 </div>
 </div>"""
     return _page(f"{story.title} | MENAFN.COM", _article_head(story), main)
+
+
+def _open_graph(story: Story) -> str:
+    title, summary = escape(story.title), escape(_summary(story))
+    return (
+        f'<link rel="canonical" href="{story.canonical_url}">\n'
+        f'<meta property="og:title" content="{title}">\n'
+        f'<meta property="og:description" content="{summary}">\n'
+        f'<meta property="og:image" content="{_image_url(story)}">'
+    )
+
+
+def render_article_redesigned(story: Story, more: Sequence[Story] = ()) -> str:
+    """A story page in a markup none of MENAFN's selectors know, without JSON-LD: the text is
+    one `<div>` of lines separated by `<br><br>` (as on the redesign seen in the wild)."""
+    lines = [escape(p, quote=False) for p in story.paragraphs]
+    lines[0] = f"{escape(story.dateline)} {lines[0]}"
+    lines.append(story.tracking_id)
+    main = f"""<div class="page-cols">
+<div class="col-main">
+<div class="crumbs"><a href="/">Home</a> &rsaquo; <a href="/qn_news_sections.aspx">News</a></div>
+<h1 class="headline">{escape(story.title)}</h1>
+<div class="byline-row"><span class="date-published">{_date(story)}</span></div>
+<div class="story-text">{"<br><br>".join(lines)}</div>
+<div class="legal">{_DISCLAIMER}</div>
+</div>
+<div class="col-side"><h3>Most Read</h3><ul>{_link_list(more)}</ul></div>
+</div>
+<div class="bottom-note"><p>&copy; MENAFN 2025. All rights reserved.</p></div>"""
+    return _page(f"{story.title} | MENAFN.COM", _open_graph(story), main)
+
+
+def render_article_scripted(story: Story) -> str:
+    """A story page whose story is not in the HTML: scripts fetch and render it."""
+    main = f"""<div id="story-root" data-story="{story.id}"></div>
+<script>fetch('/api/story/{story.id}').then(r => r.json()).then(renderStory);</script>
+<noscript>Please enable JavaScript to read this story.</noscript>"""
+    return _page(f"{story.title} | MENAFN.COM", _open_graph(story), main)
+
+
+def render_notice(text: str = "This story is no longer available.") -> str:
+    """A 200 page in MENAFN's markup whose story container holds a notice, not a story."""
+    main = f"""<div id="HiddenMainDiv" class="row">
+<div id="ContentPlaceHolder1_div_story" class="col-sm-9">
+<h1 class="main-entry-title classfont38"></h1>
+<div class="entry-summary tit" id="ContentPlaceHolder1_div_story_body"><p>{escape(text)}</p></div>
+{_DISCLAIMER}
+</div></div>"""
+    return _page("MENAFN.COM", "", main)
+
+
+def render_home(stories: Sequence[Story]) -> str:
+    """The home page: headlines and teasers of the newest stories."""
+    entries = "\n".join(
+        f'<div class="news-item"><h3 class="entry-title"><a href="{s.path}">{escape(s.title)}'
+        f'</a></h3><p class="entry-summary">{escape(_summary(s))}</p></div>'
+        for s in stories[:PAGE_SIZE]
+    )
+    main = f'<h1 class="section-title">Latest News</h1>\n<div class="news-list">{entries}</div>'
+    return _page("MENAFN - Middle East North Africa Financial Network", "", main)
 
 
 def _entry_href(story: Story, position: int, base_url: str) -> str:

@@ -6,9 +6,14 @@
     ...
     site.stop()
 
-Routes: `/<10-digit id>/<any slug>[?query]` story pages, `/tb_news.aspx?tb_html=<section>`,
-`/qn_news_sections.aspx` (20 per page, `&page=N`), `/robots.txt`, `/_site/requests`,
-`/_site/clear`, `/_site/add?n=K`; anything else is 404.
+Routes: `/` the home page, `/<10-digit id>/<any slug>[?query]` story pages,
+`/tb_news.aspx?tb_html=<section>`, `/qn_news_sections.aspx` (20 per page, `&page=N`),
+`/robots.txt`, `/_site/requests`, `/_site/clear`, `/_site/add?n=K`,
+`/_site/layout?name=evidenced|redesigned|scripted`; anything else is 404.
+
+`site.layout` says how story pages are marked up: `evidenced` (MENAFN's ASP.NET ids, the
+default), `redesigned` (no MENAFN selectors, no JSON-LD, `<br>`-separated text) or `scripted`
+(the story is not in the HTML; scripts would render it).
 """
 
 from __future__ import annotations
@@ -27,11 +32,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from .faults import Fault, Response, apply_fault
-from .pages import render_article, render_error, render_listing
+from .pages import (
+    render_article,
+    render_article_redesigned,
+    render_article_scripted,
+    render_error,
+    render_home,
+    render_listing,
+)
 from .stories import SECTIONS, Story, synthetic_stories
 
 DEFAULT_ROBOTS = "User-agent: *\nDisallow:\n"
 ARTICLE_PATH = re.compile(r"^/(\d{10})(?:/[^?#]*)?$")
+LAYOUTS = ("evidenced", "redesigned", "scripted")
 
 
 @dataclass(frozen=True)
@@ -58,7 +71,21 @@ class MenafnSite:
         self._connections: set[socket.socket] = set()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._layout = "evidenced"
         self.add_stories(list(stories))
+
+    @property
+    def layout(self) -> str:
+        """How story pages are marked up: one of LAYOUTS."""
+        return self._layout
+
+    @layout.setter
+    def layout(self, name: str) -> None:
+        if name not in LAYOUTS:
+            raise ValueError(f"unknown layout {name!r} (known: {', '.join(LAYOUTS)})")
+        with self._lock:
+            self._layout = name
+            self._cache.clear()
 
     # --- stories -------------------------------------------------------------------------
     def add_stories(self, stories: list[Story]) -> None:
@@ -178,6 +205,8 @@ class MenafnSite:
         path, params = parts.path, dict(parse_qsl(parts.query))
         if path == "/robots.txt":
             return Response(200, self.robots_txt.encode(), "text/plain; charset=utf-8")
+        if path == "/":
+            return Response(200, render_home(self.stories).encode())
         if match := ARTICLE_PATH.match(path):
             return self._article(int(match[1]))
         if path.lower() in ("/tb_news.aspx", "/qn_news_sections.aspx"):
@@ -192,9 +221,14 @@ class MenafnSite:
                 order = self._order
                 index = next(i for i, s in enumerate(order) if s.id == story_id)
                 others = order[index + 1 :] + order[:index]
-                self._cache[story_id] = render_article(
-                    self._by_id[story_id], market=others[10:15], more=others[:10]
-                ).encode()
+                story = self._by_id[story_id]
+                if self._layout == "redesigned":
+                    html = render_article_redesigned(story, more=others[:10])
+                elif self._layout == "scripted":
+                    html = render_article_scripted(story)
+                else:
+                    html = render_article(story, market=others[10:15], more=others[:10])
+                self._cache[story_id] = html.encode()
             return Response(200, self._cache[story_id])
 
     def _listing(self, path: str, params: dict[str, str], base_url: str) -> Response:
@@ -221,6 +255,12 @@ class MenafnSite:
         elif parts.path == "/_site/clear":
             self.clear_requests()
             data = {"cleared": True}
+        elif parts.path == "/_site/layout":
+            try:
+                self.layout = params.get("name", "")
+            except ValueError as exc:
+                return Response(400, json.dumps({"error": str(exc)}).encode(), "application/json")
+            data = {"layout": self.layout}
         elif parts.path == "/_site/add":
             added = self.add_synthetic(int(params.get("n", "1")))
             data = {

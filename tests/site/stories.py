@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from . import vocabulary
 
@@ -25,6 +26,7 @@ _REF_ID = 1109793603
 _REF_TIME = datetime(2025, 7, 13, 4, 11, 24, tzinfo=UTC)
 _SECONDS_PER_ID = 19.5
 
+EASTERN = ZoneInfo("America/New_York")  # MENAFN's clock (menafn-clock.md)
 KUNA = "Kuwait News Agency (KUNA)"
 PROVIDERS: tuple[str | None, ...] = (
     KUNA,
@@ -90,9 +92,14 @@ class Story:
         return "\n\n".join(self.paragraphs)
 
     @property
+    def local_published(self) -> datetime:
+        """The publication time on MENAFN's clock (US Eastern), as its pages print it."""
+        return self.published.astimezone(EASTERN)
+
+    @property
     def tracking_id(self) -> str:
         code = PROVIDER_CODES.get(self.provider, ("X", "000999011000"))[1]
-        return f"MENAFN{self.published:%d%m%Y}{code}ID{self.id}"
+        return f"MENAFN{self.local_published:%d%m%Y}{code}ID{self.id}"
 
 
 def slugify(title: str, *, title_case: bool = True) -> str:
@@ -234,7 +241,7 @@ _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%m/%d/%Y %I:%M:%S %p")
 def _timestamp(line: str) -> datetime | None:
     for fmt in _TIME_FORMATS:
         try:
-            return datetime.strptime(line, fmt).replace(tzinfo=UTC)
+            return datetime.strptime(line, fmt).replace(tzinfo=EASTERN).astimezone(UTC)
         except ValueError:
             continue
     return None

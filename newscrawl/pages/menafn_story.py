@@ -1,0 +1,151 @@
+"""MENAFN's story rules, shared by every page kind: dateline, furniture, end marks, tracking id.
+
+Whatever layer found a page's text (site selectors, JSON-LD, microdata, trafilatura, a text
+rendering), it goes through the same rules here, so every layer gives the same article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+from newscrawl.dates import is_banner, looks_like_timestamp
+from newscrawl.items import Article
+from newscrawl.loaders import ArticleLoader
+from newscrawl.pages.paragraphs import drop_related_links, drop_repeats
+from newscrawl.pages.plausibility import MIN_SENTENCE_WORDS, is_furniture
+from newscrawl.processors import find_tracking_id, has_mojibake, split_dateline
+from newscrawl.urls import canonical_url, slugify
+
+SOURCE = "menafn"
+LANGUAGE = "en"  # the English site; the Arabic one lives elsewhere
+
+_FOOTER = re.compile(r"^(?:Legal Disclaimer|MENAFN provides the information|CommentsNo comment)")
+_FURNITURE_LINE = re.compile(
+    r"^(?:(?:Photo|Photos|Image|Picture)(?: credit)?\s*:\s*\S.{0,60}"
+    r"|\S*\.(?:jpe?g|png|gif|webp)\)?"
+    r"|Sorry!+|Error! We.re sorry, but the page you were looking for doesn.t exist\.?"
+    r"|Tags|Category|Date|Comments|No comment|--|403|\u0639\u0631\u0628\u064a)$",
+    re.IGNORECASE,
+)
+_END_MARK = re.compile(r"\s*\(end\)(?:\s+[a-z]{1,5}){0,2}\s*$")
+_INITIALS = re.compile(r"^[a-z]{1,5}(?:\s+[a-z]{1,5})?$")
+_LEAD_IN_LINES = 3  # short chrome lines a dateline may follow
+
+
+@dataclass
+class Story:
+    """The story part of a page: its dateline, paragraphs and tracking stamp."""
+
+    dateline: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    tracking_id: str | None = None
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+def _cut_footer(paragraphs: list[str]) -> tuple[list[str], str | None]:
+    """Everything from the tracking stamp or the legal disclaimer on is page furniture."""
+    for index, paragraph in enumerate(paragraphs):
+        tracking_id = find_tracking_id(paragraph)
+        if tracking_id:
+            before = paragraph[: paragraph.index(tracking_id)].strip()
+            return [*paragraphs[:index], *([before] if before else [])], tracking_id
+        if _FOOTER.match(paragraph):
+            return paragraphs[:index], None
+    return paragraphs, None
+
+
+def _drop_end_marks(paragraphs: list[str]) -> list[str]:
+    """Remove agency end markers ``(end)`` and the editor initials that follow them."""
+    kept: list[str] = []
+    after_end = False
+    for paragraph in paragraphs:
+        if after_end and _INITIALS.match(paragraph):
+            continue
+        stripped = _END_MARK.sub("", paragraph)
+        after_end = stripped != paragraph
+        if stripped:
+            kept.append(stripped)
+    return kept
+
+
+def _is_page_furniture(paragraph: str, title: str | None) -> bool:
+    """A line that is never story text: the title again, a stamp, the banner, a label."""
+    return (
+        paragraph == title
+        or looks_like_timestamp(paragraph)
+        or is_banner(paragraph)
+        or bool(_FURNITURE_LINE.match(paragraph))
+        or is_furniture(paragraph)
+    )
+
+
+def _from_dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """The dateline and the story after it. A story starts at its dateline: short lines before
+    it (a breadcrumb, a label, a byline box) are page chrome that a generic layer kept."""
+    for index, paragraph in enumerate(paragraphs[: _LEAD_IN_LINES + 1]):
+        dateline, rest = split_dateline(paragraph)
+        if dateline:
+            return dateline, [*([rest] if rest else []), *paragraphs[index + 1 :]]
+        if len(paragraph.split()) >= MIN_SENTENCE_WORDS:
+            break  # story text before any dateline: the story has none
+    return None, paragraphs
+
+
+def clean_story(paragraphs: list[str], title: str | None) -> Story:
+    """MENAFN's rules on a story's paragraphs: footer cut, furniture out, dateline off, end
+    marks and related links out, repeats once."""
+    paragraphs, tracking_id = _cut_footer(paragraphs)
+    paragraphs = [p for p in paragraphs if not _is_page_furniture(p, title)]
+    dateline, paragraphs = _from_dateline(paragraphs)
+    paragraphs = drop_repeats(_drop_end_marks(drop_related_links(paragraphs)))
+    return Story(dateline, paragraphs, tracking_id)
+
+
+def story_loader(
+    ref: tuple[str, str] | None,
+    url: str,
+    crawled_at: str,
+    title: str | None,
+    story: Story,
+    local: tzinfo,
+) -> ArticleLoader:
+    """A loader holding what every MENAFN page kind gives the same way: identity and story.
+
+    The canonical URL and id where the story id is known; else the page's own URL (the
+    loader's TakeFirst keeps the first) and an id from the content hash. Stamps without an
+    offset are read on MENAFN's clock, ``local``.
+    """
+    loader = ArticleLoader(zone=local)
+    if ref:
+        story_id, slug = ref
+        loader.add_value("id", f"{SOURCE}:{story_id}")
+        loader.add_value("url", canonical_url(story_id, slug or slugify(title or "")))
+    loader.add_value("url", url)
+    loader.add_value("fetched_from", url)
+    loader.add_value("source", SOURCE)
+    loader.add_value("crawled_at", crawled_at)
+    loader.add_value("title", title)
+    loader.add_value("dateline", story.dateline)
+    loader.add_value("body", story.body)
+    loader.add_value("tracking_id", story.tracking_id)
+    return loader
+
+
+def text_problem(article: Article) -> str | None:
+    """Why an article's text cannot be trusted (bytes lost in decoding, mojibake), if so."""
+    for name in ("title", "body"):
+        value = getattr(article, name)
+        if value and has_mojibake(value):
+            return f"undecodable text in {name}"
+    return None
+
+
+def is_menafn_story(article: Article) -> bool:
+    """A story id, a MENAFN dateline or a MENAFN stamp marks a MENAFN page."""
+    has_id = bool(article.id and not article.id.startswith(f"{SOURCE}:h"))
+    return has_id or bool(article.dateline or article.tracking_id or article.page_date)
