@@ -23,7 +23,15 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.python.failure import Failure
 
-from newscrawl.feeds import PART, JsonLinesPart, append_manifest, listed_runs, run_name
+from newscrawl.feeds import (
+    PART,
+    JsonLinesPart,
+    append_manifest,
+    listed_runs,
+    manifest_lines,
+    run_name,
+)
+from newscrawl.health import RunHealth, Thresholds, alarms, baseline
 from newscrawl.signals import page_rejected
 from newscrawl.state import SeenStore, SqliteSeenStore, StateLock
 
@@ -36,15 +44,31 @@ def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def exit_status(reason: str, failed: bool) -> int:
-    """The contract's exit status of a run that got as far as closing."""
-    return 0 if reason == "finished" and not failed else 1
+def exit_status(reason: str, failed: bool, alarmed: bool = False) -> int:
+    """The contract's exit status of a run that got as far as closing: 1 failed, 3 finished
+    with alarms, 0 finished."""
+    if reason != "finished" or failed:
+        return 1
+    return 3 if alarmed else 0
+
+
+def thresholds(settings: Any) -> Thresholds:
+    """The alarm thresholds from the ``NEWSCRAWL_HEALTH_*`` and ``NEWSCRAWL_ALARM_*`` settings."""
+    return Thresholds(
+        min_pages=settings.getint("NEWSCRAWL_HEALTH_MIN_PAGES"),
+        recent_runs=settings.getint("NEWSCRAWL_HEALTH_RECENT_RUNS"),
+        layout_drop=settings.getfloat("NEWSCRAWL_ALARM_LAYOUT_DROP"),
+        coverage_drop=settings.getfloat("NEWSCRAWL_ALARM_COVERAGE_DROP"),
+        rejected_share=settings.getfloat("NEWSCRAWL_ALARM_REJECTED_SHARE"),
+    )
 
 
 class RunLedger:
     """Keeps the books of one run; pipelines write through it, the crawl command reads it."""
 
-    def __init__(self, crawler: Crawler, output_dir: Path, state_path: str) -> None:
+    def __init__(
+        self, crawler: Crawler, output_dir: Path, state_path: str, limits: Thresholds
+    ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.source: str = crawler.spidercls.name
@@ -65,6 +89,8 @@ class RunLedger:
         # The absolute final name: a state shared by several output folders can still find it.
         self.store.begin_run(self.key, str(self.articles.path.resolve()))
         self.failures: list[str] = []
+        self.health = RunHealth()
+        self.limits = limits
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -73,8 +99,12 @@ class RunLedger:
             raise NotConfigured(f"{crawler.spidercls.__name__} writes no articles")
         settings = crawler.settings
         ledger = cls(
-            crawler, Path(settings["NEWSCRAWL_OUTPUT_DIR"]), settings["NEWSCRAWL_STATE"] or ""
+            crawler,
+            Path(settings["NEWSCRAWL_OUTPUT_DIR"]),
+            settings["NEWSCRAWL_STATE"] or "",
+            thresholds(settings),
         )
+        crawler.signals.connect(ledger.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ledger.item_error, signal=signals.item_error)
         crawler.signals.connect(ledger.spider_error, signal=signals.spider_error)
@@ -99,6 +129,7 @@ class RunLedger:
         record.update({k: v for k, v in (fields or {}).items() if k not in record})
         self.rejects.write(record)
         self.count("rejected")
+        self.health.rejected(reason)
         logger.warning("rejected %s: %s%s", url, reason, f" ({detail})" if detail else "")
 
     def item_error(self, item: Any, response: Any, spider: Spider, failure: Failure) -> None:
@@ -108,6 +139,9 @@ class RunLedger:
     def spider_error(self, failure: Failure, response: Any, spider: Spider) -> None:
         self.failures.append(f"callback error on {response.url}: {failure.getErrorMessage()}")
         self.count("errors")
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.health.local = getattr(spider, "local", None)  # the site's clock, if it has one
 
     # -- closing ---------------------------------------------------------------------------
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -128,12 +162,18 @@ class RunLedger:
             self.stats.set_value("newscrawl/exit_status", 1)
             return
         self.store.set_run_state(self.key, "done")
-        status = exit_status(reason, bool(self.failures))
+        health = self.health.to_dict("offline" if getattr(spider, "source", None) else "live")
+        recent = baseline(manifest_lines(self.manifest), health["mode"], self.limits)
+        found = alarms(health, recent, self.limits)
+        status = exit_status(reason, bool(self.failures), bool(found))
         self.stats.set_value("newscrawl/exit_status", status)
         self.stats.set_value("newscrawl/run", self.run)
-        self.list_run(self.run_record(reason, status))
+        self.stats.set_value("newscrawl/alarms", found)
+        self.list_run({**self.run_record(reason, status), "health": health, "alarms": found})
         self.close_state()
         summary = run_summary(self.source, self.articles.path, reason, status, self.counted)
+        if found:
+            summary += f"; alarms: {'; '.join(found)}"
         self.stats.set_value("newscrawl/summary", summary)
         logger.info(summary)
 
@@ -231,4 +271,6 @@ def interrupted_record(name: str, final: Path, rejects: Path) -> dict[str, Any]:
         "written": data.count(b"\n"),
         "rejects_file": f"{final.parent.name}/{rejects.name}" if rejects.exists() else None,
         "failures": ["the run was killed after its file was complete"],
+        "health": None,
+        "alarms": [],
     }

@@ -86,14 +86,21 @@ def append_manifest(path: Path, record: dict[str, Any]) -> None:
         os.fsync(manifest.fileno())
 
 
-def listed_runs(path: Path) -> set[str]:
-    """Run names already in ``runs.jsonl`` (complete lines only)."""
+def manifest_lines(path: Path) -> list[dict[str, Any]]:
+    """The complete, readable lines of ``runs.jsonl``, oldest first."""
     if not path.exists():
-        return set()
-    names = set()
+        return []
+    lines = []
     for line in path.read_bytes().split(b"\n"):
         try:
-            names.add(orjson.loads(line)["run"])
-        except (orjson.JSONDecodeError, KeyError, TypeError):
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
             continue
-    return names
+        if isinstance(record, dict):
+            lines.append(record)
+    return lines
+
+
+def listed_runs(path: Path) -> set[str]:
+    """Run names already in ``runs.jsonl`` (complete lines only)."""
+    return {str(line["run"]) for line in manifest_lines(path) if "run" in line}

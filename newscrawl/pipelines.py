@@ -63,6 +63,14 @@ class ValidationPipeline(_LedgerPipeline):
         raise DropItem(f"rejected {url}: {reasons}", log_level="DEBUG")
 
 
+class HealthPipeline(_LedgerPipeline):
+    """Counts every valid article, duplicate or new, in the run's health (fields, layers)."""
+
+    def process_item(self, item: Any) -> Any:
+        self.ledger.health.article(item)
+        return item
+
+
 class DuplicatesPipeline(_LedgerPipeline):
     """One story id, or one content hash, is written once ever (across runs sharing a state)."""
 

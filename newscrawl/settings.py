@@ -29,9 +29,18 @@ NEWSCRAWL_BLOCKED_STREAK = 10  # this many 403/429/challenge answers in a row en
 NEWSCRAWL_BLOCKED_RATIO = 0.5  # ...or this share of all answers (from 5 answers on)
 NEWSCRAWL_BLOCKED_MIN_RESPONSES = 5
 NEWSCRAWL_PRIVATE_HOSTS: list[str] = []  # host:port allowed though non-public (base_url's is)
+MENAFN_TIMEZONE = "America/New_York"  # MENAFN prints naive US-Eastern stamps (menafn-clock.md)
+
+# Run health and alarms (exit status 3): see newscrawl/health.py and the README.
+NEWSCRAWL_HEALTH_MIN_PAGES = 5  # fewer story pages in a run say nothing about the site
+NEWSCRAWL_HEALTH_RECENT_RUNS = 5  # earlier runs of the same kind that make the baseline
+NEWSCRAWL_ALARM_LAYOUT_DROP = 0.5  # site selectors' share of bodies below half the baseline
+NEWSCRAWL_ALARM_COVERAGE_DROP = 0.3  # a field's coverage 30 points under the baseline
+NEWSCRAWL_ALARM_REJECTED_SHARE = 0.5  # half or more of the story pages rejected
 
 ITEM_PIPELINES = {
     "newscrawl.pipelines.ValidationPipeline": 100,
+    "newscrawl.pipelines.HealthPipeline": 150,
     "newscrawl.pipelines.DuplicatesPipeline": 200,
     "newscrawl.pipelines.JsonLinesPipeline": 300,
 }

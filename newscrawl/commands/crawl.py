@@ -1,4 +1,5 @@
-"""`scrapy crawl` with the contract's exit status: 0 done, 1 failed, 2 bad usage, 75 locked."""
+"""`scrapy crawl` with the contract's exit status: 0 done, 1 failed, 2 bad usage, 3 done with
+alarms, 75 locked."""
 
 from __future__ import annotations
 
@@ -32,12 +33,16 @@ class Command(ScrapyCrawlCommand):
         except KeyError:
             fail(EX_USAGE, f"unknown spider {args[0]!r}")
             return
-        check: Any = getattr(spidercls, "check_arguments", None)
-        if check is not None:
-            try:
-                check(opts.spargs)
-            except ValueError as exc:
-                fail(EX_USAGE, str(exc))
+        try:
+            for name, value in (
+                ("check_arguments", opts.spargs),
+                ("check_settings", self.settings),
+            ):
+                check: Any = getattr(spidercls, name, None)
+                if check is not None:
+                    check(value)
+        except ValueError as exc:
+            fail(EX_USAGE, str(exc))
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -64,3 +69,5 @@ class Command(ScrapyCrawlCommand):
         summary = crawler.stats.get_value("newscrawl/summary")
         if summary:
             print(summary)  # the run's result on stdout; the log stays on stderr
+        for alarm in crawler.stats.get_value("newscrawl/alarms") or []:
+            print(f"newscrawl: alarm: {alarm}", file=sys.stderr)
