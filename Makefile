@@ -31,5 +31,5 @@ site: $(READY)  ## the local MENAFN-like site on 127.0.0.1:$(PORT)
 bench: $(READY)  ## benchmarks against peers (not part of the tests); writes BENCHMARKS.md
 	$(BIN)/python -m bench
 
-clean:
-	rm -rf $(VENV) output/menafn output/.state
+clean:  ## the venv, and what runs wrote under output/: every source folder and the state
+	rm -rf $(VENV) output/*/ output/.state

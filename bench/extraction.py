@@ -21,6 +21,7 @@ from scrapy.http import TextResponse
 
 from bench.common import FIXTURES, Size, median_seconds
 from bench.report import Results, Table
+from newscrawl.dates import MENAFN_ZONE, zone
 from newscrawl.pages.menafn import MenafnPage
 from newscrawl.pages.menafn_text import MenafnTextPage
 from newscrawl.urls import saved_page_ref
@@ -145,7 +146,7 @@ def same_text(value: str | None) -> str:
 
 
 def same_time(value: str | None) -> str | None:
-    """A timestamp in UTC ISO form; a time without zone is GMT (MENAFN prints GMT)."""
+    """A timestamp in UTC ISO form; a time without zone is on MENAFN's US-Eastern clock."""
     if not value:
         return None
     try:
@@ -153,7 +154,7 @@ def same_time(value: str | None) -> str | None:
     except ValueError:
         return value
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        moment = moment.replace(tzinfo=zone(MENAFN_ZONE))
     return moment.astimezone(UTC).isoformat()
 
 
@@ -253,7 +254,7 @@ def run(size: Size, results: Results) -> None:
     quality.add("newscrawl MenafnTextPage", f".txt fixtures ({len(text)})", *text_scores)
     quality.notes.append(
         "exact = equal after collapsing whitespace and blank lines (paragraph layout is not "
-        "scored); published_at compared in UTC, a zone-less time read as GMT"
+        "scored); published_at compared in UTC, a zone-less time read as US Eastern"
     )
     results.tables.append(quality)
 

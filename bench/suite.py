@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bench import crawl, extraction, offline, rerun, store
+from bench import crawl, extraction, fallback, offline, rerun, store
 from bench.common import SIZES, local_site, no_network
 from bench.report import Results, write_markdown
 
@@ -25,6 +25,8 @@ def run_all(size: str = "tiny", report: Path | None = None, verbose: bool = Fals
         step("1. extraction")
         with no_network():
             extraction.run(chosen, results)
+            step("1d. the last extraction layer")
+            fallback.run(chosen.generated_pages, results)
         step("1c. offline runs")
         offline.run(chosen, results, workdir)
         with local_site(chosen.crawl_pages) as base_url:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,6 +27,10 @@ _STORY_ANCHORS: Any = etree.XPath(
 _DATE_XPATH = ".//time/@datetime | .//*[contains(concat(' ', @class, ' '), ' entry-date ')]/text()"
 
 
+Ref = tuple[str, str]  # (story id, slug)
+RefRule = Callable[[str], Ref | None]  # a site's URL rule: its story id and slug, or None
+
+
 @dataclass(frozen=True)
 class Link:
     """A story found by discovery, with its publication date where the source shows it."""
@@ -47,12 +51,14 @@ def _day(value: str | None) -> date | None:
     return moment.date() if moment else None
 
 
-def link_to(url: str, hosts: frozenset[str], published: date | None = None) -> Link | None:
-    """A Link for an on-site story URL in any of its forms, else None."""
+def link_to(
+    url: str, hosts: frozenset[str], published: date | None = None, ref: RefRule = story_ref
+) -> Link | None:
+    """A Link for an on-site story URL in any of its forms (``ref``: the site's rule)."""
     if not _on_site(url, hosts):
         return None
-    ref = story_ref(url)
-    return Link(ref[0], ref[1], published) if ref else None
+    found = ref(url)
+    return Link(found[0], found[1], published) if found else None
 
 
 def _item_date(anchor: Any) -> date | None:
@@ -67,14 +73,19 @@ def _item_date(anchor: Any) -> date | None:
 
 
 def listing_links(
-    response: TextResponse, hosts: frozenset[str], *, dated: bool = True, root: Any = None
+    response: TextResponse,
+    hosts: frozenset[str],
+    *,
+    dated: bool = True,
+    root: Any = None,
+    ref: RefRule = story_ref,
 ) -> Iterator[Link]:
     """Every story link of a page (``.entry-title > a``, popular lists, More Stories...),
     with the date printed beside it when ``dated``. ``root``: the page's tree if parsed."""
     tree = response.selector.root if root is None else root
     base = document_base(tree, response.url)
     for anchor in _STORY_ANCHORS(tree):
-        link = link_to(urljoin(base, anchor.get("href").strip()), hosts)
+        link = link_to(urljoin(base, anchor.get("href").strip()), hosts, ref=ref)
         if link:
             yield Link(link.story_id, link.slug, _item_date(anchor) if dated else None)
 
@@ -86,15 +97,15 @@ def next_pages(response: TextResponse) -> list[str]:
     ).getall()[:1]
 
 
-def _rss_links(root: Element, hosts: frozenset[str]) -> Iterator[Link]:
+def _rss_links(root: Element, hosts: frozenset[str], ref: RefRule) -> Iterator[Link]:
     for item in root.iter("item"):
         link = item.findtext("link") or item.findtext("guid") or ""
-        found = link_to(link.strip(), hosts, _day(item.findtext("pubDate")))
+        found = link_to(link.strip(), hosts, _day(item.findtext("pubDate")), ref)
         if found:
             yield found
 
 
-def _api_links(records: object, hosts: frozenset[str]) -> Iterator[Link]:
+def _api_links(records: object, hosts: frozenset[str], ref: RefRule) -> Iterator[Link]:
     """Mobile API ``getsection`` records: ``newsid``, ``link``, ``newsdate``."""
     for record in records if isinstance(records, list) else []:
         if not isinstance(record, dict):
@@ -102,14 +113,16 @@ def _api_links(records: object, hosts: frozenset[str]) -> Iterator[Link]:
         url = str(record.get("link") or "")
         story_id = str(record.get("newsid") or "")
         published = _day(str(record.get("newsdate") or "").replace("T", " "))
-        found = link_to(url, hosts, published)
+        found = link_to(url, hosts, published, ref)
         if found:
             yield found
         elif story_id.isdigit():
             yield Link(story_id, "", published)
 
 
-def feed_links(response: Response, hosts: frozenset[str]) -> list[Link] | None:
+def feed_links(
+    response: Response, hosts: frozenset[str], ref: RefRule = story_ref
+) -> list[Link] | None:
     """Links of an RSS feed or a mobile API answer; None when the body is neither."""
     body = response.body.lstrip()
     if body.startswith((b"[", b"{")):
@@ -117,11 +130,11 @@ def feed_links(response: Response, hosts: frozenset[str]) -> list[Link] | None:
             records = json.loads(body)
         except ValueError:
             return None
-        return list(_api_links(records, hosts)) if isinstance(records, list) else None
+        return list(_api_links(records, hosts, ref)) if isinstance(records, list) else None
     try:  # no DTDs, no external entities, no entity expansion (billion laughs)
         root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (ParseError, DefusedXmlException, ValueError):
         return None
     if root.tag not in {"rss", "rdf", "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"}:
         return None  # well-formed XML (or XHTML) that is not a feed
-    return list(_rss_links(root, hosts))
+    return list(_rss_links(root, hosts, ref))

@@ -6,6 +6,8 @@ Commit protocol (so a SIGKILL at any moment loses nothing and writes nothing twi
 3. the run is marked ``done``, its ``runs.jsonl`` line appended, then marked ``listed``.
 The next start rolls an unfinished run forward when its final file exists (mark done, list it),
 else back (forget its stories, delete its ``.part`` files), before anything else happens.
+A folder still in the version-0.1 layout is first moved into the current one (``layout.py``),
+so a run that 0.1 left unfinished is settled in the new layout like any other.
 """
 
 from __future__ import annotations
@@ -32,6 +34,14 @@ from newscrawl.feeds import (
     run_name,
 )
 from newscrawl.health import RunHealth, Thresholds, alarms, baseline
+from newscrawl.layout import (
+    MANIFEST,
+    articles_file,
+    listed_name,
+    migrate,
+    rejects_file,
+    source_folder,
+)
 from newscrawl.signals import page_rejected
 from newscrawl.state import SeenStore, SqliteSeenStore, StateLock
 
@@ -79,13 +89,14 @@ class RunLedger:
             self.lock.acquire()  # raises StateLocked before anything is written
         self.folder = output_dir / self.source
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.manifest = self.folder / "runs.jsonl"
+        self.manifest = self.folder / MANIFEST
+        migrate(self.folder)  # a 0.1 folder's files first: its runs' names and recovery need them
         self.store: SeenStore = SqliteSeenStore(state_path)
         self.recover()
         self.started = datetime.now(UTC).replace(microsecond=0)
         self.run = run_name(self.folder, self.started, self.store.run_names(self.source))
-        self.articles = JsonLinesPart(self.folder / f"{self.run}.jsonl")
-        self.rejects = JsonLinesPart(self.folder / f"{self.run}.rejects.jsonl")
+        self.articles = JsonLinesPart(articles_file(self.folder, self.run))
+        self.rejects = JsonLinesPart(rejects_file(self.folder, self.run))
         # The absolute final name: a state shared by several output folders can still find it.
         self.store.begin_run(self.key, str(self.articles.path.resolve()))
         self.failures: list[str] = []
@@ -98,12 +109,11 @@ class RunLedger:
             # `scrapy fetch`, `shell` and other spiders keep no books and write no files.
             raise NotConfigured(f"{crawler.spidercls.__name__} writes no articles")
         settings = crawler.settings
-        ledger = cls(
-            crawler,
-            Path(settings["NEWSCRAWL_OUTPUT_DIR"]),
-            settings["NEWSCRAWL_STATE"] or "",
-            thresholds(settings),
-        )
+        output_dir = Path(settings["NEWSCRAWL_OUTPUT_DIR"])
+        state_path = settings.get("NEWSCRAWL_STATE")
+        if state_path is None:  # unset: the state follows the output folder (CONTRACT §1)
+            state_path = str(output_dir / ".state" / "newscrawl.sqlite3")
+        ledger = cls(crawler, output_dir, state_path, thresholds(settings))
         crawler.signals.connect(ledger.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ledger.item_error, signal=signals.item_error)
@@ -190,12 +200,10 @@ class RunLedger:
             "finished_at": utc_now(),
             "finish_reason": reason,
             "exit_status": status,
-            "file": f"{self.source}/{self.articles.path.name}",
+            "file": listed_name(self.articles.path),
             "sha256": self.articles.sha256.hexdigest(),
             **{name: self.counted(name) for name in COUNTS},
-            "rejects_file": (
-                f"{self.source}/{self.rejects.path.name}" if self.rejects.lines else None
-            ),
+            "rejects_file": listed_name(self.rejects.path) if self.rejects.lines else None,
             "failures": self.failures[:20],
         }
 
@@ -212,18 +220,20 @@ class RunLedger:
     def recover(self) -> None:
         """Settle runs that a kill interrupted: forward if their file is complete, else back."""
         for key, file, state in self.store.unfinished_runs():
-            final = Path(file)
-            folder, name = final.parent, final.name.removesuffix(".jsonl")
+            source, name = key.split("/", 1)
+            folder = source_folder(source, Path(file))  # absolute: maybe another output folder
+            migrate(folder)  # a run that 0.1 left unfinished: its folder may be untouched yet
+            final = articles_file(folder, name)
             if state == "started" and not final.exists():
-                for leftover in folder.glob(f"{name}.*{PART}"):
+                for leftover in folder.glob(f"*/{name}.*{PART}"):  # articles/, rejects/, …
                     leftover.unlink()
                 self.store.forget_run(key)
                 logger.warning("rolled back run %s that did not finish: its stories are new", key)
                 continue
             self.store.set_run_state(key, "done")
-            rejects = folder / f"{name}.rejects.jsonl"
+            rejects = rejects_file(folder, name)
             settle_rejects(rejects)
-            manifest = folder / "runs.jsonl"
+            manifest = folder / MANIFEST
             if name not in listed_runs(manifest):
                 append_manifest(manifest, interrupted_record(name, final, rejects))
             self.store.set_run_state(key, "listed")
@@ -265,11 +275,11 @@ def interrupted_record(name: str, final: Path, rejects: Path) -> dict[str, Any]:
         "finished_at": None,
         "finish_reason": "interrupted",
         "exit_status": 1,
-        "file": f"{final.parent.name}/{final.name}",
+        "file": listed_name(final),
         "sha256": hashlib.sha256(data).hexdigest(),
         **dict.fromkeys(COUNTS),
         "written": data.count(b"\n"),
-        "rejects_file": f"{final.parent.name}/{rejects.name}" if rejects.exists() else None,
+        "rejects_file": listed_name(rejects) if rejects.exists() else None,
         "failures": ["the run was killed after its file was complete"],
         "health": None,
         "alarms": [],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Container
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import IO, Any
 import orjson
 
 PART = ".part"
+RUN_NAME = re.compile(r"\d{8}T\d{6}Z(?:_\d+)?")  # the run's start in UTC, then _2, _3, …
 
 
 def fsync_dir(folder: Path) -> None:
@@ -21,6 +23,18 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` and missing parents, each new entry fsynced in its parent."""
+    if folder.is_dir():
+        return
+    make_folder(folder.parent)
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        return
+    fsync_dir(folder.parent)
 
 
 def encode_line(record: dict[str, Any]) -> bytes:
@@ -38,9 +52,13 @@ class JsonLinesPart:
         self.sha256 = hashlib.sha256()
         self.lines = 0
 
+    def _open(self) -> IO[bytes]:
+        make_folder(self.part.parent)
+        return self.part.open("xb")
+
     def write(self, record: dict[str, Any]) -> None:
         if self._file is None:
-            self._file = self.part.open("xb")
+            self._file = self._open()
         line = encode_line(record)
         self._file.write(line)
         self.sha256.update(line)
@@ -51,7 +69,7 @@ class JsonLinesPart:
         if self._file is None:
             if not keep_empty:
                 return False
-            self._file = self.part.open("xb")
+            self._file = self._open()
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
@@ -62,11 +80,12 @@ class JsonLinesPart:
 
 def run_name(folder: Path, started: datetime, known: Container[str] = ()) -> str:
     """``YYYYMMDDTHHMMSSZ`` of the start, with ``_2``, ``_3``… when that name is taken by a
-    file in ``folder`` or is ``known`` already (a run of the same state elsewhere)."""
+    file anywhere under ``folder`` (``articles/``, ``rejects/``, ``archive/``, a 0.1 file, a
+    ``.part``) or is ``known`` already (a run of the same state elsewhere)."""
     base = started.strftime("%Y%m%dT%H%M%SZ")
-    files = {p.name.split(".", 1)[0] for p in folder.iterdir()} if folder.exists() else set()
+    taken = {found[0] for p in folder.rglob(f"{base}*") if (found := RUN_NAME.match(p.name))}
     name, n = base, 1
-    while name in files or name in known:
+    while name in taken or name in known:
         n += 1
         name = f"{base}_{n}"
     return name

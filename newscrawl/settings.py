@@ -9,7 +9,7 @@ COMMANDS_MODULE = "newscrawl.commands"  # our `crawl` sets the contract's exit s
 
 # -- newscrawl's own settings (documented in the README) --------------------------------------
 NEWSCRAWL_OUTPUT_DIR = "output"  # root of all written files
-NEWSCRAWL_STATE = "output/.state/newscrawl.sqlite3"  # seen store; "" = this run only, in memory
+NEWSCRAWL_STATE: str | None = None  # seen store; unset: <OUTPUT_DIR>/.state/…; "": in memory
 NEWSCRAWL_CONTACT_URL = "https://github.com/newscrawl/newscrawl"  # named in the User-Agent
 NEWSCRAWL_LISTING_PATHS = [  # section listings, newest stories first (site notes §2a)
     "/tb_news.aspx?tb_html=tb_us&tb_title=United%20States%20-%20Latest%20News",

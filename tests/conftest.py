@@ -49,13 +49,20 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def crawl(out: Path, *args: str, state: str | None = None, timeout: float = 120) -> Run:
-    """`scrapy crawl menafn ARGS` in the project, writing under ``out``."""
+DEFAULT_STATE = object()  # crawl(state=DEFAULT_STATE): no NEWSCRAWL_STATE at all
+
+
+def crawl(out: Path, *args: str, state: str | object | None = None, timeout: float = 120) -> Run:
+    """`scrapy crawl menafn ARGS` in the project, writing under ``out``.
+
+    ``state``: None gives the run ``out/.state/seen.sqlite3``, a string is passed as
+    NEWSCRAWL_STATE (``""``: in memory), DEFAULT_STATE passes none (the run's default).
+    """
     state_path = str(out / ".state" / "seen.sqlite3") if state is None else state
+    state_args = () if state is DEFAULT_STATE else ("-s", f"NEWSCRAWL_STATE={state_path}")
     command = [
         sys.executable, "-m", "scrapy", "crawl", "menafn",
-        "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", f"NEWSCRAWL_STATE={state_path}",
-        "-s", "LOG_LEVEL=INFO", *args,
+        "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", *state_args, "-s", "LOG_LEVEL=INFO", *args,
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(

@@ -64,12 +64,8 @@ def reaped(run: subprocess.Popen[bytes]) -> Iterator[subprocess.Popen[bytes]]:
 
 
 def article_files(folder: Path) -> list[Path]:
-    """Final-named article files: every ``*.jsonl`` but runs.jsonl and the rejects files."""
-    return sorted(
-        p
-        for p in folder.glob("*.jsonl")
-        if p.name != "runs.jsonl" and not p.name.endswith(".rejects.jsonl")
-    )
+    """Final-named article files: what the contract's glob ``articles/*.jsonl`` reads."""
+    return sorted(folder.glob("articles/*.jsonl"))
 
 
 def manifest(folder: Path) -> list[dict[str, Any]]:
@@ -95,7 +91,7 @@ def check_output(out: Path, expected_ids: set[str]) -> None:
     folder = out / "menafn"
     parts = sorted(p.name for p in out.rglob("*.part"))
     assert parts == [], f"partial files left: {parts}"
-    for path in folder.glob("*.jsonl"):
+    for path in folder.rglob("*.jsonl"):
         complete_lines(path)  # runs.jsonl and rejects files too
     files = article_files(folder)
     ids = Counter(a["id"] for path in files for a in complete_lines(path))
@@ -110,7 +106,8 @@ def check_output(out: Path, expected_ids: set[str]) -> None:
         assert hashlib.sha256(path.read_bytes()).hexdigest() == line["sha256"], line["file"]
         if line["rejects_file"]:
             assert (out / line["rejects_file"]).exists(), line["rejects_file"]
-    assert sorted(f"menafn/{p.name}" for p in files) == sorted(line["file"] for line in listed)
+    listed_files = sorted(line["file"] for line in listed)
+    assert sorted(f"menafn/articles/{p.name}" for p in files) == listed_files
     db = sqlite3.connect(state_path(out))
     try:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -120,25 +117,27 @@ def check_output(out: Path, expected_ids: set[str]) -> None:
 
 
 def names(folder: Path) -> set[str]:
-    return {p.name for p in folder.iterdir()} if folder.exists() else set()
+    """The names in ``folder/articles``: where a run's article file appears."""
+    articles = folder / "articles"
+    return {p.name for p in articles.iterdir()} if articles.exists() else set()
 
 
 def wait_for_new_final_file(folder: Path, before: set[str], run: subprocess.Popen[bytes]) -> None:
     """Return as soon as the run renamed its article file to its final name (or it ended)."""
     while run.poll() is None:
-        if any(n.endswith(".jsonl") for n in names(folder) - before - {"runs.jsonl"}):
+        if any(n.endswith(".jsonl") for n in names(folder) - before):
             return
         time.sleep(0)  # the close takes milliseconds: poll as fast as we can
 
 
 def stage(folder: Path, before: set[str]) -> str:
     """How far the killed run got with its article file (for the printed trace)."""
-    new = sorted(names(folder) - before - {"runs.jsonl"})
-    finals = [n for n in new if n.endswith(".jsonl") and not n.endswith(".rejects.jsonl")]
+    new = sorted(names(folder) - before)
+    finals = [n for n in new if n.endswith(".jsonl")]
     if not finals:
         return "writing" if any(n.endswith(".part") for n in new) else "no file"
     listed = {line["file"] for line in manifest(folder)}
-    return "file listed" if f"menafn/{finals[0]}" in listed else "file renamed, not listed"
+    return "file listed" if f"menafn/articles/{finals[0]}" in listed else "file renamed, not listed"
 
 
 def kill_schedule(rng: random.Random) -> list[tuple[str, float]]:
@@ -203,8 +202,17 @@ def test_sigint_finishes_the_files(tmp_path: Path) -> None:
     stop_with(signal.SIGINT, tmp_path)  # one Ctrl-C
 
 
+def wait_until_writing(folder: Path, run: subprocess.Popen[bytes]) -> None:
+    """Return once the run has written its first article (its ``.part`` file exists)."""
+    deadline = time.monotonic() + 60
+    while run.poll() is None and time.monotonic() < deadline:
+        if any(n.endswith(".part") for n in names(folder)):
+            return
+        time.sleep(0.01)
+
+
 def stop_with(signum: signal.Signals, tmp_path: Path) -> None:
-    """A run stopped by `signum` after 1.5 s lists its finished file; the next writes the rest."""
+    """A run stopped by `signum` while writing lists its finished file; the next writes the rest."""
     out = tmp_path / "output"
     folder = out / "menafn"
     stories = synthetic_stories(STORIES)
@@ -212,7 +220,7 @@ def stop_with(signum: signal.Signals, tmp_path: Path) -> None:
     with MenafnSite(stories) as site:
         log = tmp_path / "stopped.log"
         with reaped(start(out, site.base_url, log, *SLOW)) as run:
-            time.sleep(1.5)
+            wait_until_writing(folder, run)  # not a fixed delay: start-up is slow under load
             assert run.poll() is None, log.read_text()
             run.send_signal(signum)  # once: a graceful stop
             status = run.wait(timeout=30)
@@ -269,7 +277,7 @@ def test_a_kill_between_the_two_renames_leaves_no_part_file(tmp_path: Path) -> N
     with broken_site(stories) as site:
         run = finished_run_with_a_reject(out, site)
         # SIGKILL after `self.articles.finish()`, before `self.rejects.finish()` renamed:
-        (folder / f"{run}.rejects.jsonl").rename(folder / f"{run}.rejects.jsonl.part")
+        (folder / "rejects" / f"{run}.jsonl").rename(folder / "rejects" / f"{run}.jsonl.part")
         (folder / "runs.jsonl").write_bytes(b"")
         set_run_state(out, run, "started")
         log = tmp_path / "next.log"
@@ -277,7 +285,7 @@ def test_a_kill_between_the_two_renames_leaves_no_part_file(tmp_path: Path) -> N
         assert status == 0, log.read_text()
     assert sorted(p.name for p in out.rglob("*.part")) == []
     assert manifest(folder)[0]["run"] == run
-    assert complete_lines(folder / f"{run}.rejects.jsonl")  # the rejects are not lost
+    assert complete_lines(folder / "rejects" / f"{run}.jsonl")  # the rejects are not lost
     check_output(out, {f"menafn:{s.id}" for i, s in enumerate(stories) if i != 2})
 
 

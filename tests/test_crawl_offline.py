@@ -89,9 +89,11 @@ def test_bad_files_are_rejected_one_line_each_and_the_rest_written(
     run = crawl(out, "-a", f"source={pages}")
     # Six of seven pages rejected: the run finishes and writes its files, with an alarm.
     assert run.status == 3, run.stderr[-2000:]
-    assert run.last()["alarms"] == [
-        "most story pages were rejected: 86% of 7 (empty file: 1, binary file: 1, not UTF-8 text: 1)"
-    ]
+    (alarm,) = run.last()["alarms"]
+    assert alarm == (
+        "most story pages were rejected: 86% of 7"
+        " (empty file: 1, binary file: 1, not UTF-8 text: 1)"
+    )
     assert [a["id"] for a in run.articles()] == ["menafn:1109793603"]
     reasons = {Path(r["url"]).name: r["reason"] for r in run.rejects()}
     assert reasons == {
@@ -174,34 +176,35 @@ def test_feed_option_gets_exactly_the_written_articles(out: Path, tmp_path: Path
 
 
 def test_a_run_killed_before_its_rename_is_rolled_back(out: Path) -> None:
-    folder = out / "menafn"
-    folder.mkdir(parents=True)
+    articles = out / "menafn" / "articles"
+    articles.mkdir(parents=True)
     store = SqliteSeenStore(str(out / ".state" / "seen.sqlite3"))
-    store.begin_run("menafn/20260101T000000Z", str(folder / "20260101T000000Z.jsonl"))
+    store.begin_run("menafn/20260101T000000Z", str(articles / "20260101T000000Z.jsonl"))
     store.add("menafn:1109793603", "sha256:" + "0" * 64, "menafn/20260101T000000Z")
     store.close()
-    (folder / "20260101T000000Z.jsonl.part").write_text('{"half": ')
+    (articles / "20260101T000000Z.jsonl.part").write_text('{"half": ')
     run = crawl(out, "-a", f"source={SAMPLE}")
     assert run.status == 0
     assert [a["id"] for a in run.articles()] == ["menafn:1109793603"]  # written after all
-    assert not list(folder.glob("*.part"))
+    assert not list(out.rglob("*.part"))
     assert "rolled back" in run.stderr
 
 
 def test_a_run_killed_after_its_rename_is_rolled_forward(out: Path) -> None:
-    folder = out / "menafn"
-    folder.mkdir(parents=True)
+    articles = out / "menafn" / "articles"
+    articles.mkdir(parents=True)
     article = json.dumps({"id": "menafn:1109793603"})
-    (folder / "20260101T000000Z.jsonl").write_text(article + "\n")
-    (folder / "runs.jsonl").write_text('{"run": "2025')  # a half-written line
+    (articles / "20260101T000000Z.jsonl").write_text(article + "\n")
+    (out / "menafn" / "runs.jsonl").write_text('{"run": "2025')  # a half-written line
     store = SqliteSeenStore(str(out / ".state" / "seen.sqlite3"))
-    store.begin_run("menafn/20260101T000000Z", str(folder / "20260101T000000Z.jsonl"))
+    store.begin_run("menafn/20260101T000000Z", str(articles / "20260101T000000Z.jsonl"))
     store.add("menafn:1109793603", "sha256:" + "0" * 64, "menafn/20260101T000000Z")
     store.close()
     run = crawl(out, "-a", f"source={SAMPLE}")
     assert run.status == 0
     recovered, latest = run.manifest()
     assert (recovered["run"], recovered["finish_reason"]) == ("20260101T000000Z", "interrupted")
+    assert recovered["file"] == "menafn/articles/20260101T000000Z.jsonl"
     assert recovered["written"] == 1
     assert latest["written"] == 0
     assert latest["duplicates"] == 1

@@ -31,10 +31,25 @@ def test_empty_files_are_kept_only_when_asked(tmp_path: Path) -> None:
 def test_run_names_sort_in_run_order(tmp_path: Path) -> None:
     started = datetime(2026, 11, 28, 3, 4, 5, tzinfo=UTC)
     assert run_name(tmp_path, started) == "20261128T030405Z"
-    (tmp_path / "20261128T030405Z.jsonl").touch()
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "20261128T030405Z.jsonl").touch()
     assert run_name(tmp_path, started) == "20261128T030405Z_2"
-    (tmp_path / "20261128T030405Z_2.jsonl.part").touch()
+    (tmp_path / "articles" / "20261128T030405Z_2.jsonl.part").touch()
     assert run_name(tmp_path, started) == "20261128T030405Z_3"
+
+
+def test_run_names_are_taken_by_a_file_in_any_subfolder(tmp_path: Path) -> None:
+    started = datetime(2026, 11, 28, 3, 4, 5, tzinfo=UTC)
+    for taken in [
+        "rejects/20261128T030405Z.jsonl",
+        "archive/20261128T030405Z_2.warc.gz.part",
+        "20261128T030405Z_3.rejects.jsonl",
+        "archive/20261128T030405Z_4-00000.warc.gz",
+    ]:
+        (tmp_path / taken).parent.mkdir(exist_ok=True)
+        (tmp_path / taken).touch()  # a run's rejects, a WARC being written, a 0.1 file, …
+    assert run_name(tmp_path, started) == "20261128T030405Z_5"
+    assert run_name(tmp_path / "missing", started) == "20261128T030405Z"
 
 
 def test_a_half_written_manifest_line_is_dropped(tmp_path: Path) -> None:

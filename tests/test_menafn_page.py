@@ -232,7 +232,7 @@ def test_text_page_with_only_a_tracking_id_has_an_empty_body() -> None:
     assert (article.word_count, article.content_hash) == (None, None)
     assert article.tracking_id == TRACKING_ID
     assert article.title == "Lavrov Meets Kim"
-    assert page.is_menafn(article) is True
+    assert page.is_site_page(article) is True
 
 
 def test_a_non_menafn_text_is_not_menafn() -> None:
@@ -240,7 +240,7 @@ def test_a_non_menafn_text_is_not_menafn() -> None:
         "Just some notes\nNothing here.", "file:///tmp/notes.txt", None, CRAWLED_AT
     )
     article = page.to_article()
-    assert page.is_menafn(article) is False
+    assert page.is_site_page(article) is False
     assert article.id is not None
     assert article.id.startswith("menafn:h")
     assert (article.dateline, article.tracking_id, article.page_date) == (None, None, None)
@@ -250,7 +250,7 @@ def test_an_empty_text_is_not_menafn() -> None:
     page = MenafnTextPage("", "file:///tmp/empty.txt", None, CRAWLED_AT)
     article = page.to_article()
     assert (article.title, article.body, article.id) == (None, None, None)
-    assert page.is_menafn(article) is False
+    assert page.is_site_page(article) is False
 
 
 def test_text_page_crlf_line_ends() -> None:
@@ -343,7 +343,7 @@ def test_site_selectors_win_over_json_ld_and_open_graph() -> None:
     assert article.language == "en"
     assert (article.id, article.url) == (f"menafn:{STORY_ID}", URL)
     assert article.word_count == 14
-    assert page.is_menafn(article) is True
+    assert page.is_site_page(article) is True
 
 
 def test_the_site_stamp_is_read_on_the_eastern_clock_when_nothing_states_an_offset() -> None:
@@ -385,7 +385,7 @@ def test_json_ld_article_body_when_there_are_no_site_selectors() -> None:
         "menafn:1109000002",
         "https://menafn.com/1109000002/OG-Url",
     )
-    assert page.is_menafn(article) is True
+    assert page.is_site_page(article) is True
 
 
 def test_json_ld_article_body_with_markup() -> None:
@@ -446,7 +446,7 @@ def test_an_empty_story_container_gives_no_body() -> None:
     assert article.title == "Empty Story"
     assert article.body is None
     assert (article.word_count, article.content_hash) == (None, None)
-    assert page.is_menafn(article) is True
+    assert page.is_site_page(article) is True
 
 
 def test_an_empty_site_container_falls_back_to_json_ld() -> None:
@@ -503,7 +503,7 @@ def test_dateline_provider_wins_over_the_logo() -> None:
 def test_an_unrelated_html_page_is_not_menafn() -> None:
     body = "<html><head><title>Cats</title></head><body><p>Short.</p></body></html>"
     page, article = html_page(body, url="file:///tmp/cats.html")
-    assert page.is_menafn(article) is False
+    assert page.is_site_page(article) is False
 
 
 def test_relative_image_urls_resolve_against_the_base_element() -> None:

@@ -15,7 +15,7 @@ from newscrawl import settings as project_settings
 from newscrawl.addresses import AddressGuardMiddleware
 from newscrawl.extensions import RunLedger
 from newscrawl.spiders.menafn import MenafnSpider
-from tests.conftest import SAMPLE, crawl
+from tests.conftest import DEFAULT_STATE, SAMPLE, crawl
 
 
 def guard(private_hosts: tuple[str, ...] = ()) -> AddressGuardMiddleware:
@@ -101,7 +101,9 @@ def test_nothing_is_written_outside_the_output_folder(tmp_path: Path) -> None:
     )
     out = tmp_path / "out"
     before = set(tmp_path.rglob("*"))
-    run = crawl(out, "-a", f"source={tmp_path / 'deep' / '..' / 'deep' / 'pages'}")
+    run = crawl(
+        out, "-a", f"source={tmp_path / 'deep' / '..' / 'deep' / 'pages'}", state=DEFAULT_STATE
+    )
     assert run.status == 0
     new = set(tmp_path.rglob("*")) - before
     assert new

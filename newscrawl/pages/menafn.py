@@ -136,7 +136,7 @@ class MenafnPage(HtmlArticlePage):
         logos = self.css("#ContentPlaceHolder1_img_logo_anchor")
         return [logo.get(name) for logo in logos for name in ("alt", "title") if logo.get(name)]
 
-    def is_menafn(self, article: Article) -> bool:
+    def is_site_page(self, article: Article) -> bool:
         """Whether this is a MENAFN story page at all (and not some other saved page)."""
         marks = f"{STORY}, h1.main-entry-title"
         return is_menafn_story(article) or bool(self.css(marks))

@@ -49,7 +49,7 @@ def is_title(line: str) -> bool:
 class MenafnTextPage:
     """A text rendering: banner, title, timestamp, dateline and story, each maybe missing."""
 
-    layer = "text"  # the extraction layer, for run health
+    layer: str | None = "text"  # the extraction layer, for run health
 
     def __init__(
         self,
@@ -93,9 +93,13 @@ class MenafnTextPage:
                 return header, lines[index:]
         return header, []
 
-    def is_menafn(self, article: Article) -> bool:
+    def is_site_page(self, article: Article) -> bool:
         """Whether this is a MENAFN story page at all (and not some other saved text)."""
         return is_menafn_story(article)
+
+    def is_complete(self) -> bool:
+        """A text rendering has no end tag to miss: whatever it holds is judged by its text."""
+        return True
 
     def problem(self, article: Article) -> str | None:
         """Why this page gives no trustworthy article (a notice, no story, broken text)."""

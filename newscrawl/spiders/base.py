@@ -1,0 +1,301 @@
+"""WireSpider: what every wire spider shares; a wire adds its start pages, link rule and pages.
+
+Offline (``-a source=PATH``) it reads saved pages; live it reads listings and feeds, looks each
+story id up in the seen store before any request, asks only for stories never written, asks
+again for a page whose content came bad, and counts every story page that got no answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.http import Response, TextResponse
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from newscrawl import __version__
+from newscrawl.discovery import Link, Ref, feed_links, listing_links, next_pages
+from newscrawl.extensions import RunLedger
+from newscrawl.items import Article
+from newscrawl.pages.decoding import decode_page
+from newscrawl.pages.plausibility import split_problem
+from newscrawl.saved import SavedPage, UnreadablePage, page_kind, read_saved_page, saved_page_paths
+from newscrawl.signals import page_rejected
+from newscrawl.spiders.arguments import ARGUMENTS, check_arguments, parse_base_url, parse_since
+from newscrawl.state import SeenStore
+from newscrawl.urls import saved_page_ref
+
+logger = logging.getLogger(__name__)
+
+STORY_PRIORITY = 10  # stories before more listing pages: the queue stays one listing deep
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class StoryPage(Protocol):
+    """What a spider needs of a page object (``pages/``): an article, and a verdict on it."""
+
+    layer: str | None
+
+    def to_article(self) -> Article: ...
+    def problem(self, article: Article) -> str | None: ...
+    def is_site_page(self, article: Article) -> bool: ...
+    def is_complete(self) -> bool: ...
+
+
+class WireSpider(Spider):
+    """Live: listing pages and feeds, then only never-seen stories. Offline: saved pages."""
+
+    writes_articles = True  # the RunLedger keeps this spider's books
+    ARGUMENTS: ClassVar[frozenset[str]] = ARGUMENTS
+    default_base_url: ClassVar[str] = ""
+    site_name: ClassVar[str] = ""  # as the site writes it, for messages: "MENAFN"
+    site_hosts: frozenset[str] = frozenset()  # hosts whose story links are this wire's
+
+    @classmethod
+    def check_arguments(cls, kwargs: dict[str, Any]) -> None:
+        """Raise BadArgument for an unknown name or a bad value, before anything runs."""
+        check_arguments(kwargs, cls.ARGUMENTS)
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.check_arguments(kwargs)
+        super().__init__()
+        self.source = Path(kwargs["source"]) if kwargs.get("source") else None
+        self.base_url = parse_base_url(kwargs.get("base_url") or self.default_base_url)
+        self.since = parse_since(kwargs["since"]) if kwargs.get("since") else None
+        base = urlsplit(self.base_url)
+        self.allowed_domains = [base.hostname or ""]
+        self.site_hosts = self.site_hosts | {base.netloc, base.hostname or ""}
+        # A base_url the user gives is consent to fetch from that one host, even a local one.
+        default_port = 443 if base.scheme == "https" else 80
+        explicit = bool(kwargs.get("base_url"))
+        self.private_hosts = {f"{base.hostname}:{base.port or default_port}"} if explicit else set()
+        self.requested: set[str] = set()  # story ids asked for in this run (bounded by it)
+        self.unanswered: dict[str, str] = {}  # story id -> URL: requested, no answer yet
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Name the project and its contact URL in the User-Agent, unless one is given."""
+        super().update_settings(settings)
+        if settings.getpriority("USER_AGENT") == SETTINGS_PRIORITIES["default"]:
+            contact = settings["NEWSCRAWL_CONTACT_URL"]
+            settings.set("USER_AGENT", f"newscrawl/{__version__} (+{contact})", priority="spider")
+
+    # -- what a wire spider provides -------------------------------------------------------
+    def story_ref(self, url: str) -> Ref | None:
+        """(story id, slug) of one of this wire's story URLs, in any of its forms."""
+        raise NotImplementedError
+
+    def request_url(self, link: Link) -> str:
+        """Where to fetch a story found by discovery (on ``base_url``)."""
+        raise NotImplementedError
+
+    def start_requests_for_site(self) -> Iterator[Request]:
+        """The listing pages and feeds a live run starts from."""
+        raise NotImplementedError
+
+    def html_page(self, response: TextResponse, ref: Ref | None) -> StoryPage:
+        """The page object for a story page in HTML (fetched, or saved)."""
+        raise NotImplementedError
+
+    def text_page(self, text: str, url: str, ref: Ref | None) -> StoryPage:
+        """The page object for a saved text rendering; a wire without one refuses them."""
+        raise UnreadablePage("not a saved page", f"{self.name} reads saved HTML pages only")
+
+    def saved_ref(self, stem: str) -> Ref | None:
+        """The story id a saved page's file name ``<id>[-<slug>]`` carries."""
+        return saved_page_ref(stem)
+
+    # -- the run ---------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        if self.source is not None:
+            for item in self.read_source(self.source):
+                yield item
+            return
+        for request in self.start_requests_for_site():
+            yield request
+
+    def read_source(self, source: Path) -> Iterator[Article]:
+        """The articles of a saved page or a folder of them; other files are counted."""
+        for path in saved_page_paths(source):
+            if path != source and page_kind(path) is None:
+                self.crawler.stats.inc_value("newscrawl/skipped_files")
+                logger.debug("skipped %s: not a saved page (.txt, .html, .htm, .gz)", path)
+                continue
+            article = self.read_saved(path)
+            if article is not None:
+                yield article
+        skipped = self.crawler.stats.get_value("newscrawl/skipped_files", 0)
+        if skipped:
+            logger.info("skipped %d files in %s that are not saved pages", skipped, source)
+
+    def read_saved(self, path: Path) -> Article | None:
+        """One saved page to an article, or a rejects line saying why not."""
+        url = path.resolve().as_uri()
+        self.crawler.stats.inc_value("newscrawl/pages")  # every page file is accounted for
+        try:
+            saved = read_saved_page(path, self.settings.getint("DOWNLOAD_MAXSIZE"))
+            page = self.saved_page(saved, url)
+            if not page.is_complete():
+                raise UnreadablePage("truncated page", "the document ends before </html>")
+            article = page.to_article()
+            if not page.is_site_page(article):
+                raise UnreadablePage(f"not a {self.site_name} page", "no mark of its stories")
+            problem = page.problem(article)
+            if problem:
+                raise UnreadablePage(*split_problem(problem))
+        except UnreadablePage as exc:
+            self.reject(url, exc.reason, exc.detail)
+            return None
+        return article
+
+    def saved_page(self, saved: SavedPage, url: str) -> StoryPage:
+        ref = self.saved_ref(saved.stem)
+        if saved.kind == "text":
+            return self.text_page(saved.text(), url, ref)
+        return self.html_page(decode_page(TextResponse(url, body=saved.data)), ref)
+
+    def reject(self, url: str, reason: str, detail: str = "", **fields: Any) -> None:
+        self.crawler.signals.send_catch_log(
+            page_rejected, url=url, reason=reason, detail=detail, fields=fields
+        )
+
+    # -- live ------------------------------------------------------------------------------
+    def listing_request(self, url: str, page: int = 1) -> Request:
+        return Request(
+            url, self.parse_listing, errback=self.listing_failed, meta={"listing_page": page}
+        )
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        self.crawler.stats.inc_value("newscrawl/listing_pages")
+        if not isinstance(response, TextResponse):
+            return
+        links = listing_links(
+            response, self.site_hosts, dated=self.since is not None, ref=self.story_ref
+        )
+        yield from self.story_requests(links, depth=1)
+        page = response.meta.get("listing_page", 1)
+        if page < self.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"):
+            for url in next_pages(response):
+                yield self.listing_request(response.urljoin(url), page + 1)
+
+    def listing_failed(self, failure: Failure) -> None:
+        """A listing page that failed after its retries: counted; the run goes on."""
+        request = failure.request  # type: ignore[attr-defined]
+        logger.warning("listing page failed: %s: %s", request.url, failure.getErrorMessage())
+        self.crawler.stats.inc_value("newscrawl/listing_failures")
+        self.crawler.stats.inc_value("newscrawl/errors")
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        links = feed_links(response, self.site_hosts, ref=self.story_ref)
+        if links is None:
+            logger.warning("ignored extra source %s: neither RSS nor the JSON API", response.url)
+            self.crawler.stats.inc_value("newscrawl/extra_source_errors")
+            return
+        yield from self.story_requests(links, depth=1)
+
+    def extra_failed(self, failure: Failure) -> None:
+        """Feeds are optional extra sources: their failure does not fail the run."""
+        logger.warning("extra source failed: %s", failure.getErrorMessage())
+        self.crawler.stats.inc_value("newscrawl/extra_source_errors")
+
+    def story_requests(self, links: Iterable[Link], depth: int) -> Iterator[Request]:
+        """Requests for stories never seen before; known ids are counted, not fetched."""
+        fresh = {}
+        for link in links:
+            if link.story_id in self.requested or link.story_id in fresh:
+                continue
+            if self.since and link.published and link.published < self.since:
+                self.crawler.stats.inc_value("newscrawl/skipped_since")
+                continue
+            fresh[link.story_id] = link
+        store = self.ledger_store()
+        seen = store.known_ids(f"{self.name}:{i}" for i in fresh) if store else set()
+        for story_id, link in fresh.items():
+            self.requested.add(story_id)
+            if f"{self.name}:{story_id}" in seen:
+                self.crawler.stats.inc_value("newscrawl/skipped_seen")
+                continue
+            url = self.request_url(link)
+            self.unanswered[story_id] = url
+            yield Request(
+                url,
+                self.parse_article,
+                errback=self.article_failed,
+                meta={"ref": (story_id, link.slug), "discovery_depth": depth},
+                priority=STORY_PRIORITY,
+            )
+
+    def ledger_store(self) -> SeenStore | None:
+        ledger = self.crawler.get_extension(RunLedger)
+        return ledger.store if ledger else None
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        self.crawler.stats.inc_value("newscrawl/pages")
+        self.unanswered.pop(response.meta["ref"][0], None)
+        if not isinstance(response, TextResponse):
+            kind = (response.headers.get("Content-Type") or b"").decode("latin-1")
+            self.reject(response.url, "not a text page", kind)
+            return
+        page = self.html_page(decode_page(response), response.meta.get("ref"))
+        if not page.is_complete():
+            yield from self.retry_or_reject(response, "truncated page", "no </html>: cut short")
+            return
+        article = page.to_article()
+        problem = page.problem(article)
+        if problem:
+            reason, detail = split_problem(problem)
+            self.reject(response.url, reason, detail, id=article.id, title=article.title)
+        else:
+            yield article
+        depth = response.meta.get("discovery_depth", 1)
+        if depth < self.settings.getint("NEWSCRAWL_DISCOVERY_DEPTH"):
+            root = getattr(page, "root", None)
+            links = listing_links(
+                response, self.site_hosts, dated=False, root=root, ref=self.story_ref
+            )
+            yield from self.story_requests(links, depth + 1)
+
+    def closed(self, reason: str) -> None:
+        """Stories asked for that never got an answer (a redirect loop the duplicate filter cut,
+        an offsite redirect Scrapy dropped) are errors too: nothing is lost silently."""
+        if not self.unanswered or reason != "finished":
+            return
+        self.crawler.stats.inc_value("newscrawl/errors", len(self.unanswered))
+        urls = sorted(self.unanswered.values())[:10]
+        logger.warning(
+            "%d story pages got no answer (dropped on the way), e.g. %s", len(self.unanswered), urls
+        )
+
+    def retry_or_reject(self, response: Response, reason: str, detail: str) -> Iterator[Request]:
+        """Ask again for a page whose content came bad; after the retries, reject it."""
+        assert response.request is not None  # a downloaded response knows its request
+        retry = get_retry_request(response.request, spider=self, reason=reason)
+        if retry is not None:
+            for key in [k for k in retry.meta if k.startswith("download_")]:
+                del retry.meta[key]  # the downloader's notes on the last try, not ours
+            self.unanswered[retry.meta["ref"][0]] = retry.url  # asked again: awaiting
+            yield retry
+        else:
+            self.reject(response.url, reason, detail)
+
+    def article_failed(self, failure: Failure) -> None:
+        """A story page that failed for good (404, timeouts, too large…): one line, counted."""
+        request = failure.request  # type: ignore[attr-defined]
+        self.unanswered.pop(request.meta["ref"][0], None)
+        if isinstance(failure.value, HttpError):
+            why = f"HTTP {failure.value.response.status}"
+        else:
+            why = failure.getErrorMessage() or (failure.type.__name__ if failure.type else "")
+        logger.warning("gave up on %s: %s", request.url, why)
+        self.crawler.stats.inc_value("newscrawl/errors")
