@@ -41,7 +41,7 @@ HTML_LAYERS = LAYERS[:4]
 class Thresholds:
     """When to raise an alarm (the ``NEWSCRAWL_HEALTH_*``/``NEWSCRAWL_ALARM_*`` settings)."""
 
-    min_pages: int = 5  # fewer story pages than this say nothing about the site
+    min_pages: int = 20  # fewer story pages: chance alone moves a 60% field to 40%
     recent_runs: int = 5  # how many earlier runs of the same kind make the baseline
     layout_drop: float = 0.5  # site selectors' share of bodies falls below half the baseline
     coverage_drop: float = 0.3  # a field found on 30 points fewer of the pages than before

@@ -32,7 +32,7 @@ NEWSCRAWL_PRIVATE_HOSTS: list[str] = []  # host:port allowed though non-public (
 MENAFN_TIMEZONE = "America/New_York"  # MENAFN prints naive US-Eastern stamps (menafn-clock.md)
 
 # Run health and alarms (exit status 3): see newscrawl/health.py and the README.
-NEWSCRAWL_HEALTH_MIN_PAGES = 5  # fewer story pages in a run say nothing about the site
+NEWSCRAWL_HEALTH_MIN_PAGES = 20  # fewer story pages: chance moves shares too much for alarms
 NEWSCRAWL_HEALTH_RECENT_RUNS = 5  # earlier runs of the same kind that make the baseline
 NEWSCRAWL_ALARM_LAYOUT_DROP = 0.5  # site selectors' share of bodies below half the baseline
 NEWSCRAWL_ALARM_COVERAGE_DROP = 0.3  # a field's coverage 30 points under the baseline

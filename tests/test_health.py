@@ -111,3 +111,14 @@ def test_the_baseline_is_recent_runs_of_the_same_kind(
     history: list[dict[str, Any]], expected: int
 ) -> None:
     assert len(baseline(history, "live", LIMITS)) == expected
+
+
+def test_by_default_a_handful_of_pages_raises_no_alarm() -> None:
+    # A cron run with 5 new stories, 2 of them tagged: chance, not a site change.
+    recent = [health_of([article(tags=["x"])] * 30)] * 3
+    few = health_of([article(tags=["x"])] * 2 + [article()] * 3)
+    assert alarms(few, recent, Thresholds()) == []
+    many = health_of([article(tags=["x"])] * 8 + [article()] * 12)
+    assert alarms(many, recent, Thresholds()) == [
+        "coverage of tags fell to 40% (recent runs: 100%)"
+    ]
