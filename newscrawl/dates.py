@@ -13,6 +13,7 @@ Python's ``fold=0`` rule (PEP 495), applied on purpose and the same way every ti
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
@@ -24,12 +25,9 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # MENAFN started in the 1990s
 FUTURE_TOLERANCE = timedelta(days=1)
 
 # Every form MENAFN prints: 24-hour ISO-like, and US month/day with AM/PM, seconds optional.
-_NAIVE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%m/%d/%Y %I:%M:%S %p",
-    "%m/%d/%Y %I:%M %p",
-)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}[ T]")
+_US_DAY = re.compile(r"\d{1,2}/\d{1,2}/\d{4} ")
+_US_FORMATS = {1: "%m/%d/%Y %I:%M %p", 2: "%m/%d/%Y %I:%M:%S %p"}  # by the count of ":"
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")
 _STAMP_SHAPE = re.compile(
     r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}[ T]+\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?"
@@ -59,10 +57,12 @@ def zone(name: str) -> tzinfo:
         raise UnknownZone(f"unknown time zone {name!r} (expected e.g. America/New_York)") from None
 
 
+@functools.lru_cache(maxsize=4096)
 def read_timestamp(value: str) -> datetime | None:
     """A full timestamp as printed: aware when it states its offset, naive when it does not.
 
-    None for a date alone, an impossible date or anything that is not a timestamp.
+    None for a date alone, an impossible date or anything that is not a timestamp. (Cached:
+    a page's stamp is checked, chosen and then read, the same string each time.)
 
     >>> read_timestamp("12/30/2024 8:05 PM")
     datetime.datetime(2024, 12, 30, 20, 5)
@@ -76,18 +76,13 @@ def read_timestamp(value: str) -> datetime | None:
     text = " ".join(value.split())
     if not _CLOCK.search(text):  # a date alone is not a timestamp
         return None
-    for fmt in _NAIVE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            pass
     try:
-        return datetime.fromisoformat(text.replace(" ", "T", 1))
-    except ValueError:
-        pass
-    try:
+        if _ISO_DAY.match(text):  # 2025-07-13 04:11[:24][+03:00], also with a T
+            return datetime.fromisoformat(text.replace(" ", "T", 1))
+        if _US_DAY.match(text):  # 12/28/2024 7:09[:34] PM
+            return datetime.strptime(text, _US_FORMATS[text.count(":")])
         return parsedate_to_datetime(text)  # RFC 2822 (feeds): "Tue, 04 Jul 2025 07:07:34 GMT"
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, KeyError):
         return None
 
 

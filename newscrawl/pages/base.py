@@ -22,7 +22,7 @@ from newscrawl.processors import strip_site_name
 
 # Compiled once per process. Typed Any: lxml's stubs cannot say what an XPath returns.
 _JSON_LD: Any = etree.XPath('//script[@type="application/ld+json"]/text()')
-_META: Any = etree.XPath("//meta[@content]")
+_META: Any = etree.XPath("/html/head/meta[@content]")  # page-level meta lives in <head>
 _STRING: Any = etree.XPath("string()")
 _BY_ID: Any = etree.XPath("id($id)")
 _LANG: Any = etree.XPath("/html/@lang")

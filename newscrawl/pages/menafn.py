@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from datetime import tzinfo
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from lxml import etree
@@ -12,7 +13,7 @@ from scrapy.http import TextResponse
 
 from newscrawl.dates import MENAFN_ZONE, is_banner, read_timestamp, zone
 from newscrawl.items import Article
-from newscrawl.pages.base import HtmlArticlePage, compiled, first_found
+from newscrawl.pages.base import HtmlArticlePage, compiled, first_found, text_of
 from newscrawl.pages.menafn_story import (
     LANGUAGE,
     Story,
@@ -46,6 +47,14 @@ DISCLAIMER = (
     "[string-length(normalize-space(.)) < 1200]"
 )
 FALLBACK_LAYERS = frozenset({"meta", "generic"})  # layers that may pick up the site's own text
+_ERROR_NAMES = frozenset({"style403", "sorrystyle", "errortextstyle", "div_error"})
+_FIFTH_DIV: Any = etree.XPath("div[5]")
+
+
+def is_error_block(element: Any) -> bool:
+    """Whether an element is (part of) MENAFN's hidden error block, by its class or id."""
+    names = f"{element.get('class', '')} {element.get('id', '')}".lower().split()
+    return not _ERROR_NAMES.isdisjoint(names)
 
 
 class MenafnPage(HtmlArticlePage):
@@ -57,21 +66,14 @@ class MenafnPage(HtmlArticlePage):
     """
 
     SITE_NAMES = ("MENAFN", "menafn.com")
-    # Body candidates by date of evidence (menafn-site-2.md §3): 2024–2025 configs, the 2024
-    # datathon, the React clone, megaCrawler's 5th child div (2023), the whole story block.
-    BODY_SELECTORS = (
-        "#ContentPlaceHolder1_div_story_body",
-        f"{STORY} div.entry-summary.entry-summary3",
-        f"{STORY} div.entry-summary.tit",
-        f"{STORY} > div:nth-of-type(5)",
-        STORY,
-    )
-    TITLE_SELECTOR = f"{STORY} h1.main-entry-title"
-    DATE_SELECTORS = (
-        "#ContentPlaceHolder1_lbl_date_story",
-        f"{STORY} span.entry-date",
-        f"{STORY} time.entry-date",
-    )
+    # Body candidates by date of evidence (menafn-site-2.md §3): 2024–2025 configs, then inside
+    # the story block the 2024 datathon's class, the React clone's, megaCrawler's 5th child div
+    # (2023), and the whole story block. Inside-the-block queries run on the block alone.
+    BODY_ID = "#ContentPlaceHolder1_div_story_body"
+    BODY_IN_STORY = ("div.entry-summary.entry-summary3", "div.entry-summary.tit")
+    TITLE_IN_STORY = "h1.main-entry-title"
+    DATE_ID = "#ContentPlaceHolder1_lbl_date_story"
+    DATES_IN_STORY = ("span.entry-date", "time.entry-date")
     LAYERS = ("site", "json_ld", "meta", "generic")
 
     def __init__(
@@ -97,18 +99,37 @@ class MenafnPage(HtmlArticlePage):
                 return found
         return None
 
-    def layer_texts(self) -> list[tuple[str, Any]]:
+    @cached_property
+    def story_block(self) -> Any:
+        """``#ContentPlaceHolder1_div_story``, the block every MENAFN selector is scoped in."""
+        found = self.css(STORY)
+        return found[0] if found else None
+
+    def in_story(self, query: str) -> list[Any]:
+        """Elements a CSS selector matches inside the story block (none without one)."""
+        block = self.story_block
+        found: list[Any] = [] if block is None else compiled(query)(block)
+        return found
+
+    def site_bodies(self) -> Iterator[Any]:
+        """The site's body candidates, best first, found only as far as they are needed."""
+        yield from self.css(self.BODY_ID)
+        for query in self.BODY_IN_STORY:
+            yield from self.in_story(query)
+        if self.story_block is not None:
+            yield from _FIFTH_DIV(self.story_block)
+            yield self.story_block
+
+    def layer_texts(self) -> Iterator[tuple[str, Callable[[], str | None]]]:
         """(layer, text source) pairs in order; a source is computed only when reached."""
-        error_block = self.css(ERROR_BLOCK)  # held, so lxml keeps one proxy per element
-        site = [el for q in self.BODY_SELECTORS for el in self.css(q) if el not in error_block]
+        for element in self.site_bodies():
+            if not is_error_block(element):
+                yield "site", partial(element_text, element)
         prune = [compiled(ERROR_BLOCK).path, DISCLAIMER]  # trafilatura takes them for text
-        return [
-            *(("site", partial(element_text, el)) for el in site),
-            ("json_ld", self.json_ld_text),
-            ("meta", self.microdata_text),
-            ("generic", partial(self.generic_text, prune)),
-            ("generic", partial(self.generic_text, prune, recall=True)),
-        ]
+        yield "json_ld", self.json_ld_text
+        yield "meta", self.microdata_text
+        yield "generic", partial(self.generic_text, prune)
+        yield "generic", partial(self.generic_text, prune, recall=True)
 
     def story(self, title: str | None) -> tuple[Story, str | None]:
         """The first layer whose text gives story paragraphs, and the layer's name."""
@@ -120,6 +141,9 @@ class MenafnPage(HtmlArticlePage):
             if story.paragraphs:
                 return story, layer
         return Story(), None
+
+    def story_text_of(self, query: str) -> list[str]:
+        return [text_of(element) for element in self.in_story(query)]
 
     def banner(self) -> list[str]:
         return [t for t in _GMT_TEXT(self.root) if is_banner(t)]
@@ -138,8 +162,11 @@ class MenafnPage(HtmlArticlePage):
 
     def is_site_page(self, article: Article) -> bool:
         """Whether this is a MENAFN story page at all (and not some other saved page)."""
-        marks = f"{STORY}, h1.main-entry-title"
-        return is_menafn_story(article) or bool(self.css(marks))
+        return (
+            is_menafn_story(article)
+            or self.story_block is not None
+            or bool(self.css(self.TITLE_IN_STORY))
+        )
 
     def problem(self, article: Article) -> str | None:
         """Why this page gives no trustworthy article: not the story asked for (a redirect, a
@@ -174,14 +201,17 @@ class MenafnPage(HtmlArticlePage):
         return text_problem(article)
 
     def to_article(self) -> Article:
-        h1 = partial(self.css_text, self.TITLE_SELECTOR)
+        h1 = partial(self.story_text_of, self.TITLE_IN_STORY)
         titles = first_found(h1, self.titles, valid=clean_text)
         title = clean_text(titles[0]) if titles else None
         story, self.layer = self.story(title)
         loader = story_loader(
             self.ref(), self.response.url, self.crawled_at, title, story, self.local
         )
-        dates = [partial(self.css_text, query) for query in self.DATE_SELECTORS]
+        dates = [
+            partial(self.css_text, self.DATE_ID),
+            *(partial(self.story_text_of, query) for query in self.DATES_IN_STORY),
+        ]
         stamps = first_found(self.offset_published, *dates, self.published, valid=parse_stamp)
         loader.add_value("published_at", stamps)
         loader.add_value("page_date", self.banner())
