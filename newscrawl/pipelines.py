@@ -1,4 +1,4 @@
-"""Item pipelines: validate against schema v1, drop duplicates, write JSON lines."""
+"""Item pipelines: validate against the schema, drop duplicates, link stories, write lines."""
 
 from __future__ import annotations
 
@@ -12,12 +12,16 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from newscrawl.extensions import RunLedger
-from newscrawl.items import ARTICLE_FIELDS
+from newscrawl.items import ARTICLE_FIELDS, SCHEMA_VERSION
 
 
-def load_schema() -> dict[str, Any]:
-    """The machine-readable contract, ``newscrawl/schema/article-v1.schema.json``."""
-    text = resources.files("newscrawl").joinpath("schema/article-v1.schema.json").read_text()
+def load_schema(version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """The machine-readable contract, ``newscrawl/schema/article-v<version>.schema.json``.
+
+    The current version validates what is written; older ones stay for reading old files.
+    """
+    name = f"schema/article-v{version}.schema.json"
+    text = resources.files("newscrawl").joinpath(name).read_text()
     schema: dict[str, Any] = json.loads(text)
     return schema
 
@@ -43,7 +47,7 @@ class _LedgerPipeline:
 
 
 class ValidationPipeline(_LedgerPipeline):
-    """An item that breaks schema v1 goes to the rejects file with the reason; the run goes on."""
+    """An item that breaks the schema goes to the rejects file with the reason; the run goes on."""
 
     def __init__(self, ledger: RunLedger) -> None:
         super().__init__(ledger)

@@ -22,6 +22,8 @@ from tests.conftest import FIXTURES
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
 CASES = sorted(p.parent for p in FIXTURES.glob("*/expected.json"))
 VALIDATOR = Draft202012Validator(load_schema())
+# Not in expected.json: unknown in advance, or computed from other fields (checked below).
+DERIVED = {"schema_version", "source", "crawled_at", "word_count", "content_hash", "cluster_id"}
 
 
 def page_file(case: Path) -> Path:
@@ -58,7 +60,7 @@ def test_there_are_fixtures_of_both_kinds() -> None:
     [
         f
         for f in ARTICLE_FIELDS
-        if f not in {"schema_version", "source", "crawled_at", "word_count", "content_hash"}
+        if f not in DERIVED
     ],
 )
 def test_field_matches_expected(case: tuple[Path, Article], field: str) -> None:
@@ -68,8 +70,7 @@ def test_field_matches_expected(case: tuple[Path, Article], field: str) -> None:
 
 def test_expected_file_names_every_field(case: tuple[Path, Article]) -> None:
     folder, _ = case
-    derived = {"schema_version", "source", "crawled_at", "word_count", "content_hash"}
-    assert set(expected(folder)) == set(ARTICLE_FIELDS) - derived
+    assert set(expected(folder)) == set(ARTICLE_FIELDS) - DERIVED
 
 
 def test_derived_fields_and_schema(case: tuple[Path, Article]) -> None:
@@ -78,6 +79,7 @@ def test_derived_fields_and_schema(case: tuple[Path, Article]) -> None:
     assert article.body
     assert article.word_count == word_count(article.body)
     assert article.content_hash == content_hash(article.title, article.body)
+    assert article.cluster_id == article.id  # a page alone is its own story
     assert article.source == "menafn"
     assert article.crawled_at == CRAWLED_AT
     record = {name: getattr(article, name) for name in ARTICLE_FIELDS}
