@@ -25,13 +25,22 @@ from datasketch import MinHash
 
 NUM_PERM = 128  # signature length: the estimate's standard error is about 0.04 at 0.6
 SEED = 1
-SCHEME = "affine32"  # datasketch >= 2: uint32 values, stored as 4 bytes each
+SCHEME = "affine32"  # datasketch >= 2: uint32 values
 SHINGLE_WORDS = 4
-BANDS, ROWS = 20, 4  # LSH on the first 80 values: a pair at 0.7 shares a band 99.6% of the time
+# LSH on the first 104 values: a pair at 0.6 shares a band 97% of the time, at 0.7 99.9%; an
+# unrelated pair at 0.03 (common phrases) 0.002%.
+BANDS, ROWS = 26, 4
 SIMILARITY = 0.6  # estimated Jaccard of the shingles above which two texts may be one story
 MIN_WORDS = 8  # shorter texts say too little to be linked to anything
 MAX_CANDIDATES = 500  # articles compared per look-up (templated bulletins pile up in one band)
 _WORD = re.compile(r"\w+")
+# Headings of a release's boilerplate tail (About <issuer>, contacts, safe-harbour text).
+_BOILERPLATE = re.compile(
+    r"^(?:About\s+\S|Forward[- ]Looking Statements?|Safe Harbou?r|Cautionary (?:Note|Statement)"
+    r"|(?:(?:Media|Press|Investor|Investors|IR)\s+)*(?:Contacts?|Enquiries|Inquiries)\b)",
+    re.IGNORECASE,
+)
+_HEADING_WORDS = 10
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -39,7 +48,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 class Fingerprint:
     """What the cluster state keeps of one article: signature, numbers and LSH band keys."""
 
-    signature: bytes  # NUM_PERM little-endian uint32 values
+    signature: bytes  # the low byte of each of the NUM_PERM values (b-bit MinHash, b = 8)
     numbers: frozenset[str]
     bands: tuple[int, ...]  # BANDS signed 64-bit keys
 
@@ -59,7 +68,8 @@ class ClusterIndex(Protocol):
     they are committed with them and rolled back with them (``SeenStore.forget_run``)."""
 
     def candidates(self, bands: Sequence[int], limit: int) -> list[Member]:
-        """Members sharing at least one band key, oldest first, at most ``limit``."""
+        """Members sharing at least one band key, newest first (a copy follows its original
+        soon), at most ``limit``."""
         ...
 
     def add(self, story_id: str, cluster_id: str, fingerprint: Fingerprint, run: str) -> None:
@@ -69,9 +79,22 @@ class ClusterIndex(Protocol):
 
 def story_text(dateline: str | None, body: str) -> str:
     """The text a story is recognised by: the dateline (where a wire puts its place and date,
-    which MENAFN's copies carry in the body) and the body; never the title, which sites
-    rewrite."""
-    return f"{dateline} {body}" if dateline else body
+    which MENAFN's copies carry in the body) and the body up to the issuer's boilerplate;
+    never the title, which sites rewrite.
+
+    Every release of an issuer ends with the same About section, contact block and
+    forward-looking statements: two of its releases would look alike by them alone.
+
+    >>> story_text("OSLO (GLOBE NEWSWIRE) --", "Acme rose.\\n\\nAbout Acme\\n\\nAcme makes.")
+    'OSLO (GLOBE NEWSWIRE) -- Acme rose.'
+    """
+    paragraphs = body.split("\n\n")
+    for index, paragraph in enumerate(paragraphs[1:], start=1):
+        if _BOILERPLATE.match(paragraph) and len(paragraph.split()) <= _HEADING_WORDS:
+            paragraphs = paragraphs[:index]
+            break
+    text = "\n\n".join(paragraphs)
+    return f"{dateline} {text}" if dateline else text
 
 
 def words(text: str) -> list[str]:
@@ -86,11 +109,11 @@ def words(text: str) -> list[str]:
 def numbers(text: str) -> frozenset[str]:
     """The numbers a text states, thousands separators dropped.
 
-    >>> sorted(numbers("4,200 jars at $3.1 billion on April 25, 2016"))
-    ['2016', '25', '3.1', '4200']
+    >>> sorted(numbers("4,200 jars at $3.1 billion on April 05, 2016, 10:00 a.m."))
+    ['0', '10', '2016', '3.1', '4200', '5']
     """
     found = (n.replace(",", "") for n in _NUMBER.findall(unicodedata.normalize("NFKC", text)))
-    return frozenset(n.rstrip(".") for n in found)
+    return frozenset(n.lstrip("0") or "0" for n in found)
 
 
 @cache
@@ -100,7 +123,8 @@ def _permutations() -> np.ndarray:
 
 
 def signature(tokens: Sequence[str]) -> bytes:
-    """The MinHash signature of the word shingles of ``tokens`` (datasketch)."""
+    """The MinHash signature of the word shingles of ``tokens`` (datasketch), as
+    ``NUM_PERM`` little-endian uint32 values."""
     minhash = MinHash(NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME)
     size = min(SHINGLE_WORDS, len(tokens))
     shingles = {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
@@ -127,14 +151,24 @@ def fingerprint(text: str) -> Fingerprint | None:
     tokens = words(text)
     if len(tokens) < MIN_WORDS:
         return None
-    sig = signature(tokens)
-    return Fingerprint(sig, numbers(text), band_keys(sig))
+    full = signature(tokens)
+    low_bytes = np.frombuffer(full, dtype="<u4").astype(np.uint8).tobytes()
+    return Fingerprint(low_bytes, numbers(text), band_keys(full))
 
 
 def similarity(a: bytes, b: bytes) -> float:
-    """The MinHash estimate of the Jaccard similarity of two signatures (share of equal values)."""
-    left, right = np.frombuffer(a, dtype="<u4"), np.frombuffer(b, dtype="<u4")
-    return float(np.count_nonzero(left == right)) / len(left)
+    """The estimate of the Jaccard similarity from two 8-bit MinHash signatures.
+
+    Two low bytes also agree by chance (1 in 256) where the values differ, so the share of
+    equal bytes ``m`` gives ``(m - 1/256) / (1 - 1/256)`` (Li and König, b-bit minwise
+    hashing, 2010); it is kept stored at a quarter of the full signature's size.
+
+    >>> similarity(bytes(range(128)), bytes(range(128))), similarity(bytes(128), bytes([1]) * 128)
+    (1.0, 0.0)
+    """
+    left, right = np.frombuffer(a, dtype=np.uint8), np.frombuffer(b, dtype=np.uint8)
+    share = float(np.count_nonzero(left == right)) / len(left)
+    return max(0.0, (share - 1 / 256) / (1 - 1 / 256))
 
 
 def same_story(new: Fingerprint, old: Member) -> float | None:

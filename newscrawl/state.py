@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS cluster_members (
     member INTEGER PRIMARY KEY,     -- the article's row, for the band index
     story TEXT NOT NULL,            -- its id
     cluster TEXT NOT NULL,          -- the id of its story's first article
-    signature BLOB NOT NULL,        -- MinHash values (newscrawl.clusters)
+    signature BLOB NOT NULL,        -- 8-bit MinHash values (newscrawl.clusters)
     numbers TEXT NOT NULL,          -- the numbers it states, space-separated
     run TEXT NOT NULL               -- the run that wrote it
 );
@@ -167,7 +167,8 @@ class SqliteClusterIndex:
         marks = ",".join("?" * len(bands))
         rows = self.store.db.execute(
             "SELECT story, cluster, signature, numbers FROM cluster_members WHERE member IN "
-            f"(SELECT member FROM cluster_bands WHERE band IN ({marks})) ORDER BY member LIMIT ?",
+            f"(SELECT member FROM cluster_bands WHERE band IN ({marks})) "
+            "ORDER BY member DESC LIMIT ?",
             (*bands, limit),
         )
         return [Member(r[0], r[1], r[2], frozenset(r[3].split())) for r in rows]
