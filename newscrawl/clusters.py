@@ -133,17 +133,25 @@ def signature(tokens: Sequence[str]) -> bytes:
     return values
 
 
+@cache
+def _band_multipliers() -> np.ndarray:
+    """Fixed odd 64-bit multipliers, one per band row (from blake2b: stable across versions)."""
+    digests = (hashlib.blake2b(f"newscrawl band row {i}".encode(), digest_size=8).digest()
+               for i in range(BANDS * ROWS))  # fmt: skip
+    values = [int.from_bytes(d, "little") | 1 for d in digests]
+    return np.array(values, dtype=np.uint64).reshape(BANDS, ROWS)
+
+
 def band_keys(signature: bytes) -> tuple[int, ...]:
-    """One 64-bit key per LSH band: the band's number and its ``ROWS`` values, hashed."""
-    width = ROWS * 4
-    return tuple(
-        int.from_bytes(
-            hashlib.blake2b(signature[b * width : (b + 1) * width], digest_size=8,
-                            salt=b.to_bytes(16, "little")).digest(),
-            "little", signed=True,
-        )
-        for b in range(BANDS)
-    )  # fmt: skip
+    """One signed 64-bit key per LSH band: a multiply-add hash of the band's ``ROWS`` values
+    (its own multipliers per band, so equal values in two bands give two keys), then a
+    splitmix64 finaliser."""
+    rows = np.frombuffer(signature, dtype="<u4")[: BANDS * ROWS].reshape(BANDS, ROWS)
+    keys = (rows.astype(np.uint64) * _band_multipliers()).sum(axis=1, dtype=np.uint64)
+    keys ^= keys >> np.uint64(30)
+    keys *= np.uint64(0xBF58476D1CE4E5B9)
+    keys ^= keys >> np.uint64(27)
+    return tuple(keys.view(np.int64).tolist())
 
 
 def fingerprint(text: str) -> Fingerprint | None:
