@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newscrawl.clusters import assign_cluster, fingerprint, same_story, similarity, story_text
+from newscrawl.clusters import assign_cluster, fingerprint, similarity, story_text
 from newscrawl.state import SqliteSeenStore
 
 SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "clusters"
@@ -75,22 +75,13 @@ def linked_alone(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def explain(a: dict[str, Any], b: dict[str, Any]) -> str:
+    """Why a pair was scored as it was: the similarity estimate and the numbers rule."""
     left, right = fingerprint(text(a)), fingerprint(text(b))
     if left is None or right is None:
         return "too short"
-    numbers = (
-        "numbers agree"
-        if same_story(left, _member(b["id"], right)) is not None
-        or (min(left.numbers, right.numbers, key=len) <= max(left.numbers, right.numbers, key=len))
-        else "numbers differ"
-    )
+    fewer, more = sorted((left.numbers, right.numbers), key=len)
+    numbers = "numbers agree" if fewer <= more else "numbers differ"
     return f"similarity {similarity(left.signature, right.signature):.2f}, {numbers}"
-
-
-def _member(story_id: str, fp: Any) -> Any:
-    from newscrawl.clusters import Member
-
-    return Member(story_id, story_id, fp.signature, fp.numbers)
 
 
 def evaluate_pairs(stories: dict[str, dict[str, Any]], pairs: Iterable[dict[str, Any]]) -> Scores:

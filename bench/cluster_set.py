@@ -39,8 +39,14 @@ def originals() -> list[Story]:
     for path in sorted(FIXTURES.glob("*/*/expected.json")):
         data = json.loads(path.read_text("utf-8"))
         story = {k: data[k] for k in ("id", "title", "dateline", "body")}
-        found.setdefault(data["id"], {**story, "source": path.parent.parent.name,
-                                      "note": f"fixture {path.parent.parent.name}/{path.parent.name}"})  # fmt: skip
+        found.setdefault(
+            data["id"],
+            {
+                **story,
+                "source": path.parent.parent.name,
+                "note": f"fixture {path.parent.parent.name}/{path.parent.name}",
+            },
+        )
     return list(found.values())
 
 
@@ -82,8 +88,12 @@ def reflowed(story: Story) -> Story:
 
 def on_second_wire(story: Story) -> Story | None:
     """A release that two wires carry: the other wire's dateline (``May 2`` for ``May 02``)."""
-    dateline = re.sub(r"\s*(?:/PRNewswire/|\(GLOBE NEWSWIRE\)|/CNW/|--\(Marketwired[^)]*\))"
-                      r"\s*-*$", "", str(story["dateline"] or ""))  # fmt: skip
+    dateline = re.sub(
+        r"\s*(?:/PRNewswire/|\(GLOBE NEWSWIRE\)|/CNW/|--\(Marketwired[^)]*\))"
+        r"\s*-*$",
+        "",
+        str(story["dateline"] or ""),
+    )
     if story["source"] == "menafn" or not dateline:
         return None
     place_and_date = re.sub(r"\b0(\d)\b", r"\1", dateline)
@@ -102,9 +112,13 @@ def copies(story: Story, rng: random.Random) -> Iterator[tuple[str, Story]]:
     yield "other site's furniture", copy_on_other_site(story)
     if trimmed:
         yield "closing paragraph trimmed", trimmed
-        yield "other site's furniture, closing paragraph trimmed", {
-            **copy_on_other_site({**story, **trimmed}), "body": copy_on_other_site(
-                {**story, **trimmed})["body"]}  # fmt: skip
+        yield (
+            "other site's furniture, closing paragraph trimmed",
+            {
+                **copy_on_other_site({**story, **trimmed}),
+                "body": copy_on_other_site({**story, **trimmed})["body"],
+            },
+        )
     if second:
         yield "the same release on a second wire", second
     yield "paragraph added", paragraph_added(story, rng)
@@ -118,8 +132,12 @@ def weather_day(text: str, day: int, rng: random.Random, same_forecast: bool) ->
     text = text.replace("May 9", f"May {9 + day}").replace("Friday", WEEKDAYS[(4 + day) % 7])
     if same_forecast:
         return text
-    return re.sub(r"\b(\d{2})\b", lambda m: str(int(m.group(1)) + rng.choice([-3, -2, -1, 1, 2])),
-                  text.replace(f"May {9 + day}", "MAYDATE")).replace("MAYDATE", f"May {9 + day}")  # fmt: skip
+    date = f"May {9 + day}"
+
+    def shift(match: re.Match[str]) -> str:
+        return str(int(match.group(1)) + rng.choice([-3, -2, -1, 1, 2]))
+
+    return re.sub(r"\b(\d{2})\b", shift, text.replace(date, "MAYDATE")).replace("MAYDATE", date)
 
 
 def oil_day(day: int, rng: random.Random) -> str:
@@ -153,14 +171,19 @@ def gold_day(day: int, rng: random.Random) -> str:
 
 
 def dividend_quarter(quarter: int, rng: random.Random) -> str:
-    months = [("Feb.", "March 8", "February 27"), ("May", "June 7", "May 28"),
-              ("Aug.", "September 6", "August 27"), ("Nov.", "December 8", "November 27")]  # fmt: skip
+    months = [
+        ("Feb.", "March 8", "February 27"),
+        ("May", "June 7", "May 28"),
+        ("Aug.", "September 6", "August 27"),
+        ("Nov.", "December 8", "November 27"),
+    ]
     month, paid, record = months[quarter % 4]
     cents = rng.choice(["0.11", "0.12", "0.13", "0.14"])
     return (
-        f"BALTIMORE, {month} {rng.randint(10, 16)}, 2023 (GLOBE NEWSWIRE) -- The Board of Directors "
-        f"of Harbor Lane Bancorp, Inc. (Nasdaq: HLBC) declared a quarterly cash dividend of "
-        f"${cents} per share, payable on {paid}, 2023 to shareholders of record on {record}, 2023."
+        f"BALTIMORE, {month} {rng.randint(10, 16)}, 2023 (GLOBE NEWSWIRE) -- The Board of "
+        "Directors of Harbor Lane Bancorp, Inc. (Nasdaq: HLBC) declared a quarterly cash "
+        f"dividend of ${cents} per share, payable on {paid}, 2023 to shareholders of record on "
+        f"{record}, 2023."
         "\n\nHarbor Lane Bancorp is the holding company for Harbor Lane Bank, a community bank "
         "with eleven branches in central Maryland."
     )
@@ -188,8 +211,10 @@ SAME_ISSUER_LEADS = [
 
 def same_issuer_releases() -> list[str]:
     """Short releases of one issuer sharing its About section and contact line."""
-    return [f"PALO ALTO, Calif. /PRNewswire/ -- {lead}\n\n{ABOUT_HACKERRANK}"
-            for lead in SAME_ISSUER_LEADS]  # fmt: skip
+    return [
+        f"PALO ALTO, Calif. /PRNewswire/ -- {lead}\n\n{ABOUT_HACKERRANK}"
+        for lead in SAME_ISSUER_LEADS
+    ]
 
 
 def series(rng: random.Random, weather: str) -> Iterator[tuple[str, list[str]]]:
@@ -219,27 +244,61 @@ def build() -> tuple[list[Story], list[dict[str, Any]]]:
     base_ids = [add(story) for story in bases]
     for story, story_id in zip(bases, base_ids, strict=True):
         for kind, copy in copies(story, rng):
-            copy = {"title": story["title"], "source": story["source"], "body": story["body"],
-                    "dateline": story["dateline"], **copy, "note": f"{kind}: copy of {story_id}"}  # fmt: skip
+            copy = {
+                "title": story["title"],
+                "source": story["source"],
+                "body": story["body"],
+                "dateline": story["dateline"],
+                **copy,
+                "note": f"{kind}: copy of {story_id}",
+            }
             pairs.append({"a": story_id, "b": add(copy), "same": True, "kind": kind})
     for i, a in enumerate(base_ids):
         for b in base_ids[i + 1 :]:
             pairs.append({"a": a, "b": b, "same": False, "kind": "different stories"})
     weather = next(s for s in bases if "Weather" in str(s["title"]))
     for kind, days in series(rng, str(weather["body"])):
-        ids = [add({"title": kind, "source": "menafn", "dateline": None, "body": body,
-                    "note": f"{kind}, day {n}"}) for n, body in enumerate(days)]  # fmt: skip
+        ids = [
+            add(
+                {
+                    "title": kind,
+                    "source": "menafn",
+                    "dateline": None,
+                    "body": body,
+                    "note": f"{kind}, day {n}",
+                }
+            )
+            for n, body in enumerate(days)
+        ]
         for i, a in enumerate(ids):
             pairs.extend({"a": a, "b": b, "same": False, "kind": kind} for b in ids[i + 1 :])
-        copy = add({**copy_on_other_site({**stories[-1], "source": "menafn"}), "title": kind,
-                    "note": f"{kind}: the last day as the agency's site prints it"})  # fmt: skip
+        copy = add(
+            {
+                **copy_on_other_site({**stories[-1], "source": "menafn"}),
+                "title": kind,
+                "note": f"{kind}: the last day as the agency's site prints it",
+            }
+        )
         pairs.append({"a": ids[-1], "b": copy, "same": True, "kind": f"{kind}, copy"})
     briefing = next(s for s in bases if "Briefing" in str(s["title"]))
     for n, item in enumerate(paragraphs(briefing)[:4]):
-        story_id = add({"title": f"briefing item {n}", "source": "menafn", "dateline": None,
-                        "body": item, "note": f"one item of {briefing['id']} on its own"})  # fmt: skip
-        pairs.append({"a": briefing["id"], "b": story_id, "same": False,
-                      "kind": "a briefing and one of its items"})  # fmt: skip
+        story_id = add(
+            {
+                "title": f"briefing item {n}",
+                "source": "menafn",
+                "dateline": None,
+                "body": item,
+                "note": f"one item of {briefing['id']} on its own",
+            }
+        )
+        pairs.append(
+            {
+                "a": briefing["id"],
+                "b": story_id,
+                "same": False,
+                "kind": "a briefing and one of its items",
+            }
+        )
     return stories, pairs
 
 

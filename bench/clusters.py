@@ -103,7 +103,11 @@ def lookup(path: str, n: int, count: int) -> dict[str, float]:
         found += any(m.story_id == expected and same_story(new, m) for m in members)
     seconds = time.perf_counter() - started
     store.close()
-    return {"rate": count / seconds, "found": found / (count // 2), "candidates": candidates / count}
+    return {
+        "rate": count / seconds,
+        "found": found / (count // 2),
+        "candidates": candidates / count,
+    }
 
 
 def child(*args: str) -> tuple[dict[str, float], float]:
