@@ -18,10 +18,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 128  # signature length: the estimate's standard error is about 0.04 at 0.6
 SEED = 1
@@ -117,15 +116,24 @@ def numbers(text: str) -> frozenset[str]:
 
 
 @cache
-def _permutations() -> np.ndarray:
+def _minhash() -> tuple[Any, np.ndarray]:
+    """datasketch's MinHash class and its permutations for our seed, made once.
+
+    Imported on the first article, not at start-up: datasketch imports scipy (for an LSH
+    parameter search we do not use), about a second of CPU that runs writing nothing new
+    (the usual cron run) should not pay.
+    """
+    from datasketch import MinHash
+
     permutations: np.ndarray = MinHash(NUM_PERM, seed=SEED, scheme=SCHEME).permutations
-    return permutations
+    return MinHash, permutations
 
 
 def signature(tokens: Sequence[str]) -> bytes:
     """The MinHash signature of the word shingles of ``tokens`` (datasketch), as
     ``NUM_PERM`` little-endian uint32 values."""
-    minhash = MinHash(NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME)
+    minhash_class, permutations = _minhash()
+    minhash = minhash_class(NUM_PERM, seed=SEED, permutations=permutations, scheme=SCHEME)
     size = min(SHINGLE_WORDS, len(tokens))
     shingles = {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
     minhash.update_batch([s.encode() for s in shingles])
