@@ -66,18 +66,25 @@ def build(path: str, n: int) -> dict[str, float]:
 
 
 def bulk_fill(store: SqliteSeenStore, n: int) -> None:
-    store.db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KB}")  # the filler's memory only
+    """Members by executemany; band rows appended to a scratch table, then moved into the
+    band index in key order by one INSERT ... SELECT ... ORDER BY (SQLite sorts on disk)."""
+    db = store.db
+    db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KB}")  # the filler's memory only
+    db.execute("CREATE TEMP TABLE scratch_bands (band INTEGER, member INTEGER)")
     for start in range(0, n, BULK_ROWS):
         members, bands = [], []
         for i in range(start, min(n, start + BULK_ROWS)):
             fp = random_fingerprint(article_signature(i))
             members.append((i + 1, f"menafn:{i}", f"menafn:{i}", fp.signature, "", RUN))
             bands += [(band, i + 1) for band in fp.bands]
-        bands.sort()
-        store.db.execute("BEGIN")
-        store.db.executemany("INSERT INTO cluster_members VALUES (?, ?, ?, ?, ?, ?)", members)
-        store.db.executemany("INSERT INTO cluster_bands VALUES (?, ?)", bands)
-        store.db.execute("COMMIT")
+        db.execute("BEGIN")
+        db.executemany("INSERT INTO cluster_members VALUES (?, ?, ?, ?, ?, ?)", members)
+        db.executemany("INSERT INTO scratch_bands VALUES (?, ?)", bands)
+        db.execute("COMMIT")
+    db.execute("BEGIN")
+    db.execute("INSERT INTO cluster_bands SELECT band, member FROM scratch_bands ORDER BY 1, 2")
+    db.execute("COMMIT")
+    db.execute("DROP TABLE scratch_bands")
 
 
 def lookup(path: str, n: int, count: int) -> dict[str, float]:
