@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property, partial
 from typing import ClassVar
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo
 
 from scrapy.http import TextResponse
 
+from newscrawl.dates import parse_datetime, to_utc, zone
 from newscrawl.items import Article
 from newscrawl.loaders import ArticleLoader
 from newscrawl.pages.base import HtmlArticlePage, document_base, first_found
 from newscrawl.pages.text import element_text
-from newscrawl.processors import clean_text, parse_datetime
+from newscrawl.processors import clean_text
 from newscrawl.wire_urls import canonical_release_url
 
-EASTERN = ZoneInfo("America/New_York")  # the wires print "ET": US Eastern, DST included
+EASTERN = zone("America/New_York")  # the wires print "ET": US Eastern, DST included
 # "CITY, Date /PRNewswire/ --", "CITY--(Marketwired - Date) -", "CITY, Date (GLOBE NEWSWIRE) --",
 # "CITY--(BUSINESS WIRE)--": the place and date, the wire's mark, then a dash.
 _WIRE_DATELINE = re.compile(
@@ -80,10 +80,9 @@ def parse_eastern(text: str) -> str | None:
     stamp = re.sub(r"\s+(?:ET|EST|EDT)$", "", " ".join(text.replace(",", " ").split()))
     for fmt in _ET_FORMATS:
         try:
-            moment = datetime.strptime(stamp, fmt).replace(tzinfo=EASTERN)
+            return to_utc(datetime.strptime(stamp, fmt), EASTERN)
         except ValueError:
             continue
-        return moment.astimezone(UTC).isoformat()
     return None
 
 
@@ -196,6 +195,11 @@ class WireReleasePage(HtmlArticlePage):
 
     def stamps(self) -> list[str]:
         return self.first_text(self.STAMP_SELECTORS)
+
+    def images(self) -> list[str]:
+        """The release's image; the issuer's logo (GlobeNewswire's ``/news-release/logo/``,
+        ``…_Logo.jpg``) is not one."""
+        return [url for url in super().images() if "/logo/" not in url.lower()]
 
     def issuers(self) -> list[str]:
         return [*self.first_text(self.ISSUER_SELECTORS), *self.meta_values("author")]
