@@ -65,3 +65,30 @@ def test_a_date_without_a_time_is_not_a_publication_time() -> None:
     )
     article = GlobenewswirePage(response("file:///saved/acme.html", body), CRAWLED_AT).to_article()
     assert article.published_at is None
+
+
+UNKNOWN_LAYOUT = b"""<html lang="en"><head><title>Acme Opens a Plant</title>
+<link rel="canonical" href="https://www.globenewswire.com/news-release/2025/03/03/3035512/0/en/Acme-Opens-a-Plant.html">
+</head><body><nav><a href="/">Home</a> <a href="/rss">RSS</a></nav>
+<div class="release-2025" itemprop="articleBody">
+<p>DENVER, March 3, 2025 (GLOBE NEWSWIRE) -- Acme Corp. opened its second plant in Denver on
+Monday, adding 120 jobs to the 300 people it already employs in Colorado.</p>
+<p>The plant makes hand tools for builders and will run two shifts from April.</p>
+<p>Media Contact:<br>Jo Doe<br>jo@acme.example</p></div>
+<footer><p>Copyright 2025 GlobeNewswire, Inc. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def test_a_layout_the_selectors_do_not_know_falls_back_and_says_so() -> None:
+    """New markup: the site's selectors find nothing, the shared layers of pages/base.py
+    (here the schema.org articleBody) give the release, furniture still removed."""
+    page = GlobenewswirePage(response("file:///saved/new.html", UNKNOWN_LAYOUT), CRAWLED_AT)
+    article = page.to_article()
+    assert article.body_layer == "meta"
+    assert article.id == "globenewswire:3035512"
+    assert article.dateline == "DENVER, March 3, 2025 (GLOBE NEWSWIRE) --"
+    assert article.body == (
+        "Acme Corp. opened its second plant in Denver on Monday, adding 120 jobs to the 300 "
+        "people it already employs in Colorado.\n\nThe plant makes hand tools for builders and "
+        "will run two shifts from April."
+    )

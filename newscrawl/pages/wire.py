@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property, partial
 from typing import ClassVar
@@ -138,6 +139,23 @@ def drop_release_furniture(paragraphs: list[str]) -> tuple[list[str], str | None
     return kept, None
 
 
+def release_story(text: str) -> tuple[str | None, list[str], str | None]:
+    """(wire dateline, paragraphs without furniture, issuer of the SOURCE line) of a
+    release's text.
+
+    >>> release_story("NEW YORK, May 2, 2024 /PRNewswire/ -- Acme rose.\\n\\nSOURCE Acme")
+    ('NEW YORK, May 2, 2024 /PRNewswire/ --', ['Acme rose.'], 'Acme')
+    """
+    paragraphs = release_paragraphs(text)
+    if not paragraphs:
+        return None, [], None
+    dateline, first = split_wire_dateline(paragraphs[0])
+    paragraphs, issuer = drop_release_furniture(
+        [first, *paragraphs[1:]] if first else paragraphs[1:]
+    )
+    return dateline, paragraphs, issuer
+
+
 class WireReleasePage(HtmlArticlePage):
     """A press release page of a wire: site selectors in subclasses, shared rules here."""
 
@@ -181,13 +199,16 @@ class WireReleasePage(HtmlArticlePage):
     def first_text(self, queries: tuple[str, ...]) -> list[str]:
         return first_found(*(partial(self.css_text, q) for q in queries), valid=clean_text)
 
-    def body_text(self) -> str | None:
-        for query in self.BODY_SELECTORS:
-            for element in self.css(query):
-                text = element_text(element)
-                if text.strip():
-                    return text
-        return None
+    def layer_texts(self) -> list[tuple[str, Callable[[], str | None]]]:
+        """(layer, text source) pairs in the order they are tried; each computed when reached:
+        the site's selectors, then the shared fallbacks of ``pages/base.py``."""
+        site = [el for query in self.BODY_SELECTORS for el in self.css(query)]
+        return [
+            *(("site", partial(element_text, el)) for el in site),
+            ("json_ld", self.json_ld_text),
+            ("meta", self.microdata_text),
+            ("generic", self.generic_text),
+        ]
 
     def published_values(self) -> list[str]:
         """Publication times best first; subclasses put the site's own sources in front."""
@@ -230,14 +251,14 @@ class WireReleasePage(HtmlArticlePage):
         return article
 
     def add_story(self, loader: ArticleLoader) -> None:
-        """The dateline, the body without furniture, and the issuer (the site's own first)."""
-        text = self.body_text()
-        paragraphs = release_paragraphs(text) if text else []
-        dateline = None
-        if paragraphs:
-            dateline, first = split_wire_dateline(paragraphs[0])
-            paragraphs = [first, *paragraphs[1:]] if first else paragraphs[1:]
-        paragraphs, source_line = drop_release_furniture(paragraphs)
-        loader.add_value("dateline", dateline)
-        loader.add_value("body", "\n\n".join(paragraphs))
-        loader.add_value("organization", [*self.issuers(), *([source_line] if source_line else [])])
+        """The dateline, the body without furniture, the issuer (the site's own first), and
+        the layer that gave the body (run health)."""
+        source_line = None
+        for layer, source in self.layer_texts():
+            dateline, paragraphs, source_line = release_story(source() or "")
+            if paragraphs:
+                loader.add_value("dateline", dateline)
+                loader.add_value("body", "\n\n".join(paragraphs))
+                loader.add_value("body_layer", layer)
+                break
+        loader.add_value("organization", [*self.issuers(), *filter(None, [source_line])])
