@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bench import crawl, extraction, fallback, offline, rerun, store
+from bench import clusters, crawl, extraction, fallback, offline, rerun, store
 from bench.common import SIZES, local_site, no_network
 from bench.report import Results, write_markdown
 
@@ -36,6 +36,8 @@ def run_all(size: str = "tiny", report: Path | None = None, verbose: bool = Fals
             rerun.run(chosen, results, base_url, state, output)
         step("4. seen store")
         store.run(chosen, results, workdir)
+        step("4b. story clusters")
+        clusters.run(chosen, results, workdir)
         step("5. memory")
         crawl.run_memory(chosen, results, workdir)
     seconds = time.perf_counter() - started

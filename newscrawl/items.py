@@ -1,11 +1,11 @@
-"""Article: the one output schema (version 1); nothing else defines field names."""
+"""Article: the one output schema (version 2); nothing else defines field names."""
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass
@@ -18,9 +18,11 @@ class Article:
     url: str | None = None
     title: str | None = None
     published_at: str | None = None
+    published_text: str | None = None  # v2: the stamp as printed
     page_date: str | None = None
     dateline: str | None = None
     provider: str | None = None
+    organization: str | None = None  # v2: a press release's issuer
     body: str | None = None
     summary: str | None = None
     image_url: str | None = None
@@ -30,6 +32,7 @@ class Article:
     tracking_id: str | None = None
     word_count: int | None = None
     content_hash: str | None = None
+    cluster_id: str | None = None  # v2: the id of the story's first article seen
     crawled_at: str | None = None
     # Where the page was read (a file:// URI, or the URL fetched from a mirror): for rejects
     # lines and logs only, never written as part of the article.

@@ -37,9 +37,11 @@ class ArticleLoader(ItemLoader):
 
     title_in = MapCompose(p.clean_text)
     published_at_in = MapCompose(parse_published)
+    published_text_in = MapCompose(p.clean_text)
     page_date_in = MapCompose(parse_banner_date)
     dateline_in = MapCompose(p.clean_text)
     provider_in = MapCompose(p.clean_text)
+    organization_in = MapCompose(p.clean_text)
     body_in = MapCompose(p.clean_body)
     summary_in = MapCompose(p.clean_text)
     image_url_in = MapCompose(p.absolute_http_url, p.no_placeholder_image)
@@ -66,10 +68,13 @@ class ArticleLoader(ItemLoader):
         return self._cached("out", field_name, super().get_output_processor)
 
     def load_item(self) -> Any:
-        """Fill the fields derived from others: id by hash, counts, hash, no future dates."""
+        """Fill the fields derived from others: id by hash, counts, hash, no future dates, and
+        the article's own id as its cluster (``ClusterPipeline`` links it to an earlier one)."""
         article: Article = super().load_item()
         article.tags = unique(article.tags or [])
-        if article.dateline:  # the dateline names the provider; a logo is only a fallback
+        # A MENAFN dateline names the provider (a logo is only a fallback); a wire's dateline
+        # (``PALO ALTO, Calif., April 25, 2016 /PRNewswire/ --``) does not.
+        if article.dateline and p.split_dateline(article.dateline)[0]:
             article.provider = p.provider_from_dateline(article.dateline)
         if article.crawled_at:
             article.published_at = not_after(article.published_at, article.crawled_at)
@@ -78,4 +83,5 @@ class ArticleLoader(ItemLoader):
             article.content_hash = p.content_hash(article.title, article.body)
             if article.id is None and article.source:
                 article.id = f"{article.source}:h{article.content_hash[7:23]}"
+        article.cluster_id = article.id  # its own story until the cluster step links it
         return article

@@ -1,4 +1,4 @@
-"""Item pipelines: validate against schema v1, drop duplicates, write JSON lines."""
+"""Item pipelines: validate against the schema, drop duplicates, link stories, write lines."""
 
 from __future__ import annotations
 
@@ -11,13 +11,18 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
+from newscrawl.clusters import assign_cluster, story_text
 from newscrawl.extensions import RunLedger
-from newscrawl.items import ARTICLE_FIELDS
+from newscrawl.items import ARTICLE_FIELDS, SCHEMA_VERSION
 
 
-def load_schema() -> dict[str, Any]:
-    """The machine-readable contract, ``newscrawl/schema/article-v1.schema.json``."""
-    text = resources.files("newscrawl").joinpath("schema/article-v1.schema.json").read_text()
+def load_schema(version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """The machine-readable contract, ``newscrawl/schema/article-v<version>.schema.json``.
+
+    The current version validates what is written; older ones stay for reading old files.
+    """
+    name = f"schema/article-v{version}.schema.json"
+    text = resources.files("newscrawl").joinpath(name).read_text()
     schema: dict[str, Any] = json.loads(text)
     return schema
 
@@ -43,7 +48,7 @@ class _LedgerPipeline:
 
 
 class ValidationPipeline(_LedgerPipeline):
-    """An item that breaks schema v1 goes to the rejects file with the reason; the run goes on."""
+    """An item that breaks the schema goes to the rejects file with the reason; the run goes on."""
 
     def __init__(self, ledger: RunLedger) -> None:
         super().__init__(ledger)
@@ -72,16 +77,36 @@ class HealthPipeline(_LedgerPipeline):
 
 
 class DuplicatesPipeline(_LedgerPipeline):
-    """One story id, or one content hash, is written once ever (across runs sharing a state)."""
+    """One story id, or one content hash within a source, is written once ever (across runs
+    sharing a state). The same text on another source is kept: ``ClusterPipeline`` links it."""
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         story_id, content_hash = adapter["id"], adapter["content_hash"]
         store = self.ledger.store
-        if store.has_id(story_id) or store.has_hash(content_hash):
+        if store.has_id(story_id) or store.has_hash(content_hash, adapter["source"]):
             self.ledger.count("duplicates")
             raise DropItem(f"duplicate {story_id} ({adapter['url']})", log_level="DEBUG")
         store.add(story_id, content_hash, self.ledger.key)
+        return item
+
+
+class ClusterPipeline(_LedgerPipeline):
+    """Links an article to the first article seen, from any source, that carries its story
+    (``cluster_id``; ``newscrawl.clusters``). Its cluster rows are written with its story's
+    seen-store row, so a rolled-back run takes both away."""
+
+    def __init__(self, ledger: RunLedger) -> None:
+        super().__init__(ledger)
+        self.index = ledger.store.cluster_index()
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        text = story_text(adapter.get("dateline"), adapter["body"])
+        cluster = assign_cluster(self.index, adapter["id"], text, self.ledger.key)
+        adapter["cluster_id"] = cluster
+        if cluster != adapter["id"]:
+            self.ledger.count("linked")
         return item
 
 

@@ -42,6 +42,7 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.ValidationPipeline": 100,
     "newscrawl.pipelines.HealthPipeline": 150,
     "newscrawl.pipelines.DuplicatesPipeline": 200,
+    "newscrawl.pipelines.ClusterPipeline": 250,  # cluster_id: the story's first article seen
     "newscrawl.pipelines.JsonLinesPipeline": 300,
 }
 DOWNLOADER_MIDDLEWARES = {

@@ -5,9 +5,11 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Protocol
+
+from newscrawl.clusters import ClusterIndex, Fingerprint, Member
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stories (
@@ -16,6 +18,20 @@ CREATE TABLE IF NOT EXISTS stories (
     run TEXT NOT NULL               -- the run that wrote it
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS stories_by_hash ON stories (content_hash);
+CREATE TABLE IF NOT EXISTS cluster_members (
+    member INTEGER PRIMARY KEY,     -- the article's row, for the band index
+    story TEXT NOT NULL,            -- its id
+    cluster TEXT NOT NULL,          -- the id of its story's first article
+    signature BLOB NOT NULL,        -- 8-bit MinHash values (newscrawl.clusters)
+    numbers TEXT NOT NULL,          -- the numbers it states, space-separated
+    run TEXT NOT NULL               -- the run that wrote it
+);
+CREATE INDEX IF NOT EXISTS cluster_members_by_run ON cluster_members (run);
+CREATE TABLE IF NOT EXISTS cluster_bands (
+    band INTEGER NOT NULL,          -- an LSH band key
+    member INTEGER NOT NULL,
+    PRIMARY KEY (band, member)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs (
     run TEXT PRIMARY KEY,           -- '<source>/<run name>'
     file TEXT NOT NULL,             -- the final name of its JSON lines file
@@ -34,7 +50,7 @@ class SeenStore(Protocol):
 
     def known_ids(self, ids: Iterable[str]) -> set[str]: ...
     def has_id(self, story_id: str) -> bool: ...
-    def has_hash(self, content_hash: str) -> bool: ...
+    def has_hash(self, content_hash: str, source: str | None = None) -> bool: ...
     def add(self, story_id: str, content_hash: str, run: str) -> None: ...
     def begin_run(self, run: str, file: str) -> None: ...
     def flush(self) -> None: ...
@@ -42,6 +58,7 @@ class SeenStore(Protocol):
     def unfinished_runs(self) -> list[tuple[str, str, str]]: ...
     def run_names(self, source: str) -> set[str]: ...
     def forget_run(self, run: str) -> None: ...
+    def cluster_index(self) -> ClusterIndex: ...
     def close(self) -> None: ...
 
 
@@ -76,17 +93,27 @@ class SqliteSeenStore:
             is not None
         )
 
-    def has_hash(self, content_hash: str) -> bool:
-        row = self.db.execute("SELECT 1 FROM stories WHERE content_hash = ?", (content_hash,))
-        return row.fetchone() is not None
+    def has_hash(self, content_hash: str, source: str | None = None) -> bool:
+        """Whether a story with this content hash was written (by ``source``, if given)."""
+        query = "SELECT id FROM stories WHERE content_hash = ?"
+        rows = self.db.execute(query, (content_hash,))
+        return any(source is None or r[0].startswith(f"{source}:") for r in rows)
 
     def add(self, story_id: str, content_hash: str, run: str) -> None:
+        self.write("INSERT INTO stories VALUES (?, ?, ?)", (story_id, content_hash, run))
+
+    def write(self, sql: str, *rows: tuple[object, ...]) -> None:
+        """Rows written inside the current batch: committed together by ``flush``."""
         if not self.db.in_transaction:
             self.db.execute("BEGIN")
-        self.db.execute("INSERT INTO stories VALUES (?, ?, ?)", (story_id, content_hash, run))
+        self.db.executemany(sql, rows)
         self._pending += 1
         if self._pending >= _BATCH:
             self.flush()
+
+    def cluster_index(self) -> ClusterIndex:
+        """The cluster state in the same file, written in the same batches as the stories."""
+        return SqliteClusterIndex(self)
 
     def flush(self) -> None:
         if self.db.in_transaction:
@@ -116,12 +143,48 @@ class SqliteSeenStore:
         self.flush()
         self.db.execute("BEGIN")
         self.db.execute("DELETE FROM stories WHERE run = ?", (run,))
+        self.db.execute(
+            "DELETE FROM cluster_bands WHERE member IN "
+            "(SELECT member FROM cluster_members WHERE run = ?)",
+            (run,),
+        )
+        self.db.execute("DELETE FROM cluster_members WHERE run = ?", (run,))
         self.db.execute("DELETE FROM runs WHERE run = ?", (run,))
         self.db.execute("COMMIT")
 
     def close(self) -> None:
         self.flush()
         self.db.close()
+
+
+class SqliteClusterIndex:
+    """ClusterIndex in the seen store's SQLite file: members, and their LSH band keys indexed."""
+
+    def __init__(self, store: SqliteSeenStore) -> None:
+        self.store = store
+
+    def candidates(self, bands: Sequence[int], limit: int) -> list[Member]:
+        marks = ",".join("?" * len(bands))
+        rows = self.store.db.execute(
+            "SELECT story, cluster, signature, numbers FROM cluster_members WHERE member IN "
+            f"(SELECT member FROM cluster_bands WHERE band IN ({marks})) "
+            "ORDER BY member DESC LIMIT ?",
+            (*bands, limit),
+        )
+        return [Member(r[0], r[1], r[2], frozenset(r[3].split())) for r in rows]
+
+    def add(self, story_id: str, cluster_id: str, fingerprint: Fingerprint, run: str) -> None:
+        numbers = " ".join(sorted(fingerprint.numbers))
+        self.store.write(
+            "INSERT INTO cluster_members (story, cluster, signature, numbers, run) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (story_id, cluster_id, fingerprint.signature, numbers, run),
+        )
+        member = self.store.db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        self.store.write(
+            "INSERT OR IGNORE INTO cluster_bands VALUES (?, ?)",
+            *((band, member) for band in fingerprint.bands),
+        )
 
 
 class StateLock:

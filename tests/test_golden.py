@@ -11,8 +11,10 @@ from jsonschema import Draft202012Validator
 from scrapy.http import TextResponse
 
 from newscrawl.items import ARTICLE_FIELDS, Article
+from newscrawl.pages.globenewswire import GlobenewswirePage
 from newscrawl.pages.menafn import MenafnPage
 from newscrawl.pages.menafn_text import MenafnTextPage
+from newscrawl.pages.prnewswire import PrnewswirePage
 from newscrawl.pipelines import load_schema
 from newscrawl.processors import content_hash, word_count
 from newscrawl.saved import page_kind
@@ -20,8 +22,13 @@ from newscrawl.urls import saved_page_ref
 from tests.conftest import FIXTURES
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
-CASES = sorted(p.parent for p in FIXTURES.glob("*/expected.json"))
+# Every site's fixtures: tests/fixtures/<site>/<case>/expected.json.
+CASES = sorted(p.parent for p in FIXTURES.parent.glob("*/*/expected.json"))
+MENAFN_CASES = [c for c in CASES if c.parent.name == "menafn"]
+WIRE_PAGES = {"globenewswire": GlobenewswirePage, "prnewswire": PrnewswirePage}
 VALIDATOR = Draft202012Validator(load_schema())
+# Not in expected.json: unknown in advance, or computed from other fields (checked below).
+DERIVED = {"schema_version", "source", "crawled_at", "word_count", "content_hash", "cluster_id"}
 
 
 def page_file(case: Path) -> Path:
@@ -30,6 +37,10 @@ def page_file(case: Path) -> Path:
 
 
 def parse(page: Path) -> Article:
+    site = page.parent.parent.name
+    if site in WIRE_PAGES:
+        response = TextResponse(page.as_uri(), body=page.read_bytes(), encoding=None)
+        return WIRE_PAGES[site](response, CRAWLED_AT).to_article()
     ref = saved_page_ref(page.name.rsplit(".", 1)[0])
     if page_kind(page) == "text":
         return MenafnTextPage(page.read_text("utf-8"), page.as_uri(), ref, CRAWLED_AT).to_article()
@@ -42,24 +53,27 @@ def expected(case: Path) -> dict[str, Any]:
     return data
 
 
-@pytest.fixture(scope="module", params=CASES, ids=[c.name for c in CASES])
+@pytest.fixture(scope="module", params=CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
 def case(request: pytest.FixtureRequest) -> tuple[Path, Article]:
     return request.param, parse(page_file(request.param))
 
 
 def test_there_are_fixtures_of_both_kinds() -> None:
-    kinds = {page_kind(page_file(c)) for c in CASES}
+    kinds = {page_kind(page_file(c)) for c in MENAFN_CASES}
     assert kinds == {"text", "html"}
-    assert len(CASES) >= 30
+    assert len(MENAFN_CASES) >= 30
+
+
+def test_every_site_has_fixtures() -> None:
+    sites = {c.parent.name for c in CASES}
+    assert sites == {"menafn", *WIRE_PAGES}
+    for site in WIRE_PAGES:
+        assert len([c for c in CASES if c.parent.name == site]) >= 3, site
 
 
 @pytest.mark.parametrize(
     "field",
-    [
-        f
-        for f in ARTICLE_FIELDS
-        if f not in {"schema_version", "source", "crawled_at", "word_count", "content_hash"}
-    ],
+    [f for f in ARTICLE_FIELDS if f not in DERIVED],
 )
 def test_field_matches_expected(case: tuple[Path, Article], field: str) -> None:
     folder, article = case
@@ -68,17 +82,17 @@ def test_field_matches_expected(case: tuple[Path, Article], field: str) -> None:
 
 def test_expected_file_names_every_field(case: tuple[Path, Article]) -> None:
     folder, _ = case
-    derived = {"schema_version", "source", "crawled_at", "word_count", "content_hash"}
-    assert set(expected(folder)) == set(ARTICLE_FIELDS) - derived
+    assert set(expected(folder)) == set(ARTICLE_FIELDS) - DERIVED
 
 
 def test_derived_fields_and_schema(case: tuple[Path, Article]) -> None:
-    _, article = case
+    folder, article = case
     assert article.title
     assert article.body
     assert article.word_count == word_count(article.body)
     assert article.content_hash == content_hash(article.title, article.body)
-    assert article.source == "menafn"
+    assert article.cluster_id == article.id  # a page alone is its own story
+    assert article.source == folder.parent.name
     assert article.crawled_at == CRAWLED_AT
     record = {name: getattr(article, name) for name in ARTICLE_FIELDS}
     errors = list(VALIDATOR.iter_errors(record))
@@ -100,6 +114,41 @@ def test_expected_values_are_not_empty_where_the_page_has_them(
         assert values["provider"]
     if "Tuesday, 02 January 2024 12:17 GMT" in text:
         assert values["page_date"] == "2024-01-02T12:17:00+00:00"
+    if folder.parent.name in WIRE_PAGES:  # a release names its wire, issuer, dateline and time
+        assert values["provider"]
+        assert values["organization"]
+        assert values["dateline"]
+        assert values["published_at"]
+        assert values["published_text"]
+    else:
+        assert values["organization"] is None  # news stories have no issuer
+
+
+def test_the_real_wire_pages_give_the_facts_read_from_them() -> None:
+    """The facts in ../shared/data/external/README.md."""
+    root = FIXTURES.parent
+    gnw = parse(root / "globenewswire" / "marketwired-segment-2016" / "page.html")
+    assert gnw.id == "globenewswire:1300478"
+    assert gnw.title == "Segment Launches Sources to Unify Siloed Customer Data in Minutes"
+    assert gnw.published_at == "2016-04-06T16:00:00+00:00"
+    assert gnw.organization == "Segment"
+    assert gnw.dateline == "SAN FRANCISCO, CA--(Marketwired - April 06, 2016) -"
+    assert gnw.body
+    assert gnw.body.startswith("Segment, the customer data platform, today released")
+    assert "bateman-group.com" not in gnw.body
+    prn = parse(root / "prnewswire" / "hackerrank-2016" / "page.html")
+    assert prn.id == "prnewswire:300256929"
+    assert prn.title == (
+        "HackerRank & Cybermedia Technologies Partner to Help Close the STEM Skills Gap in "
+        "Federal Government"
+    )
+    assert prn.published_at == "2016-04-25T07:39:00+00:00"  # 03:39-04:00; not dateModified
+    assert prn.organization == "HackerRank"
+    assert prn.dateline == "PALO ALTO, Calif., April 25, 2016 /PRNewswire/ --"
+    assert prn.body
+    assert prn.body.startswith("HackerRank, a platform that ranks engineers")
+    assert "SOURCE" not in prn.body
+    assert "MEDIA CONTACT" not in prn.body
 
 
 def test_sample_page_matches_the_contract() -> None:

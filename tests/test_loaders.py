@@ -28,9 +28,10 @@ def test_a_typo_in_a_processor_name_is_caught() -> None:
 
 def test_schema_order_is_the_contract_order() -> None:
     assert ARTICLE_FIELDS == (
-        "schema_version", "id", "source", "url", "title", "published_at", "page_date",
-        "dateline", "provider", "body", "summary", "image_url", "tags", "category",
-        "language", "tracking_id", "word_count", "content_hash", "crawled_at",
+        "schema_version", "id", "source", "url", "title", "published_at", "published_text",
+        "page_date", "dateline", "provider", "organization", "body", "summary", "image_url",
+        "tags", "category", "language", "tracking_id", "word_count", "content_hash",
+        "cluster_id", "crawled_at",
     )  # fmt: skip
 
 
@@ -63,6 +64,25 @@ def test_the_dateline_names_the_provider_over_a_logo() -> None:
     article = load(provider="Logo Name", dateline="(MENAFN- The Peninsula)", title="T", body="B")
     assert article.provider == "The Peninsula"
     assert load(provider="Logo Name", title="T", body="B").provider == "Logo Name"
+
+
+def test_a_wire_dateline_leaves_the_provider_alone() -> None:
+    dateline = "PALO ALTO, Calif., April 25, 2016 /PRNewswire/ --"
+    article = load(provider="PR Newswire", dateline=dateline, title="T", body="B")
+    assert (article.dateline, article.provider) == (dateline, "PR Newswire")
+
+
+def test_published_text_is_the_stamp_as_printed() -> None:
+    article = load(published_at="12/28/2024 7:09:34 PM", published_text=" 12/28/2024  7:09:34 PM")
+    assert article.published_text == "12/28/2024 7:09:34 PM"
+    assert load().published_text is None
+
+
+def test_an_article_is_its_own_cluster_until_linked() -> None:
+    article = load(id="menafn:1109793603", title="T", body="B")
+    assert article.cluster_id == "menafn:1109793603"
+    hashed = load(title="T", body="B")
+    assert hashed.cluster_id == hashed.id
 
 
 def test_unparseable_or_future_dates_are_null_not_guessed() -> None:

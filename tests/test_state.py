@@ -88,3 +88,11 @@ def test_the_lock_excludes_another_process_until_released(tmp_path: Path) -> Non
     other.start()
     other.join(10)
     assert result.get(timeout=5) == "acquired"
+
+
+def test_a_content_hash_is_known_per_source(store: SqliteSeenStore) -> None:
+    """The same text on another source is a copy to link, not a duplicate to drop."""
+    store.add("menafn:1", HASH, RUN)
+    assert store.has_hash(HASH, "menafn")
+    assert not store.has_hash(HASH, "prnewswire")
+    assert store.has_hash(HASH)  # any source

@@ -214,6 +214,7 @@ class MenafnPage(HtmlArticlePage):
         ]
         stamps = first_found(self.offset_published, *dates, self.published, valid=parse_stamp)
         loader.add_value("published_at", stamps)
+        loader.add_value("published_text", stamps[:1])  # the stamp that gave published_at
         loader.add_value("page_date", self.banner())
         loader.add_value("provider", self.provider_logo())
         loader.add_value("summary", self.summaries())

@@ -112,6 +112,7 @@ class MenafnTextPage:
         story = clean_story(paragraphs_from_text("\n".join(story_lines)), title)
         loader = story_loader(self.ref, self.url, self.crawled_at, title, story, self.local)
         loader.add_value("published_at", header.get("time"))
+        loader.add_value("published_text", header.get("time"))
         loader.add_value("page_date", header.get("banner"))
         loader.add_value("language", LANGUAGE)
         loader.add_value("body_layer", self.layer)

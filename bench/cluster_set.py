@@ -1,0 +1,320 @@
+"""Builds the story-cluster evaluation set: ``python -m bench.cluster_set`` rewrites
+``tests/fixtures/clusters/{stories,pairs}.jsonl`` from the golden fixtures (deterministic).
+
+Stories: every golden fixture's article (real MENAFN stories, real and written wire releases),
+copies of each as another site would carry it (other furniture, contact block trimmed, a
+paragraph added, reflowed), and day-by-day series of templated bulletins made from the real
+ones (weather, oil price, gold price, quarterly dividends). Pairs: each copy with its
+original (same story), every two different originals, and every two days of a series (not).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from bench.common import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
+OUT = FIXTURES / "clusters"
+Story = dict[str, Any]
+ADDED = [
+    "The company will discuss the results on a conference call at 10:00 a.m. Eastern Time; a "
+    "replay will be available on its investor relations website for 30 days.",
+    "Editor's note: this story was updated to add comments from the ministry and a link to the "
+    "full statement, which was published later on the same day.",
+    "Analysts said the move was widely expected and that markets had priced it in over the "
+    "previous weeks, pointing to the steady flow of official statements.",
+]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def originals() -> list[Story]:
+    """One story per golden fixture (the same story id twice counts once)."""
+    found: dict[str, Story] = {}
+    for path in sorted(FIXTURES.glob("*/*/expected.json")):
+        data = json.loads(path.read_text("utf-8"))
+        story = {k: data[k] for k in ("id", "title", "dateline", "body")}
+        found.setdefault(
+            data["id"],
+            {
+                **story,
+                "source": path.parent.parent.name,
+                "note": f"fixture {path.parent.parent.name}/{path.parent.name}",
+            },
+        )
+    return list(found.values())
+
+
+def paragraphs(story: Story) -> list[str]:
+    return str(story["body"]).split("\n\n")
+
+
+def copy_on_other_site(story: Story) -> Story:
+    """How the other site prints it: MENAFN puts a wire's dateline into the body and keeps the
+    SOURCE line; an agency's own site drops MENAFN's dateline and keeps its end marker."""
+    if story["source"] != "menafn":
+        body = f"{story['dateline']} {story['body']}\n\nSOURCE {story['title'].split()[0]}"
+        return {"source": "menafn", "dateline": "(MENAFN- PR Newswire)", "body": body}
+    return {"source": "agency", "dateline": None, "body": f"{story['body']} (end) gta"}
+
+
+def contact_trimmed(story: Story) -> Story | None:
+    """The closing paragraph (contact block, About section, last line) left off."""
+    parts = paragraphs(story)
+    words = len(str(story["body"]).split())
+    if len(parts) < 3 or len(parts[-1].split()) > words // 4:
+        return None
+    return {"body": "\n\n".join(parts[:-1])}
+
+
+def paragraph_added(story: Story, rng: random.Random) -> Story:
+    parts = paragraphs(story)
+    at = rng.randrange(1, len(parts) + 1)
+    return {"body": "\n\n".join([*parts[:at], rng.choice(ADDED), *parts[at:]])}
+
+
+def reflowed(story: Story) -> Story:
+    """Other paragraph breaks, straight quotes and dashes, doubled spaces."""
+    text = str(story["body"]).replace("\n\n", " ", 1)
+    text = re.sub("[\u201c\u201d]", '"', re.sub("[\u2018\u2019]", "'", text))
+    text = text.replace("\u2014", "--").replace("\u2013", "-").replace(". ", ".  ", 3)
+    return {"body": text}
+
+
+def on_second_wire(story: Story) -> Story | None:
+    """A release that two wires carry: the other wire's dateline (``May 2`` for ``May 02``)."""
+    dateline = re.sub(
+        r"\s*(?:/PRNewswire/|\(GLOBE NEWSWIRE\)|/CNW/|--\(Marketwired[^)]*\))"
+        r"\s*-*$",
+        "",
+        str(story["dateline"] or ""),
+    )
+    if story["source"] == "menafn" or not dateline:
+        return None
+    place_and_date = re.sub(r"\b0(\d)\b", r"\1", dateline)
+    other = "(GLOBE NEWSWIRE) --" if story["source"] == "prnewswire" else "/PRNewswire/ --"
+    return {"source": "othwire", "dateline": f"{place_and_date} {other}"}
+
+
+def bylined(story: Story) -> Story:
+    """A republisher's byline and the headline repeated on top of the body."""
+    return {"body": f"{story['title']}\n\nBy Staff Writer\n\n{story['body']}"}
+
+
+def copies(story: Story, rng: random.Random) -> Iterator[tuple[str, Story]]:
+    trimmed = contact_trimmed(story)
+    second = on_second_wire(story)
+    yield "other site's furniture", copy_on_other_site(story)
+    if trimmed:
+        yield "closing paragraph trimmed", trimmed
+        yield (
+            "other site's furniture, closing paragraph trimmed",
+            {
+                **copy_on_other_site({**story, **trimmed}),
+                "body": copy_on_other_site({**story, **trimmed})["body"],
+            },
+        )
+    if second:
+        yield "the same release on a second wire", second
+    yield "paragraph added", paragraph_added(story, rng)
+    yield "headline and byline added", bylined(story)
+    yield "reflowed", reflowed(story)
+
+
+def weather_day(text: str, day: int, rng: random.Random, same_forecast: bool) -> str:
+    """The JMD bulletin of another day: date and weekday; new temperatures unless the forecast
+    happens to be the same."""
+    text = text.replace("May 9", f"May {9 + day}").replace("Friday", WEEKDAYS[(4 + day) % 7])
+    if same_forecast:
+        return text
+    date = f"May {9 + day}"
+
+    def shift(match: re.Match[str]) -> str:
+        return str(int(match.group(1)) + rng.choice([-3, -2, -1, 1, 2]))
+
+    return re.sub(r"\b(\d{2})\b", shift, text.replace(date, "MAYDATE")).replace("MAYDATE", date)
+
+
+def oil_day(day: int, rng: random.Random) -> str:
+    price = 52.62 + rng.uniform(-3, 3)
+    move = rng.randint(5, 90)
+    way = rng.choice(["down", "up"])
+    before = price + move / 100 if way == "down" else price - move / 100
+    brent = 55.85 + rng.uniform(-3, 3)
+    return (
+        f"KUWAIT, March {1 + day} (KUNA) -- The price of Kuwaiti oil was {way} by {move} cents to "
+        f"USD {price:.2f} per barrel {WEEKDAYS[(1 + day) % 7]} after being at USD {before:.2f} "
+        "pb the day before, said Kuwait Petroleum Corporation (KPC).\n\n"
+        f"The Brent crude price for May delivery was {way} by {rng.randint(5, 90)} cents to settle "
+        f"at USD {brent:.2f} per barrel, the same case with the contracts for the West Texas "
+        f"Intermediate for April delivery, which went {way} by {rng.randint(5, 90)} cents to "
+        f"USD {brent - 2.4:.2f} pb. (end)"
+    )
+
+
+def gold_day(day: int, rng: random.Random) -> str:
+    g24 = 25.850 + rng.uniform(-0.4, 0.4)
+    ounce = 2650 + rng.uniform(-40, 40)
+    return (
+        f"KUWAIT, Oct {3 + day} (KUNA) -- The price of 24-carat gold stood at KD {g24:.3f} per "
+        f"gram on {WEEKDAYS[(3 + day) % 7]}, while 22-carat gold was KD {g24 * 0.917:.3f}, Dar "
+        "Al-Sabaek company for gold said in its daily report.\n\n"
+        f"Globally, the ounce of gold traded at USD {ounce:.2f}, and the price of one ounce of "
+        f"silver was USD {31 + rng.uniform(-1, 1):.2f}, the company said, adding that demand "
+        "in the local market was steady. (end)"
+    )
+
+
+def dividend_quarter(quarter: int, rng: random.Random) -> str:
+    months = [
+        ("Feb.", "March 8", "February 27"),
+        ("May", "June 7", "May 28"),
+        ("Aug.", "September 6", "August 27"),
+        ("Nov.", "December 8", "November 27"),
+    ]
+    month, paid, record = months[quarter % 4]
+    cents = rng.choice(["0.11", "0.12", "0.13", "0.14"])
+    return (
+        f"BALTIMORE, {month} {rng.randint(10, 16)}, 2023 (GLOBE NEWSWIRE) -- The Board of "
+        "Directors of Harbor Lane Bancorp, Inc. (Nasdaq: HLBC) declared a quarterly cash "
+        f"dividend of ${cents} per share, payable on {paid}, 2023 to shareholders of record on "
+        f"{record}, 2023."
+        "\n\nHarbor Lane Bancorp is the holding company for Harbor Lane Bank, a community bank "
+        "with eleven branches in central Maryland."
+    )
+
+
+ABOUT_HACKERRANK = (
+    "About HackerRank\n\nHackerRank is a platform that ranks engineers based solely on their "
+    "coding skills and helps companies discover talent and save time to hire. We're driving a "
+    "new paradigm shift by eliminating resumes and creating opportunities for hundreds of "
+    "thousands of programmers worldwide. Over 1,000 companies use HackerRank to build strong "
+    "engineering teams.\n\nMEDIA CONTACT: Katie Sullivan, Bateman Group"
+)
+SAME_ISSUER_LEADS = [
+    "HackerRank, a platform that ranks engineers based on their coding skills, today launched "
+    "a library of interview questions for data engineers, written with hiring managers at "
+    "large retailers and banks.",
+    "HackerRank, a platform that ranks engineers based on their coding skills, today named a "
+    "new chief technology officer, who joins from a cloud software company and will lead the "
+    "engineering teams in Palo Alto and Bangalore.",
+    "HackerRank, a platform that ranks engineers based on their coding skills, today opened "
+    "registration for its annual coding contest for university students, with prizes for the "
+    "winning teams.",
+]
+
+
+def same_issuer_releases() -> list[str]:
+    """Short releases of one issuer sharing its About section and contact line."""
+    return [
+        f"PALO ALTO, Calif. /PRNewswire/ -- {lead}\n\n{ABOUT_HACKERRANK}"
+        for lead in SAME_ISSUER_LEADS
+    ]
+
+
+def series(rng: random.Random, weather: str) -> Iterator[tuple[str, list[str]]]:
+    """Templated bulletins: the same text day after day with that day's figures."""
+    yield "weather bulletin", [weather_day(weather, d, rng, same_forecast=False) for d in range(6)]
+    yield (
+        "weather bulletin, same forecast",
+        [weather_day(weather, d, rng, same_forecast=True) for d in range(3)],
+    )
+    yield "oil price bulletin", [oil_day(d, rng) for d in range(6)]
+    yield "gold price bulletin", [gold_day(d, rng) for d in range(6)]
+    yield "quarterly dividend release", [dividend_quarter(q, rng) for q in range(4)]
+    yield "same issuer, other release", same_issuer_releases()
+
+
+def build() -> tuple[list[Story], list[dict[str, Any]]]:
+    rng = random.Random(11)
+    stories: list[Story] = []
+    pairs: list[dict[str, Any]] = []
+
+    def add(story: Story) -> str:
+        story.setdefault("id", f"eval:{len(stories) + 1}")
+        stories.append(story)
+        return str(story["id"])
+
+    bases = originals()
+    base_ids = [add(story) for story in bases]
+    for story, story_id in zip(bases, base_ids, strict=True):
+        for kind, copy in copies(story, rng):
+            copy = {
+                "title": story["title"],
+                "source": story["source"],
+                "body": story["body"],
+                "dateline": story["dateline"],
+                **copy,
+                "note": f"{kind}: copy of {story_id}",
+            }
+            pairs.append({"a": story_id, "b": add(copy), "same": True, "kind": kind})
+    for i, a in enumerate(base_ids):
+        for b in base_ids[i + 1 :]:
+            pairs.append({"a": a, "b": b, "same": False, "kind": "different stories"})
+    weather = next(s for s in bases if "Weather" in str(s["title"]))
+    for kind, days in series(rng, str(weather["body"])):
+        ids = [
+            add(
+                {
+                    "title": kind,
+                    "source": "menafn",
+                    "dateline": None,
+                    "body": body,
+                    "note": f"{kind}, day {n}",
+                }
+            )
+            for n, body in enumerate(days)
+        ]
+        for i, a in enumerate(ids):
+            pairs.extend({"a": a, "b": b, "same": False, "kind": kind} for b in ids[i + 1 :])
+        copy = add(
+            {
+                **copy_on_other_site({**stories[-1], "source": "menafn"}),
+                "title": kind,
+                "note": f"{kind}: the last day as the agency's site prints it",
+            }
+        )
+        pairs.append({"a": ids[-1], "b": copy, "same": True, "kind": f"{kind}, copy"})
+    briefing = next(s for s in bases if "Briefing" in str(s["title"]))
+    for n, item in enumerate(paragraphs(briefing)[:4]):
+        story_id = add(
+            {
+                "title": f"briefing item {n}",
+                "source": "menafn",
+                "dateline": None,
+                "body": item,
+                "note": f"one item of {briefing['id']} on its own",
+            }
+        )
+        pairs.append(
+            {
+                "a": briefing["id"],
+                "b": story_id,
+                "same": False,
+                "kind": "a briefing and one of its items",
+            }
+        )
+    return stories, pairs
+
+
+def write(path: Path, rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> None:
+    lines = [json.dumps(row, ensure_ascii=False, sort_keys=False) for row in sorted(rows, key=key)]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def main() -> None:
+    stories, pairs = build()
+    OUT.mkdir(exist_ok=True)
+    write(OUT / "stories.jsonl", stories, key=lambda s: stories.index(s))
+    write(OUT / "pairs.jsonl", pairs, key=lambda p: (not p["same"], p["kind"], p["a"], p["b"]))
+    same = sum(p["same"] for p in pairs)
+    print(f"{len(stories)} stories, {same} same-story pairs, {len(pairs) - same} other pairs")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+"""What press-release wires share: the wire dateline, the release's furniture, ET stamps."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property, partial
+from typing import ClassVar
+from urllib.parse import urljoin
+
+from scrapy.http import TextResponse
+
+from newscrawl.dates import parse_datetime, to_utc, zone
+from newscrawl.items import Article
+from newscrawl.loaders import ArticleLoader
+from newscrawl.pages.base import HtmlArticlePage, document_base, first_found
+from newscrawl.pages.text import element_text
+from newscrawl.processors import clean_text
+from newscrawl.wire_urls import canonical_release_url
+
+EASTERN = zone("America/New_York")  # the wires print "ET": US Eastern, DST included
+# "CITY, Date /PRNewswire/ --", "CITY--(Marketwired - Date) -", "CITY, Date (GLOBE NEWSWIRE) --",
+# "CITY--(BUSINESS WIRE)--": the place and date, the wire's mark, then a dash.
+_WIRE_DATELINE = re.compile(
+    r"^(?P<dateline>[^\n]{0,150}?"
+    r"(?:/(?:PRNewswire|PR Newswire|CNW|USNewswire)\b[^/\n]{0,40}/"
+    r"|\((?:GLOBE NEWSWIRE|Marketwired?|BUSINESS WIRE|ACCESSWIRE|ACCESS Newswire)\b[^)\n]{0,40}\))"
+    r"(?:\s*(?:--|-|\u2013|\u2014))?)(?:\s+|$)",
+    re.IGNORECASE,
+)
+_SOURCE_LINE = re.compile(r"^SOURCE:?\s+(?P<issuer>\S.{0,100})$")
+_CONTACT_LABEL = re.compile(
+    r"^(?:(?:media|press|investor|investors|ir|company|news|analyst)\s+)*"
+    r"(?:contacts?|enquiries|inquiries)(?:\s+information)?\s*:",
+    re.IGNORECASE,
+)
+_PHONE = re.compile(r"\+?\(?\d{1,4}\)?[\s.-]\d{2,4}[\s.-]\d{3,4}")
+_FURNITURE_LINE = re.compile(
+    r"^(?:Continue Reading"
+    r"|(?:Photo|Photos|Logo|Video|Multimedia|Image)\s*[-:\u2013]\s*https?://\S+"
+    r"|View original content.{0,60}https?://\S+"
+    r"|Related Links?)$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?:;\"'\u201d\u2019)\]]$")
+_CONTACT_WORDS = 12  # a contact line is a name, a company, an address, a phone or an e-mail
+_ET_FORMATS = ("%B %d %Y %H:%M", "%b %d %Y %H:%M", "%d %b %Y %H:%M", "%d %B %Y %H:%M")
+
+
+def split_wire_dateline(text: str) -> tuple[str | None, str]:
+    """Split a wire's dateline off the front of a release's first paragraph.
+
+    >>> split_wire_dateline("SAN FRANCISCO, CA--(Marketwired - April 06, 2016) - Segment, the")
+    ('SAN FRANCISCO, CA--(Marketwired - April 06, 2016) -', 'Segment, the')
+    >>> split_wire_dateline("PALO ALTO, Calif., April 25, 2016 /PRNewswire/ -- HackerRank, a")
+    ('PALO ALTO, Calif., April 25, 2016 /PRNewswire/ --', 'HackerRank, a')
+    >>> split_wire_dateline("OSLO, Norway, May 01, 2024 (GLOBE NEWSWIRE) -- Acme ASA said")
+    ('OSLO, Norway, May 01, 2024 (GLOBE NEWSWIRE) --', 'Acme ASA said')
+    >>> split_wire_dateline("TORONTO, Jan. 5, 2024 /CNW/ - Acme Inc.")
+    ('TORONTO, Jan. 5, 2024 /CNW/ -', 'Acme Inc.')
+    >>> split_wire_dateline("Acme said revenue rose.")
+    (None, 'Acme said revenue rose.')
+    """
+    match = _WIRE_DATELINE.match(text)
+    if not match:
+        return None, text
+    return match.group("dateline").strip(), text[match.end() :]
+
+
+def parse_eastern(text: str) -> str | None:
+    """A wire's printed stamp in US Eastern time (``ET``) as ISO 8601 in UTC.
+
+    >>> parse_eastern("April 06, 2016 12:00 ET")
+    '2016-04-06T16:00:00+00:00'
+    >>> parse_eastern("25 Apr, 2016, 03:39 ET")
+    '2016-04-25T07:39:00+00:00'
+    >>> parse_eastern("Jan 05, 2024, 08:30 ET"), parse_eastern("April 06, 2016")
+    ('2024-01-05T13:30:00+00:00', None)
+    """
+    stamp = re.sub(r"\s+(?:ET|EST|EDT)$", "", " ".join(text.replace(",", " ").split()))
+    for fmt in _ET_FORMATS:
+        try:
+            return to_utc(datetime.strptime(stamp, fmt), EASTERN)
+        except ValueError:
+            continue
+    return None
+
+
+def release_paragraphs(text: str) -> list[str]:
+    """Paragraphs of a release: blocks and ``<br>`` lines, a line that runs on into a
+    lowercase word joined to it.
+
+    >>> release_paragraphs("About Segment\\nSegment is a platform\\nthat helps.\\n\\nNext.")
+    ['About Segment', 'Segment is a platform that helps.', 'Next.']
+    """
+    paragraphs: list[str] = []
+    for block in re.split(r"\n[^\S\n]*\n", text):
+        lines = [" ".join(line.split()) for line in block.split("\n")]
+        for line in filter(None, lines):
+            if paragraphs and line[0].islower() and not _SENTENCE_END.search(paragraphs[-1]):
+                paragraphs[-1] = f"{paragraphs[-1]} {line}"
+            else:
+                paragraphs.append(line)
+    return paragraphs
+
+
+def _is_contact_line(paragraph: str) -> bool:
+    if paragraph.startswith("About "):
+        return False
+    return (
+        "@" in paragraph
+        or bool(_PHONE.search(paragraph))
+        or len(paragraph.split()) <= _CONTACT_WORDS
+    )
+
+
+def drop_release_furniture(paragraphs: list[str]) -> tuple[list[str], str | None]:
+    """A release's own text without the wire's furniture, and the issuer its ``SOURCE`` line
+    names: everything from ``SOURCE <issuer>`` on, contact blocks, "Continue Reading",
+    multimedia links.
+
+    >>> drop_release_furniture(["Acme rose.", "Media Contact:", "Jo Doe", "jo@acme.com",
+    ...                         "About Acme", "Acme makes things.", "SOURCE Acme Inc.", "x"])
+    (['Acme rose.', 'About Acme', 'Acme makes things.'], 'Acme Inc.')
+    """
+    kept: list[str] = []
+    in_contact = False
+    for paragraph in paragraphs:
+        source = _SOURCE_LINE.match(paragraph)
+        if source:
+            return kept, source.group("issuer").strip()
+        if _CONTACT_LABEL.match(paragraph):
+            in_contact = True
+            continue
+        in_contact = in_contact and _is_contact_line(paragraph)
+        if not in_contact and not _FURNITURE_LINE.match(paragraph):
+            kept.append(paragraph)
+    return kept, None
+
+
+def release_story(text: str) -> tuple[str | None, list[str], str | None]:
+    """(wire dateline, paragraphs without furniture, issuer of the SOURCE line) of a
+    release's text.
+
+    >>> release_story("NEW YORK, May 2, 2024 /PRNewswire/ -- Acme rose.\\n\\nSOURCE Acme")
+    ('NEW YORK, May 2, 2024 /PRNewswire/ --', ['Acme rose.'], 'Acme')
+    """
+    paragraphs = release_paragraphs(text)
+    if not paragraphs:
+        return None, [], None
+    dateline, first = split_wire_dateline(paragraphs[0])
+    paragraphs, issuer = drop_release_furniture(
+        [first, *paragraphs[1:]] if first else paragraphs[1:]
+    )
+    return dateline, paragraphs, issuer
+
+
+class WireReleasePage(HtmlArticlePage):
+    """A press release page of a wire: site selectors in subclasses, shared rules here."""
+
+    SOURCE: ClassVar[str]  # the spider name, first part of every id
+    PROVIDER: ClassVar[str]  # the wire that distributes the release
+    HOST: ClassVar[str]  # the wire's own host, for canonical URLs
+    TITLE_SELECTORS: ClassVar[tuple[str, ...]]
+    BODY_SELECTORS: ClassVar[tuple[str, ...]]
+    STAMP_SELECTORS: ClassVar[tuple[str, ...]]  # the stamp the page prints
+    ISSUER_SELECTORS: ClassVar[tuple[str, ...]]
+
+    def __init__(self, response: TextResponse, crawled_at: str, story_id: str | None = None):
+        super().__init__(response)
+        self.crawled_at = crawled_at
+        self.known_id = story_id
+
+    def story_ref(self) -> tuple[str, str] | None:
+        """(release id, canonical URL): from the URL read, else the page's canonical links."""
+        page_base = document_base(self.root, self.response.url)
+        links = [*self.root.xpath('//link[@rel="canonical"]/@href'), *self.meta_values("og:url")]
+        for url in (self.response.url, *(urljoin(page_base, u.strip()) for u in links)):
+            found = self.release_id(url)
+            if found:
+                return self.known_id or found, canonical_release_url(url, self.HOST)
+        return None
+
+    def release_id(self, url: str) -> str | None:
+        """The wire's release id in a URL of its releases (``wire_urls``), else None."""
+        raise NotImplementedError
+
+    @cached_property
+    def ref(self) -> tuple[str, str] | None:
+        return self.story_ref()
+
+    @cached_property
+    def base_url(self) -> str:
+        """Relative links resolve against the release's own address, also on a saved page."""
+        ref = self.ref
+        return document_base(self.root, ref[1] if ref else self.response.url)
+
+    def first_text(self, queries: tuple[str, ...]) -> list[str]:
+        return first_found(*(partial(self.css_text, q) for q in queries), valid=clean_text)
+
+    def layer_texts(self) -> list[tuple[str, Callable[[], str | None]]]:
+        """(layer, text source) pairs in the order they are tried; each computed when reached:
+        the site's selectors, then the shared fallbacks of ``pages/base.py``."""
+        site = [el for query in self.BODY_SELECTORS for el in self.css(query)]
+        return [
+            *(("site", partial(element_text, el)) for el in site),
+            ("json_ld", self.json_ld_text),
+            ("meta", self.microdata_text),
+            ("generic", self.generic_text),
+        ]
+
+    def published_values(self) -> list[str]:
+        """Publication times best first; subclasses put the site's own sources in front."""
+        return [*self.published(), *map(str, filter(None, map(parse_eastern, self.stamps())))]
+
+    def stamps(self) -> list[str]:
+        return self.first_text(self.STAMP_SELECTORS)
+
+    def images(self) -> list[str]:
+        """The release's image; the issuer's logo (GlobeNewswire's ``/news-release/logo/``,
+        ``…_Logo.jpg``) is not one."""
+        return [url for url in super().images() if "/logo/" not in url.lower()]
+
+    def issuers(self) -> list[str]:
+        return [*self.first_text(self.ISSUER_SELECTORS), *self.meta_values("author")]
+
+    def to_article(self) -> Article:
+        loader = ArticleLoader()
+        ref = self.ref
+        if ref:
+            loader.add_value("id", f"{self.SOURCE}:{ref[0]}")
+            loader.add_value("url", ref[1])
+        loader.add_value("url", self.response.url)
+        loader.add_value("fetched_from", self.response.url)
+        loader.add_value("source", self.SOURCE)
+        loader.add_value("crawled_at", self.crawled_at)
+        loader.add_value("title", first_found(partial(self.first_text, self.TITLE_SELECTORS),
+                                              self.titles, valid=clean_text))  # fmt: skip
+        self.add_story(loader)
+        times = [v for v in self.published_values() if parse_datetime(v)]
+        loader.add_value("published_at", times)
+        loader.add_value("published_text", [*self.stamps(), *times[:1]])
+        loader.add_value("provider", self.PROVIDER)
+        loader.add_value("summary", self.summaries())
+        loader.add_value("image_url", self.images())
+        loader.add_value("tags", self.tags())
+        loader.add_value("category", self.categories())
+        loader.add_value("language", self.languages())
+        article: Article = loader.load_item()
+        return article
+
+    def add_story(self, loader: ArticleLoader) -> None:
+        """The dateline, the body without furniture, the issuer (the site's own first), and
+        the layer that gave the body (run health)."""
+        source_line = None
+        for layer, source in self.layer_texts():
+            dateline, paragraphs, source_line = release_story(source() or "")
+            if paragraphs:
+                loader.add_value("dateline", dateline)
+                loader.add_value("body", "\n\n".join(paragraphs))
+                loader.add_value("body_layer", layer)
+                break
+        loader.add_value("organization", [*self.issuers(), *filter(None, [source_line])])

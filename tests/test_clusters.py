@@ -1,0 +1,134 @@
+"""Story clusters: quality floors on the evaluation set, the cluster state, and whole runs."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bench.cluster_eval import evaluate, load
+from newscrawl.clusters import assign_cluster, fingerprint, story_text
+from newscrawl.state import SqliteSeenStore
+from tests.conftest import FIXTURES, crawl
+
+WEATHER = next(FIXTURES.glob("1109527582-*/*.txt"))
+RUN_1, RUN_2 = "menafn/20260101T000000Z", "menafn/20260102T000000Z"
+
+
+def test_the_evaluation_set_holds_the_hard_cases() -> None:
+    pairs = load("pairs.jsonl")
+    kinds = {p["kind"] for p in pairs if not p["same"]}
+    assert {"weather bulletin", "oil price bulletin", "gold price bulletin"} <= kinds
+    assert {"weather bulletin, same forecast", "same issuer, other release"} <= kinds
+    assert sum(p["same"] for p in pairs) >= 150
+    assert sum(not p["same"] for p in pairs) >= 500
+
+
+def test_precision_is_one_and_recall_at_least_095() -> None:
+    """The floors the README states (precision before recall)."""
+    alone, in_order, _ = evaluate()
+    for scores in (alone, in_order):
+        assert scores.precision == 1.0, scores.misses
+        assert scores.recall >= 0.95, scores.misses
+
+
+def test_todays_bulletins_never_join_each_other() -> None:
+    """The real "Today In Kuwait's History" and KUNA briefings of different days."""
+    store = SqliteSeenStore("")
+    index = store.cluster_index()
+    for case in sorted(FIXTURES.glob("*")):
+        if "Today-In-Kuwait" in case.name or "Briefing-Of-KUNA" in case.name:
+            story_id = f"menafn:{case.name.split('-')[0]}"
+            text = next(case.glob("*.txt")).read_text("utf-8")
+            assert assign_cluster(index, story_id, text, RUN_1) == story_id, case.name
+
+
+def copy_of(text: str) -> str:
+    return text.replace("said in its daily update.", "said in its daily update on Friday.")
+
+
+def test_clusters_persist_and_a_forgotten_run_takes_its_rows_away(tmp_path: Path) -> None:
+    path = str(tmp_path / "seen.sqlite3")
+    text = WEATHER.read_text("utf-8")
+    store = SqliteSeenStore(path)
+    store.begin_run(RUN_1, "one.jsonl")
+    assert assign_cluster(store.cluster_index(), "menafn:1", text, RUN_1) == "menafn:1"
+    store.close()
+    store = SqliteSeenStore(path)  # a later run, another process: the state is on disk
+    store.begin_run(RUN_2, "two.jsonl")
+    assert assign_cluster(store.cluster_index(), "agency:2", copy_of(text), RUN_2) == "menafn:1"
+    store.forget_run(RUN_1)  # RUN_1 rolled back: its story and its cluster rows go
+    rows = store.db.execute("SELECT story, cluster FROM cluster_members").fetchall()
+    assert rows == [("agency:2", "menafn:1")]
+    orphans = store.db.execute(
+        "SELECT count(*) FROM cluster_bands WHERE member NOT IN (SELECT member FROM "
+        "cluster_members)"
+    ).fetchone()
+    assert orphans == (0,)
+    store.close()
+
+
+def test_a_text_too_short_to_recognise_is_its_own_story() -> None:
+    store = SqliteSeenStore("")
+    index = store.cluster_index()
+    assert fingerprint("Kuwait condemns attack.") is None
+    assert assign_cluster(index, "menafn:1", "Kuwait condemns attack.", RUN_1) == "menafn:1"
+    assert assign_cluster(index, "menafn:2", "Kuwait condemns attack.", RUN_1) == "menafn:2"
+
+
+def test_the_issuers_boilerplate_is_not_the_story() -> None:
+    lead = "Acme Corp. today opened a plant in Denver."
+    about = "About Acme\n\nAcme Corp. makes tools for builders in 40 countries since 1950."
+    assert story_text(None, f"{lead}\n\n{about}") == lead
+
+
+def page(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, "utf-8")
+
+
+@pytest.mark.slow
+def test_a_copy_in_a_later_run_joins_the_first_articles_story(tmp_path: Path) -> None:
+    """Run 1 writes the weather bulletin; run 2, on the same state, a copy of it under another
+    id (linked) and the next day's bulletin (not linked)."""
+    out, text = tmp_path / "output", WEATHER.read_text("utf-8")
+    first = crawl(out, "-a", f"source={WEATHER}")
+    assert first.status == 0, first.stderr
+    (original,) = first.articles()
+    assert original["cluster_id"] == original["id"] == "menafn:1109527582"
+    later = tmp_path / "later"
+    page(later, "1109600001-Hot-Weather-Copy.txt", copy_of(text))
+    next_day = text.replace("May 9", "May 10").replace("from 34 to 19", "from 33 to 18")
+    page(later, "1109600002-Hot-Weather-Next-Day.txt", next_day)
+    second = crawl(out, "-a", f"source={later}")
+    assert second.status == 0, second.stderr
+    clusters = {a["id"]: a["cluster_id"] for a in second.articles()}
+    assert clusters == {
+        "menafn:1109600001": "menafn:1109527582",
+        "menafn:1109600002": "menafn:1109600002",
+    }
+
+
+@pytest.mark.slow
+def test_a_rolled_back_runs_clusters_disappear_with_its_stories(tmp_path: Path) -> None:
+    """A run killed before its file was complete: the next run forgets its stories and their
+    cluster rows, so a copy is not linked to an article that was never written."""
+    out, text = tmp_path / "output", WEATHER.read_text("utf-8")
+    state = out / ".state" / "seen.sqlite3"
+    store = SqliteSeenStore(str(state))
+    killed = "menafn/20200101T000000Z"
+    store.begin_run(killed, str(out / "menafn" / "20200101T000000Z.jsonl"))  # never written
+    store.add("menafn:1109527582", "sha256:" + "0" * 64, killed)
+    assign_cluster(store.cluster_index(), "menafn:1109527582", text, killed)
+    store.close()
+    folder = tmp_path / "copy"
+    page(folder, "1109600001-Hot-Weather-Copy.txt", copy_of(text))
+    run = crawl(out, "-a", f"source={folder}", state=str(state))
+    assert run.status == 0, run.stderr
+    (article,) = run.articles()
+    assert article["cluster_id"] == article["id"] == "menafn:1109600001"
+    with sqlite3.connect(state) as db:
+        assert db.execute(
+            "SELECT count(*) FROM cluster_members WHERE run = ?", (killed,)
+        ).fetchone() == (0,)
