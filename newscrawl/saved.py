@@ -19,7 +19,7 @@ from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddlewa
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
-from warcio.archiveiterator import ArchiveIterator
+from warcio.archiveiterator import WARCIterator
 from warcio.bufferedreaders import ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.timeutils import iso_date_to_datetime
@@ -196,7 +196,7 @@ class ArchiveReader:
         logger.info("read %s; records that are not story responses: %s", self.path, others)
 
     def _records(self, file: IO[bytes]) -> Iterator[Response | BadRecord]:
-        records: Any = ArchiveIterator(file, check_digests=True)
+        records: Any = WARCIterator(file, check_digests=True)
         end = count = 0
         try:
             for record in records:
@@ -221,7 +221,7 @@ class ArchiveReader:
         if record.rec_type != "response":
             self.skipped[record.rec_type] += 1
             return None
-        url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<>")
+        url = record.rec_headers.get_header("WARC-Target-URI") or ""
         head = record.http_headers
         code = head.get_statuscode() if head else ""
         if not url.startswith(("http://", "https://")) or not code.isdigit():
