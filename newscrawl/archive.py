@@ -70,10 +70,20 @@ def response_head(response: Response) -> StatusAndHeaders:
         for name, values in response.headers.items()
         for value in values
     ]
-    status = response.status
-    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
     protocol = response.protocol or "HTTP/1.1"
-    return StatusAndHeaders(f"{status} {phrase}".strip(), headers, protocol=protocol)
+    return StatusAndHeaders(status_line(response.status), headers, protocol=protocol)
+
+
+def status_line(status: int) -> str:
+    """``200 OK``; a status HTTP does not name keeps its number alone (``299``).
+
+    >>> status_line(404), status_line(299)
+    ('404 Not Found', '299')
+    """
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
 
 
 def request_head(request: Request) -> StatusAndHeaders:
@@ -125,7 +135,6 @@ class WarcPart:
         self.info = info
         self.writer = WARCWriter(_GzipMembers(self.file), gzip=False, warc_version="1.1")
         self.warcinfo_id = ""
-        self.answers = 0
 
     @property
     def path(self) -> Path:
@@ -148,7 +157,6 @@ class WarcPart:
             request.url, "request", http_headers=request_head(request), warc_headers_dict=common
         )
         self.writer.write_request_response_pair(asked, answer)
-        self.answers += 1
 
     def finish(self) -> bool:
         """fsync and rename to the final name; False (no file) if nothing was archived."""

@@ -218,3 +218,20 @@ def test_an_answer_larger_than_the_download_limit_is_refused(tmp_path: Path) -> 
     pages = stories_archive(path, 2, encoded=True)
     entries, _ = read(path, DOWNLOAD_MAXSIZE=len(pages[0]) - 1)
     assert [(type(e), getattr(e, "reason", "")) for e in entries] == [(BadRecord, "too large")] * 2
+
+
+def test_a_body_that_does_not_decode_is_one_line_and_the_rest_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "run.warc.gz"
+    part = WarcPart(path, INFO)
+    good = render_article(synthetic_stories(1)[0]).encode()
+    for body, encoding in ((b"\x1f\x8b but not gzip", "gzip"), (b"nope", "br"), (good, None)):
+        extra = {"Content-Encoding": encoding} if encoding else {}
+        part.write_answer(*answer("/1110000000/x", body, **extra), WHEN)
+    assert part.finish()
+    entries, _ = read(path)
+    assert [getattr(e, "reason", None) for e in entries] == [
+        "undecodable body",
+        "undecodable body",
+        None,
+    ]
+    assert entries[2].body == good  # type: ignore[union-attr]
