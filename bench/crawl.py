@@ -70,13 +70,14 @@ def measured(base_url: str, command: list[str], cwd: Path, env: dict[str, str] |
     return Crawl(run, count_requests(log), steady, int(found[1]) if found else None)
 
 
-def newscrawl_crawl(base_url: str, stories: int, state: Path, output: Path) -> Crawl:
+def newscrawl_crawl(base_url: str, stories: int, state: Path, output: Path, **extra: str) -> Crawl:
     """``scrapy crawl menafn`` on the site; listing pages enough to reach every story."""
     settings = {
         **FAST,
         "NEWSCRAWL_STATE": str(state),
         "NEWSCRAWL_OUTPUT_DIR": str(output),
         "NEWSCRAWL_MAX_LISTING_PAGES": str(stories // 20 + 10),
+        **extra,
     }
     command = [SCRAPY, "crawl", "menafn", "-a", f"base_url={base_url}", *settings_args(settings)]
     return measured(base_url, command, ROOT, None)
@@ -148,6 +149,7 @@ def run_live(size: Size, results: Results, base_url: str, workdir: Path) -> tupl
         f"listing pages (NEWSCRAWL_MAX_LISTING_PAGES={n // 20 + 10}, so that listings reach "
         "every story); the bare spider gets the article URLs from a file",
         "same settings for both: " + ", ".join(f"{k}={v}" for k, v in FAST.items()),
+        "newscrawl as shipped: it keeps the WARC archive (benchmark 2b: with and without)",
     ]
     results.tables.append(table)
     ratio = mine.pages_per_s / bare.pages_per_s

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bench import clusters, crawl, extraction, fallback, offline, rerun, store
+from bench import archive, clusters, crawl, extraction, fallback, offline, rerun, store
 from bench.common import SIZES, local_site, no_network
 from bench.report import Results, write_markdown
 
@@ -32,6 +32,8 @@ def run_all(size: str = "tiny", report: Path | None = None, verbose: bool = Fals
         with local_site(chosen.crawl_pages) as base_url:
             step("2. crawl")
             state, output = crawl.run_live(chosen, results, base_url, workdir)
+            step("2b. archive on and off")
+            archive.run(chosen, results, base_url, workdir)
             step("3. re-runs")
             rerun.run(chosen, results, base_url, state, output)
         step("4. seen store")

@@ -2,10 +2,12 @@
 
 Commit protocol (so a SIGKILL at any moment loses nothing and writes nothing twice):
 1. the run is recorded as ``started``; each written story is added to the store under the run;
-2. at the end the store rows are committed, the ``.part`` file is fsynced and renamed;
+2. at the end the store rows are committed, the WARC archive (if any) is fsynced and renamed,
+   then the ``.part`` file;
 3. the run is marked ``done``, its ``runs.jsonl`` line appended, then marked ``listed``.
-The next start rolls an unfinished run forward when its final file exists (mark done, list it),
-else back (forget its stories, delete its ``.part`` files), before anything else happens.
+The next start rolls an unfinished run forward when its final file exists (mark done, list it
+with its archive), else back (forget its stories, delete its ``.part`` files and its archive),
+before anything else happens.
 A folder still in the version-0.1 layout is first moved into the current one (``layout.py``),
 so a run that 0.1 left unfinished is settled in the new layout like any other.
 """
@@ -18,7 +20,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -36,6 +38,7 @@ from newscrawl.feeds import (
 from newscrawl.health import RunHealth, Thresholds, alarms, baseline
 from newscrawl.layout import (
     MANIFEST,
+    archive_file,
     articles_file,
     listed_name,
     migrate,
@@ -44,6 +47,9 @@ from newscrawl.layout import (
 )
 from newscrawl.signals import page_rejected
 from newscrawl.state import SeenStore, SqliteSeenStore, StateLock
+
+if TYPE_CHECKING:
+    from newscrawl.archive import WarcPart
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +108,7 @@ class RunLedger:
         self.failures: list[str] = []
         self.health = RunHealth()
         self.limits = limits
+        self.archive: WarcPart | None = None  # set by ArchiveMiddleware when the run archives
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -163,6 +170,8 @@ class RunLedger:
             self.failures.append("robots.txt answered 5xx: the host was deferred to a later run")
         try:
             self.store.flush()
+            if self.archive is not None:
+                self.archive.finish()  # before the articles: a final article file has its archive
             self.articles.finish(keep_empty=True)
             self.rejects.finish(keep_empty=False)
         except OSError as exc:
@@ -204,8 +213,16 @@ class RunLedger:
             "sha256": self.articles.sha256.hexdigest(),
             **{name: self.counted(name) for name in COUNTS},
             "rejects_file": listed_name(self.rejects.path) if self.rejects.lines else None,
+            **self.archive_fields(),
             "failures": self.failures[:20],
         }
+
+    def archive_fields(self) -> dict[str, Any]:
+        """``archive`` (its path in the output folder, or None) and ``archive_sha256``."""
+        file = self.archive.file if self.archive else None
+        if file is None or not file.done:
+            return {"archive": None, "archive_sha256": None}
+        return {"archive": listed_name(file.path), "archive_sha256": file.sha256.hexdigest()}
 
     def list_run(self, record: dict[str, Any]) -> None:
         append_manifest(self.manifest, record)
@@ -224,9 +241,11 @@ class RunLedger:
             folder = source_folder(source, Path(file))  # absolute: maybe another output folder
             migrate(folder)  # a run that 0.1 left unfinished: its folder may be untouched yet
             final = articles_file(folder, name)
+            archive = archive_file(folder, name)
             if state == "started" and not final.exists():
-                for leftover in folder.glob(f"*/{name}.*{PART}"):  # articles/, rejects/, …
+                for leftover in folder.glob(f"*/{name}.*{PART}"):  # articles/, rejects/, archive/
                     leftover.unlink()
+                archive.unlink(missing_ok=True)  # renamed before the file: undone with the run
                 self.store.forget_run(key)
                 logger.warning("rolled back run %s that did not finish: its stories are new", key)
                 continue
@@ -235,7 +254,7 @@ class RunLedger:
             settle_rejects(rejects)
             manifest = folder / MANIFEST
             if name not in listed_runs(manifest):
-                append_manifest(manifest, interrupted_record(name, final, rejects))
+                append_manifest(manifest, interrupted_record(name, final, rejects, archive))
             self.store.set_run_state(key, "listed")
             logger.warning("rolled forward run %s whose file was complete", key)
 
@@ -265,7 +284,7 @@ def run_summary(
     )
 
 
-def interrupted_record(name: str, final: Path, rejects: Path) -> dict[str, Any]:
+def interrupted_record(name: str, final: Path, rejects: Path, archive: Path) -> dict[str, Any]:
     """The runs.jsonl line of a run that was killed after its file was complete."""
     data = final.read_bytes()
     started = datetime.strptime(name.split("_")[0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
@@ -280,7 +299,18 @@ def interrupted_record(name: str, final: Path, rejects: Path) -> dict[str, Any]:
         **dict.fromkeys(COUNTS),
         "written": data.count(b"\n"),
         "rejects_file": listed_name(rejects) if rejects.exists() else None,
+        **found_archive(archive),
         "failures": ["the run was killed after its file was complete"],
         "health": None,
         "alarms": [],
     }
+
+
+def found_archive(path: Path) -> dict[str, Any]:
+    """``archive`` and ``archive_sha256`` of a killed run (its archive, if any, was renamed
+    before its file was)."""
+    if not path.exists():
+        return {"archive": None, "archive_sha256": None}
+    with path.open("rb") as archive:
+        digest = hashlib.file_digest(archive, "sha256").hexdigest()
+    return {"archive": listed_name(path), "archive_sha256": digest}

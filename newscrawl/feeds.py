@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -42,27 +43,30 @@ def encode_line(record: dict[str, Any]) -> bytes:
     return orjson.dumps(record) + b"\n"
 
 
-class JsonLinesPart:
-    """One JSON lines file, written under ``<name>.part`` and renamed to ``<name>`` at the end."""
+class PartFile:
+    """A file written under ``<name>.part`` and renamed to ``<name>`` once complete.
+
+    ``sha256`` is the hash of the bytes written so far; folders are made on the first write.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.part = path.with_name(path.name + PART)
         self._file: IO[bytes] | None = None
         self.sha256 = hashlib.sha256()
-        self.lines = 0
+        self.size = 0  # bytes written
+        self.done = False  # renamed to its final name
 
     def _open(self) -> IO[bytes]:
         make_folder(self.part.parent)
         return self.part.open("xb")
 
-    def write(self, record: dict[str, Any]) -> None:
+    def write_bytes(self, data: bytes) -> None:
         if self._file is None:
             self._file = self._open()
-        line = encode_line(record)
-        self._file.write(line)
-        self.sha256.update(line)
-        self.lines += 1
+        self._file.write(data)
+        self.sha256.update(data)
+        self.size += len(data)
 
     def finish(self, *, keep_empty: bool) -> bool:
         """Flush, fsync and rename; an empty file is only kept when asked. True if renamed."""
@@ -75,7 +79,29 @@ class JsonLinesPart:
         self._file.close()
         self.part.rename(self.path)
         fsync_dir(self.path.parent)
+        self.done = True
         return True
+
+    def abandon(self) -> None:
+        """Close and remove the ``.part`` file: it never gets its final name. A file that could
+        not be written may not close or go away either: that is ignored here."""
+        file, self._file = self._file, None
+        with contextlib.suppress(OSError):
+            if file is not None:
+                file.close()
+            self.part.unlink(missing_ok=True)
+
+
+class JsonLinesPart(PartFile):
+    """One JSON lines file, written under ``<name>.part`` and renamed to ``<name>`` at the end."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.lines = 0
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.write_bytes(encode_line(record))
+        self.lines += 1
 
 
 def run_name(folder: Path, started: datetime, known: Container[str] = ()) -> str:

@@ -20,7 +20,7 @@ from newscrawl.feeds import PART, RUN_NAME, encode_line, fsync_dir, make_folder
 
 logger = logging.getLogger(__name__)
 
-ARTICLES, REJECTS, MANIFEST = "articles", "rejects", "runs.jsonl"
+ARTICLES, REJECTS, ARCHIVE, MANIFEST = "articles", "rejects", "archive", "runs.jsonl"
 OLD_FILE = re.compile(  # version 0.1: <run>.jsonl, <run>.rejects.jsonl, either + .part
     rf"(?P<run>{RUN_NAME.pattern})(?P<rejects>\.rejects)?\.jsonl(?P<part>\.part)?"
 )
@@ -34,6 +34,11 @@ def articles_file(folder: Path, run: str) -> Path:
 def rejects_file(folder: Path, run: str) -> Path:
     """``<source>/rejects/<run>.jsonl`` of the source folder ``folder``."""
     return folder / REJECTS / f"{run}.jsonl"
+
+
+def archive_file(folder: Path, run: str) -> Path:
+    """``<source>/archive/<run>.warc.gz`` of the source folder ``folder`` (live runs' WARC)."""
+    return folder / ARCHIVE / f"{run}.warc.gz"
 
 
 def listed_name(path: Path) -> str:

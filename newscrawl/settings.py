@@ -29,6 +29,7 @@ NEWSCRAWL_BLOCKED_STREAK = 10  # this many 403/429/challenge answers in a row en
 NEWSCRAWL_BLOCKED_RATIO = 0.5  # ...or this share of all answers (from 5 answers on)
 NEWSCRAWL_BLOCKED_MIN_RESPONSES = 5
 NEWSCRAWL_PRIVATE_HOSTS: list[str] = []  # host:port allowed though non-public (base_url's is)
+NEWSCRAWL_ARCHIVE = True  # live runs keep each story answer in <source>/archive/<run>.warc.gz
 MENAFN_TIMEZONE = "America/New_York"  # MENAFN prints naive US-Eastern stamps (menafn-clock.md)
 
 # Run health and alarms (exit status 3): see newscrawl/health.py and the README.
@@ -52,6 +53,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.PoliteRetryMiddleware": 550,  # + Retry-After and backoff
     "newscrawl.middlewares.BlockDetector": 950,  # sees every raw answer, before retries
+    "newscrawl.archive.ArchiveMiddleware": 960,  # story answers as received, before decoding
 }
 EXTENSIONS = {
     "newscrawl.extensions.RunLedger": 0,  # lock, seen store, run files, runs.jsonl

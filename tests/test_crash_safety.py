@@ -108,12 +108,22 @@ def check_output(out: Path, expected_ids: set[str]) -> None:
             assert (out / line["rejects_file"]).exists(), line["rejects_file"]
     listed_files = sorted(line["file"] for line in listed)
     assert sorted(f"menafn/articles/{p.name}" for p in files) == listed_files
+    check_archives(out, listed)
     db = sqlite3.connect(state_path(out))
     try:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert db.execute("SELECT count(*) FROM stories").fetchone() == (len(expected_ids),)
     finally:
         db.close()
+
+
+def check_archives(out: Path, listed: list[dict[str, Any]]) -> None:
+    """Every archive on disk is complete and listed with its sha256; every listed one exists."""
+    archives = {line["archive"]: line["archive_sha256"] for line in listed if line["archive"]}
+    found = sorted(p.relative_to(out).as_posix() for p in out.glob("menafn/archive/*"))
+    assert found == sorted(archives), "archives on disk and in runs.jsonl differ"
+    for name, digest in archives.items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest, name
 
 
 def names(folder: Path) -> set[str]:

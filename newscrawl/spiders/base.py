@@ -22,12 +22,22 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl import __version__
+from newscrawl.archive import ARCHIVE_META
 from newscrawl.discovery import Link, Ref, feed_links, listing_links, next_pages
 from newscrawl.extensions import RunLedger
 from newscrawl.items import Article
 from newscrawl.pages.decoding import decode_page
 from newscrawl.pages.plausibility import split_problem
-from newscrawl.saved import SavedPage, UnreadablePage, page_kind, read_saved_page, saved_page_paths
+from newscrawl.saved import (
+    ArchiveReader,
+    BadRecord,
+    SavedPage,
+    UnreadablePage,
+    is_archive,
+    page_kind,
+    read_saved_page,
+    saved_page_paths,
+)
 from newscrawl.signals import page_rejected
 from newscrawl.spiders.arguments import ARGUMENTS, check_arguments, parse_base_url, parse_since
 from newscrawl.state import SeenStore
@@ -36,6 +46,7 @@ from newscrawl.urls import saved_page_ref
 logger = logging.getLogger(__name__)
 
 STORY_PRIORITY = 10  # stories before more listing pages: the queue stays one listing deep
+TRUNCATED = "truncated page"
 
 
 def utc_now() -> str:
@@ -126,11 +137,17 @@ class WireSpider(Spider):
             yield request
 
     def read_source(self, source: Path) -> Iterator[Article]:
-        """The articles of a saved page or a folder of them; other files are counted."""
+        """The articles of a saved page, a WARC archive, or a folder of them; other files are
+        counted."""
         for path in saved_page_paths(source):
+            if is_archive(path):
+                for entry in ArchiveReader.from_crawler(self.crawler, path):
+                    if article := self.read_archived(entry):
+                        yield article
+                continue
             if path != source and page_kind(path) is None:
                 self.crawler.stats.inc_value("newscrawl/skipped_files")
-                logger.debug("skipped %s: not a saved page (.txt, .html, .htm, .gz)", path)
+                logger.debug("skipped %s: not a saved page (.txt, .html, .htm, .gz, .warc)", path)
                 continue
             article = self.read_saved(path)
             if article is not None:
@@ -158,6 +175,23 @@ class WireSpider(Spider):
             self.reject(url, exc.reason, exc.detail)
             return None
         return article
+
+    def read_archived(self, entry: Response | BadRecord) -> Article | None:
+        """A story answer of a WARC archive, through the same steps as a page just fetched
+        (no retry, no links followed); what cannot be read is one rejects line."""
+        self.crawler.stats.inc_value("newscrawl/pages")
+        if isinstance(entry, BadRecord):
+            self.reject(entry.url, entry.reason, entry.detail)
+            return None
+        ref = self.story_ref(entry.url)
+        if ref is None:
+            self.reject(entry.url, "not a story URL", f"no {self.site_name} story id in it")
+            return None
+        page = self.story_page(entry, ref)
+        if page is not None and not page.is_complete():
+            self.reject(entry.url, TRUNCATED, "no </html>: cut short")
+            return None
+        return self.accept(page, entry.url) if page else None
 
     def saved_page(self, saved: SavedPage, url: str) -> StoryPage:
         ref = self.saved_ref(saved.stem)
@@ -232,7 +266,7 @@ class WireSpider(Spider):
                 url,
                 self.parse_article,
                 errback=self.article_failed,
-                meta={"ref": (story_id, link.slug), "discovery_depth": depth},
+                meta={"ref": (story_id, link.slug), "discovery_depth": depth, ARCHIVE_META: True},
                 priority=STORY_PRIORITY,
             )
 
@@ -243,28 +277,42 @@ class WireSpider(Spider):
     def parse_article(self, response: Response) -> Iterator[Any]:
         self.crawler.stats.inc_value("newscrawl/pages")
         self.unanswered.pop(response.meta["ref"][0], None)
-        if not isinstance(response, TextResponse):
-            kind = (response.headers.get("Content-Type") or b"").decode("latin-1")
-            self.reject(response.url, "not a text page", kind)
+        page = self.story_page(response, response.meta.get("ref"))
+        if page is None:
             return
-        page = self.html_page(decode_page(response), response.meta.get("ref"))
         if not page.is_complete():
-            yield from self.retry_or_reject(response, "truncated page", "no </html>: cut short")
+            yield from self.retry_or_reject(response, TRUNCATED, "no </html>: cut short")
             return
-        article = page.to_article()
-        problem = page.problem(article)
-        if problem:
-            reason, detail = split_problem(problem)
-            self.reject(response.url, reason, detail, id=article.id, title=article.title)
-        else:
+        article = self.accept(page, response.url)
+        if article is not None:
             yield article
         depth = response.meta.get("discovery_depth", 1)
-        if depth < self.settings.getint("NEWSCRAWL_DISCOVERY_DEPTH"):
+        if depth < self.settings.getint("NEWSCRAWL_DISCOVERY_DEPTH") and isinstance(
+            response, TextResponse
+        ):
             root = getattr(page, "root", None)
             links = listing_links(
                 response, self.site_hosts, dated=False, root=root, ref=self.story_ref
             )
             yield from self.story_requests(links, depth + 1)
+
+    def story_page(self, response: Response, ref: Ref | None) -> StoryPage | None:
+        """The page object of a story answer (fetched now, or archived); None if rejected."""
+        if not isinstance(response, TextResponse):
+            kind = (response.headers.get("Content-Type") or b"").decode("latin-1")
+            self.reject(response.url, "not a text page", kind)
+            return None
+        return self.html_page(decode_page(response), ref)
+
+    def accept(self, page: StoryPage, url: str) -> Article | None:
+        """The page's article, or None with a rejects line saying what is wrong with it."""
+        article = page.to_article()
+        problem = page.problem(article)
+        if problem:
+            reason, detail = split_problem(problem)
+            self.reject(url, reason, detail, id=article.id, title=article.title)
+            return None
+        return article
 
     def closed(self, reason: str) -> None:
         """Stories asked for that never got an answer (a redirect loop the duplicate filter cut,

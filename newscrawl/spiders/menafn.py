@@ -9,6 +9,7 @@ from scrapy import Request
 from scrapy.http import TextResponse
 from scrapy.settings import BaseSettings
 
+from newscrawl.archive import fetched_at
 from newscrawl.dates import zone
 from newscrawl.discovery import Link, Ref
 from newscrawl.pages.menafn import MenafnPage
@@ -49,7 +50,7 @@ class MenafnSpider(WireSpider):
             yield Request(self.base_url + path, self.parse_feed, errback=self.extra_failed)
 
     def html_page(self, response: TextResponse, ref: Ref | None) -> MenafnPage:
-        return MenafnPage(response, utc_now(), ref, self.local)
+        return MenafnPage(response, fetched_at(response), ref, self.local)
 
     def text_page(self, text: str, url: str, ref: Ref | None) -> MenafnTextPage:
         return MenafnTextPage(text, url, ref, utc_now(), self.local)

@@ -19,6 +19,7 @@ default), `redesigned` (no MENAFN selectors, no JSON-LD, `<br>`-separated text) 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import re
 import signal
@@ -43,6 +44,7 @@ from .pages import (
 from .stories import SECTIONS, Story, synthetic_stories
 
 DEFAULT_ROBOTS = "User-agent: *\nDisallow:\n"
+CHUNK = 8192  # bytes per chunk of a chunked answer
 ARTICLE_PATH = re.compile(r"^/(\d{10})(?:/[^?#]*)?$")
 LAYOUTS = ("evidenced", "redesigned", "scripted")
 
@@ -59,8 +61,12 @@ class RequestRecord:
 class MenafnSite:
     """A MENAFN-shaped site on 127.0.0.1 serving `stories`, with switchable faults."""
 
-    def __init__(self, stories: Iterable[Story], robots_txt: str | None = None) -> None:
+    def __init__(
+        self, stories: Iterable[Story], robots_txt: str | None = None, compress: bool = False
+    ) -> None:
         self.robots_txt = DEFAULT_ROBOTS if robots_txt is None else robots_txt
+        # Like IIS for dynamic pages: gzip (when asked) in chunked transfer encoding.
+        self.compress = compress
         self.faults: dict[str, Fault] = {}
         self._lock = threading.RLock()
         self._order: list[Story] = []  # listing order: newest batch first
@@ -332,6 +338,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
+        if (
+            fault is None
+            and self.site.compress
+            and "gzip" in self.headers.get("Accept-Encoding", "")
+        ):
+            self._send_gzip_chunked(response, send_body)
+            return
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
@@ -349,3 +362,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self.wfile.write(response.body)
+
+    def _send_gzip_chunked(self, response: Response, send_body: bool) -> None:
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Transfer-Encoding", "chunked")
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not send_body:
+            return
+        body = gzip.compress(response.body, mtime=0)
+        for start in range(0, len(body), CHUNK):
+            chunk = body[start : start + CHUNK]
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        self.wfile.write(b"0\r\n\r\n")
