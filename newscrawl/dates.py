@@ -26,6 +26,7 @@ FUTURE_TOLERANCE = timedelta(days=1)
 
 # Every form MENAFN prints: 24-hour ISO-like, and US month/day with AM/PM, seconds optional.
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}[ T]")
+_ONE_DIGIT_HOUR = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d:)")
 _US_DAY = re.compile(r"\d{1,2}/\d{1,2}/\d{4} ")
 _US_FORMATS = {1: "%m/%d/%Y %I:%M %p", 2: "%m/%d/%Y %I:%M:%S %p"}  # by the count of ":"
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")
@@ -68,6 +69,8 @@ def read_timestamp(value: str) -> datetime | None:
     datetime.datetime(2024, 12, 30, 20, 5)
     >>> read_timestamp("1/3/2025 12:41:07 AM")
     datetime.datetime(2025, 1, 3, 0, 41, 7)
+    >>> read_timestamp("2025-07-13 4:11:24")
+    datetime.datetime(2025, 7, 13, 4, 11, 24)
     >>> read_timestamp("2025-11-24T06:30:00Z").tzinfo is not None
     True
     >>> [read_timestamp(v) for v in ("0000-00-00 00:00:00", "2025-07-13", "soon")]
@@ -77,8 +80,8 @@ def read_timestamp(value: str) -> datetime | None:
     if not _CLOCK.search(text):  # a date alone is not a timestamp
         return None
     try:
-        if _ISO_DAY.match(text):  # 2025-07-13 04:11[:24][+03:00], also with a T
-            return datetime.fromisoformat(text.replace(" ", "T", 1))
+        if _ISO_DAY.match(text):  # 2025-07-13 04:11[:24][+03:00], also with a T or 4:11
+            return datetime.fromisoformat(_ONE_DIGIT_HOUR.sub(r"\1T0\2", text.replace(" ", "T", 1)))
         if _US_DAY.match(text):  # 12/28/2024 7:09[:34] PM
             return datetime.strptime(text, _US_FORMATS[text.count(":")])
         return parsedate_to_datetime(text)  # RFC 2822 (feeds): "Tue, 04 Jul 2025 07:07:34 GMT"

@@ -44,6 +44,7 @@ from newscrawl.layout import (
     migrate,
     rejects_file,
     source_folder,
+    state_file,
 )
 from newscrawl.signals import page_rejected
 from newscrawl.state import SeenStore, SqliteSeenStore, StateLock
@@ -117,9 +118,7 @@ class RunLedger:
             raise NotConfigured(f"{crawler.spidercls.__name__} writes no articles")
         settings = crawler.settings
         output_dir = Path(settings["NEWSCRAWL_OUTPUT_DIR"])
-        state_path = settings.get("NEWSCRAWL_STATE")
-        if state_path is None:  # unset: the state follows the output folder (CONTRACT §1)
-            state_path = str(output_dir / ".state" / "newscrawl.sqlite3")
+        state_path = state_file(output_dir, settings.get("NEWSCRAWL_STATE"))
         ledger = cls(crawler, output_dir, state_path, thresholds(settings))
         crawler.signals.connect(ledger.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)

@@ -44,3 +44,10 @@ class Article:
 ARTICLE_FIELDS: tuple[str, ...] = tuple(
     f.name for f in dataclasses.fields(Article) if f.metadata.get("export", True)
 )
+
+
+def extracted_fields(article: Article) -> dict[str, object]:
+    """The fields a page gave, in schema order, without the empty ones: what a rejects line
+    carries besides its reason (CONTRACT §2)."""
+    values = ((name, getattr(article, name)) for name in ARTICLE_FIELDS)
+    return {name: value for name, value in values if value not in (None, "", [])}

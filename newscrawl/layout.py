@@ -26,6 +26,16 @@ OLD_FILE = re.compile(  # version 0.1: <run>.jsonl, <run>.rejects.jsonl, either 
 )
 
 
+def state_file(output_dir: Path, setting: str | None) -> str:
+    """The seen store's path: ``NEWSCRAWL_STATE`` as given ("" keeps it in memory), else
+    beside the output, ``<output>/.state/newscrawl.sqlite3`` (CONTRACT §1).
+
+    >>> state_file(Path("out"), None), state_file(Path("out"), "")
+    ('out/.state/newscrawl.sqlite3', '')
+    """
+    return str(output_dir / ".state" / "newscrawl.sqlite3") if setting is None else setting
+
+
 def articles_file(folder: Path, run: str) -> Path:
     """``<source>/articles/<run>.jsonl`` of the source folder ``folder``."""
     return folder / ARTICLES / f"{run}.jsonl"

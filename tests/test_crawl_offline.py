@@ -133,6 +133,11 @@ def test_unknown_argument_and_bad_values_are_bad_usage(out: Path) -> None:
         (("-a", "sourec=x"), "unknown spider argument 'sourec'"),
         (("-a", "base_url=ftp://menafn.com"), "invalid base_url"),
         (("-a", "since=yesterday"), "invalid since"),
+        (("-s", "NEWSCRAWL_HEALTH_MIN_PAGES=abc"), "invalid NEWSCRAWL_HEALTH_MIN_PAGES 'abc'"),
+        (("-s", "NEWSCRAWL_ALARM_LAYOUT_DROP=2"), "invalid NEWSCRAWL_ALARM_LAYOUT_DROP '2'"),
+        (("-s", "NEWSCRAWL_DISCOVERY_DEPTH=-1"), "invalid NEWSCRAWL_DISCOVERY_DEPTH '-1'"),
+        (("-s", "NEWSCRAWL_MAX_LISTING_PAGES=x"), "invalid NEWSCRAWL_MAX_LISTING_PAGES 'x'"),
+        (("-s", "MENAFN_TIMEZONE=Mars/Olympus"), "unknown time zone 'Mars/Olympus'"),
     ]:
         run = crawl(out, *args)
         assert run.status == 2, args
@@ -148,7 +153,8 @@ def test_a_held_lock_means_exit_75_and_nothing_written(out: Path) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         run = crawl(out, "-a", f"source={SAMPLE}")
     assert run.status == 75
-    assert "another run holds the lock" in run.stderr.strip().splitlines()[-1]
+    (line,) = run.stderr.strip().splitlines()  # one line, before Scrapy logs anything
+    assert "another run holds the lock" in line
     assert not (out / "menafn").exists()
 
 

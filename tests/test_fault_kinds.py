@@ -51,7 +51,7 @@ STRICT = (
         f'{{{STRICT}, "articleBody": "{DATELINE} {P1}\n\n\t{P2}"}}',
         # comments, also one holding a URL-like "//" in a string that must stay
         f'{{ // generated\n{STRICT}, /* body: */ "articleBody": "{DATELINE} {P1}\\n\\n{P2}",'
-        ' "url": "https://menafn.com/x",}',
+        ' "url": "https://menafn.com/1110500001/x",}',
         # CDATA and HTML-comment wrappers
         f'<![CDATA[{{{STRICT}, "articleBody": "{DATELINE} {P1}\\n\\n{P2}"}}]]>',
         f'<!--{{{STRICT}, "articleBody": "{DATELINE} {P1}\\n\\n{P2}"}}-->',

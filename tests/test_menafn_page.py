@@ -269,8 +269,7 @@ JSON_LD = (
     ' "articleBody": "LD body first paragraph.\\n\\nLD body second paragraph.",'
     ' "description": "LD description",'
     ' "image": {"@type": "ImageObject", "url": "https://menafn.com/ld.jpg"},'
-    ' "keywords": "Oil, Gold", "articleSection": "Business",'
-    ' "url": "https://menafn.com/1109000001/LD-Url"}</script>'
+    ' "keywords": "Oil, Gold", "articleSection": "Business"}</script>'
 )
 OPEN_GRAPH = (
     '<meta property="og:title" content="OG Title">'

@@ -7,7 +7,7 @@ from scrapy.http import HtmlResponse
 
 from newscrawl.items import Article
 from newscrawl.pages.menafn import MenafnPage
-from newscrawl.pages.plausibility import body_problem, is_furniture, split_problem
+from newscrawl.pages.plausibility import body_problem, is_furniture, is_paywall, split_problem
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
 STORY_ID = "1110500011"
@@ -230,7 +230,7 @@ def test_the_story_itself_with_its_own_tracking_stamp_passes() -> None:
         ("Copyright © 2025 MENAFN. All rights reserved.", True),
         ("(c) 2025 Kuwait News Agency", True),
         ("All Rights Reserved. MENAFN 2025", True),
-        ("This story continues for MENAFN subscribers. Sign in to read the full article.", True),
+        ("This story continues for MENAFN subscribers. Sign in to read the full article.", False),
         ("The court ruled that all rights reserved by the founders had lapsed in 1998 when"
          " the company was sold to a Gulf investor and its copyright assigned.", False),
         ("Copyright holders met in Amman on Monday to discuss reform.", False),
@@ -238,6 +238,18 @@ def test_the_story_itself_with_its_own_tracking_stamp_passes() -> None:
 )  # fmt: skip
 def test_is_furniture(line: str, expected: bool) -> None:
     assert is_furniture(line) is expected
+
+
+def test_a_teaser_cut_by_a_subscription_prompt_is_not_the_story() -> None:
+    assert is_paywall("This story continues for MENAFN subscribers. Sign in to read more.")
+    html = story_page(
+        f"<h1 class='main-entry-title'>{TITLE}</h1><div id='ContentPlaceHolder1_div_story_body'>"
+        f"<p>{DATELINE} {P1}</p><p>This story continues for MENAFN subscribers. Subscribe to"
+        " read the full article.</p></div>"
+    )
+    article, problem, _ = check(html)
+    assert article.body == P1  # the prompt is not story text either
+    assert problem == "not the whole story: a subscription prompt cuts it (a teaser only)"
 
 
 def test_body_problem_passes_short_real_wire_stories() -> None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from newscrawl.state import StateLocked
+from newscrawl.checks import check_settings
+from newscrawl.layout import state_file
+from newscrawl.state import StateLock, StateLocked
 
 EX_USAGE, EX_TEMPFAIL = 2, 75
 
@@ -34,6 +37,7 @@ class Command(ScrapyCrawlCommand):
             fail(EX_USAGE, f"unknown spider {args[0]!r}")
             return
         try:
+            check_settings(self.settings)
             for name, value in (
                 ("check_arguments", opts.spargs),
                 ("check_settings", self.settings),
@@ -43,6 +47,24 @@ class Command(ScrapyCrawlCommand):
                     check(value)
         except ValueError as exc:
             fail(EX_USAGE, str(exc))
+        if getattr(spidercls, "writes_articles", False):
+            self.check_lock()
+
+    def check_lock(self) -> None:
+        """Exit 75 with one line, before Scrapy logs anything, if another run holds the lock
+        (the run takes the lock for itself later; this only spares the user the log)."""
+        assert self.settings is not None
+        path = state_file(
+            Path(self.settings["NEWSCRAWL_OUTPUT_DIR"]), self.settings.get("NEWSCRAWL_STATE")
+        )
+        if not path or not Path(f"{path}.lock").exists():
+            return
+        lock = StateLock(path)
+        try:
+            lock.acquire()
+        except StateLocked as exc:
+            fail(EX_TEMPFAIL, f"{exc}; not started")
+        lock.release()
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:

@@ -14,8 +14,8 @@ from lxml.cssselect import CSSSelector
 from parsel import Selector
 from scrapy.http import TextResponse
 
-from newscrawl.dates import has_offset
-from newscrawl.pages import jsonld
+from newscrawl.dates import has_offset, read_timestamp
+from newscrawl.pages import jsonld, stamps
 from newscrawl.pages.generic import main_text
 from newscrawl.pages.text import element_text, is_furniture, is_hidden, markup_text
 from newscrawl.processors import strip_site_name
@@ -28,32 +28,15 @@ _BY_ID: Any = etree.XPath("id($id)")
 _LANG: Any = etree.XPath("/html/@lang")
 _BASE: Any = etree.XPath("//base/@href")
 _TITLE: Any = etree.XPath("//title/text()")
+_CANONICAL: Any = etree.XPath('//link[@rel="canonical"]/@href')
 _H1: Any = etree.XPath("//h1")
 _ARTICLE_H1: Any = etree.XPath("(//article//h1 | //main//h1)")
 _MICRODATA_BODY: Any = etree.XPath('//*[@itemprop="articleBody"]')
-# Elements marked as the publication time: itemprop, or a class naming "publish"/"pubdate";
-# never one marked as an update ("updated", "modified"), whatever else it says.
-_MARKED_PUBLISHED: Any = etree.XPath(
-    "//*[@itemprop='datePublished' or contains(translate(@class, 'PUBLISHED', 'published'),"
-    " 'publish') or contains(translate(@class, 'PUBDATE', 'pubdate'), 'pubdate')]"
-    "[not(contains(translate(@class, 'UPDATEMODIF', 'updatemodif'), 'update'))]"
-    "[not(contains(translate(@class, 'UPDATEMODIF', 'updatemodif'), 'modif'))]"
-)
-_LABELLED: Any = etree.XPath(
-    "//body//text()[starts-with(normalize-space(translate(., 'PUBLISHED', 'published')),"
-    " 'published')]"
-)
-_ARTICLE_TIMES: Any = etree.XPath(
-    "//article//time[@datetime][not(ancestor-or-self::*[contains(translate(@class,"
-    " 'UPDATEMODIF', 'updatemodif'), 'update') or contains(translate(@class, 'UPDATEMODIF',"
-    " 'updatemodif'), 'modif') or @itemprop='dateModified'])]/@datetime"
-)
 _CHROME: Any = etree.XPath(
     "//header | //footer | //nav | //aside | //*[@role='navigation' or @role='contentinfo'"
     " or @role='banner' or @role='complementary']"
 )
 _CHROME_MAX_SHARE = 0.5  # a "chrome" element holding half the page's text is a page wrapper
-_LABEL = re.compile(r"^\s*published(?:\s+(?:on|at))?\s*:?\s*", re.IGNORECASE)
 _ID_ONLY = re.compile(r"^#[\w-]+$")
 _STRUCTURED_DATES = (
     "article:published_time",
@@ -102,6 +85,20 @@ def first_found(
     return []
 
 
+def same_page(url: str, pages: list[str]) -> bool:
+    """Whether ``url`` names one of ``pages`` (scheme, ``www.``, query and fragment aside).
+
+    >>> same_page("http://www.menafn.com/1109/x?src=RSS", ["https://menafn.com/1109/x"])
+    True
+    """
+
+    def key(value: str) -> str:
+        parts = urlsplit(value.strip())
+        return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}"
+
+    return key(url) in {key(page) for page in pages}
+
+
 def text_of(element: Any) -> str:
     """An element's whole text, whitespace collapsed (nested inline markup included)."""
     return " ".join(_STRING(element).split())
@@ -138,8 +135,15 @@ class HtmlArticlePage:
 
     @cached_property
     def json_ld(self) -> list[dict[str, Any]]:
-        """The page's JSON-LD article objects, read leniently, keys lower-cased."""
-        return jsonld.article_nodes(_JSON_LD(self.root))
+        """The page's own JSON-LD article objects, read leniently, keys lower-cased: those
+        whose ``url``/``mainEntityOfPage`` is this page, else those naming no page; never a
+        related story's node that names another page."""
+        return jsonld.own_articles(jsonld.article_nodes(_JSON_LD(self.root)), self.is_own_url)
+
+    def is_own_url(self, url: str) -> bool:
+        """Whether a URL is this page's: its address, canonical link or ``og:url``."""
+        own = [self.response.url, *_CANONICAL(self.root), *self.meta_values("og:url")]
+        return same_page(url, own)
 
     @cached_property
     def meta(self) -> dict[str, list[str]]:
@@ -178,18 +182,18 @@ class HtmlArticlePage:
 
     # Generic values, best first. Site pages put their own selectors before these.
     def titles(self) -> list[str]:
-        """JSON-LD headline, OpenGraph, the story's own ``<h1>``, then ``<title>`` without the
-        site's name at its end."""
+        """JSON-LD headline, OpenGraph, the story's own ``<h1>``, then ``<title>``; the site's
+        name at the end of any of them is taken off."""
         h1s = _ARTICLE_H1(self.root) or _H1(self.root)
         names = (*self.SITE_NAMES, *self.meta_values("og:site_name", "application-name"))
         host = (urlsplit(self.response.url).hostname or "").removeprefix("www.")
-        titles = [strip_site_name(t, (*names, host)) for t in _TITLE(self.root)]
-        return [
+        titles = [
             *self.ld_values("headline"),
             *self.meta_values("og:title", "twitter:title"),
             *([text_of(h1s[0])] if len(h1s) == 1 else []),
-            *titles,
+            *_TITLE(self.root),
         ]
+        return [strip_site_name(t, (*names, host)) for t in titles]
 
     def offset_published(self) -> list[str]:
         """Publication times the page states with their offset (JSON-LD, meta): these win."""
@@ -198,24 +202,19 @@ class HtmlArticlePage:
 
     def published(self) -> list[str]:
         """Publication times, best first: structured data, elements marked as published,
-        weaker meta names, then the article's ``<time>``s; an update time never."""
-        return [
-            *self.ld_values("datePublished"),
-            *self.meta_values(*_STRUCTURED_DATES),
-            *self.marked_published(),
-            *self.meta_values(*_WEAK_DATES),
-            *_ARTICLE_TIMES(self.root),
-        ]
-
-    def marked_published(self) -> list[str]:
-        """Elements marked as published (``itemprop``, class) and text labelled "Published:"."""
-        found: list[str] = []
-        for element in _MARKED_PUBLISHED(self.root):
-            times = element.xpath("descendant-or-self::time/@datetime")
-            found += [element.get("content") or element.get("datetime") or "", *times]
-            found.append(_LABEL.sub("", text_of(element)))
-        found += [_LABEL.sub("", " ".join(t.split())) for t in _LABELLED(self.root)]
-        return [v for v in found if v]
+        weaker meta names, the article's ``<time>``s, then a lone printed stamp; an update
+        time never."""
+        return first_found(
+            lambda: [
+                *self.ld_values("datePublished"),
+                *self.meta_values(*_STRUCTURED_DATES),
+                *stamps.marked_published(self.root),
+                *self.meta_values(*_WEAK_DATES),
+                *stamps.article_times(self.root),
+            ],
+            partial(stamps.lone_stamp, self.root),
+            valid=read_timestamp,
+        )
 
     def summaries(self) -> list[str]:
         meta = partial(self.meta_values, "description", "og:description", "twitter:description")
@@ -241,7 +240,7 @@ class HtmlArticlePage:
     def urls(self) -> list[str]:
         return self.absolute(
             [
-                *self.root.xpath('//link[@rel="canonical"]/@href'),
+                *_CANONICAL(self.root),
                 *self.meta_values("og:url"),
                 *self.ld_values("url"),
                 *self.ld_values("mainEntityOfPage", "@id"),

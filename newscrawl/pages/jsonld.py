@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 ARTICLE_TYPES = frozenset(
@@ -89,6 +89,27 @@ def article_nodes(raw_scripts: list[str]) -> list[dict[str, Any]]:
         data = _lower_keys(parse_json_ld(raw))
         found += [n for n in _walk(data) if type_names(n) & ARTICLE_TYPES]
     return found
+
+
+def own_articles(
+    nodes: list[dict[str, Any]], is_own: Callable[[str], bool]
+) -> list[dict[str, Any]]:
+    """The nodes that describe this page: those whose ``url``/``mainEntityOfPage`` it is;
+    failing those, the ones naming no page. A node naming another page (a related story in
+    the same ``@graph``) is never the page's.
+
+    >>> nodes = [{"headline": "Related", "url": "/other"}, {"headline": "Own"}]
+    >>> [n["headline"] for n in own_articles(nodes, lambda url: url == "/this")]
+    ['Own']
+    """
+    own, unnamed = [], []
+    for node in nodes:
+        urls = [*strings(node.get("url")), *strings(node.get("mainentityofpage"), "@id")]
+        if any(is_own(url) for url in urls):
+            own.append(node)
+        elif not urls:
+            unnamed.append(node)
+    return own or unnamed
 
 
 def strings(value: Any, key: str = "") -> list[str]:

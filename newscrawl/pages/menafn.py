@@ -88,6 +88,15 @@ class MenafnPage(HtmlArticlePage):
         self.known_ref = ref
         self.local = local or zone(MENAFN_ZONE)
         self.layer: str | None = None  # which layer gave the body, once to_article() ran
+        self.paywalled = False  # a subscription prompt cut the story it gave
+
+    def is_own_url(self, url: str) -> bool:
+        """This page's URL, or any URL of the story asked for (menafn.com or a mirror)."""
+        if self.known_ref:
+            found = story_ref(url)
+            if found:
+                return found[0] == self.known_ref[0]
+        return super().is_own_url(url)
 
     def ref(self) -> tuple[str, str] | None:
         """The story id: from where the page came from, else from what the page says it is."""
@@ -128,6 +137,8 @@ class MenafnPage(HtmlArticlePage):
         prune = [compiled(ERROR_BLOCK).path, DISCLAIMER]  # trafilatura takes them for text
         yield "json_ld", self.json_ld_text
         yield "meta", self.microdata_text
+        if self.story_block is not None:
+            return  # MENAFN's own markup, its story block empty: the story is not in the HTML
         yield "generic", partial(self.generic_text, prune)
         yield "generic", partial(self.generic_text, prune, recall=True)
 
@@ -185,16 +196,17 @@ class MenafnPage(HtmlArticlePage):
         if unfound and _SOFT_404.search(self.visible_text()):
             return "soft 404: the site says the page does not exist"
         paragraphs = article.body.split("\n\n") if article.body else []
-        found = body_problem(paragraphs)
+        found = body_problem(paragraphs, article.dateline)
         if found:
             return found
-        if self.layer in FALLBACK_LAYERS:
-            if is_site_text(paragraphs, self.chrome_texts()):
-                sample = " / ".join(paragraphs)[:120]
-                return f"not a story: the body is the site's own text ({sample})"
-            found = unvouched_fallback(article.title, article.dateline, article.body or "")
-            if found:
-                return found
+        if self.paywalled and self.layer != "json_ld":
+            return "not the whole story: a subscription prompt cuts it (a teaser only)"
+        if self.layer in FALLBACK_LAYERS and is_site_text(paragraphs, self.chrome_texts()):
+            sample = " / ".join(paragraphs)[:120]
+            return f"not a story: the body is the site's own text ({sample})"
+        found = unvouched_fallback(article.title, article.dateline, article.body or "")
+        if found:
+            return found
         vouched = bool(article.tracking_id) or any(story_ref(u) for u in self.urls())
         if requested and not vouched and not title_fits_slug(article.title or "", slug):
             return f"not the requested story (its title {article.title!r} is not the link's)"
@@ -205,6 +217,7 @@ class MenafnPage(HtmlArticlePage):
         titles = first_found(h1, self.titles, valid=clean_text)
         title = clean_text(titles[0]) if titles else None
         story, self.layer = self.story(title)
+        self.paywalled = story.paywalled
         loader = story_loader(
             self.ref(), self.response.url, self.crawled_at, title, story, self.local
         )

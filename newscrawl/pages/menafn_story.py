@@ -14,7 +14,7 @@ from newscrawl.dates import is_banner, looks_like_timestamp
 from newscrawl.items import Article
 from newscrawl.loaders import ArticleLoader
 from newscrawl.pages.paragraphs import drop_related_links, drop_repeats
-from newscrawl.pages.plausibility import MIN_SENTENCE_WORDS, is_furniture
+from newscrawl.pages.plausibility import is_furniture, is_paywall
 from newscrawl.processors import find_tracking_id, has_mojibake, split_dateline
 from newscrawl.urls import canonical_url, slugify
 
@@ -23,15 +23,17 @@ LANGUAGE = "en"  # the English site; the Arabic one lives elsewhere
 
 _FOOTER = re.compile(r"^(?:Legal Disclaimer|MENAFN provides the information|CommentsNo comment)")
 _FURNITURE_LINE = re.compile(
-    r"^(?:(?:Photo|Photos|Image|Picture)(?: credit)?\s*:\s*\S.{0,60}"
+    r"^(?:\(?(?:Photo|Photos|Image|Picture)(?: credit)?\s*[:/]\s*[^()]{1,60}\)?"
     r"|\S*\.(?:jpe?g|png|gif|webp)\)?"
     r"|Sorry!+|Error! We.re sorry, but the page you were looking for doesn.t exist\.?"
     r"|Tags|Category|Date|Comments|No comment|--|403|\u0639\u0631\u0628\u064a)$",
     re.IGNORECASE,
 )
-_END_MARK = re.compile(r"\s*\(end\)(?:\s+[a-z]{1,5}){0,2}\s*$")
+_END_MARK = re.compile(r"\s*\((?i:end)\)(?:\s+[a-z]{1,5}){0,2}\s*$")
 _INITIALS = re.compile(r"^[a-z]{1,5}(?:\s+[a-z]{1,5})?$")
-_LEAD_IN_LINES = 3  # short chrome lines a dateline may follow
+_LEAD_IN_LINES = 5  # chrome lines a dateline may follow
+_LEAD_IN_WORDS = 8  # a sentence before the dateline has this many words at least
+_SENTENCE = re.compile(r"[.!?\u201d\"]$")
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Story:
     dateline: str | None = None
     paragraphs: list[str] = field(default_factory=list)
     tracking_id: str | None = None
+    paywalled: bool = False  # a subscription prompt cut the story: what is left is a teaser
 
     @property
     def body(self) -> str:
@@ -85,14 +88,15 @@ def _is_page_furniture(paragraph: str, title: str | None) -> bool:
 
 
 def _from_dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
-    """The dateline and the story after it. A story starts at its dateline: short lines before
-    it (a breadcrumb, a label, a byline box) are page chrome that a generic layer kept."""
+    """The dateline and the story after it. A story starts at its dateline: lines before it
+    that are not sentences (a breadcrumb and headline, a "Published:" line, a label) are page
+    chrome that a layer kept; a sentence before any dateline means the story has none."""
     for index, paragraph in enumerate(paragraphs[: _LEAD_IN_LINES + 1]):
         dateline, rest = split_dateline(paragraph)
         if dateline:
             return dateline, [*([rest] if rest else []), *paragraphs[index + 1 :]]
-        if len(paragraph.split()) >= MIN_SENTENCE_WORDS:
-            break  # story text before any dateline: the story has none
+        if _SENTENCE.search(paragraph) and len(paragraph.split()) >= _LEAD_IN_WORDS:
+            break
     return None, paragraphs
 
 
@@ -100,10 +104,11 @@ def clean_story(paragraphs: list[str], title: str | None) -> Story:
     """MENAFN's rules on a story's paragraphs: footer cut, furniture out, dateline off, end
     marks and related links out, repeats once."""
     paragraphs, tracking_id = _cut_footer(paragraphs)
-    paragraphs = [p for p in paragraphs if not _is_page_furniture(p, title)]
+    paywalled = any(is_paywall(p) for p in paragraphs)
+    paragraphs = [p for p in paragraphs if not _is_page_furniture(p, title) and not is_paywall(p)]
     dateline, paragraphs = _from_dateline(paragraphs)
     paragraphs = drop_repeats(_drop_end_marks(drop_related_links(paragraphs)))
-    return Story(dateline, paragraphs, tracking_id)
+    return Story(dateline, paragraphs, tracking_id, paywalled)
 
 
 def story_loader(

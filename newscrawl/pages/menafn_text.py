@@ -104,7 +104,7 @@ class MenafnTextPage:
     def problem(self, article: Article) -> str | None:
         """Why this page gives no trustworthy article (a notice, no story, broken text)."""
         paragraphs = article.body.split("\n\n") if article.body else []
-        return body_problem(paragraphs) or text_problem(article)
+        return body_problem(paragraphs, article.dateline) or text_problem(article)
 
     def to_article(self) -> Article:
         header, story_lines = self.split_header()

@@ -17,7 +17,7 @@ from newscrawl.urls import slugify, story_ref
 MIN_STORY_WORDS = 12  # a wire story has at least one real sentence: "X said on Monday that…"
 MIN_SENTENCE_WORDS = 8  # a menu item, a label or a button has fewer
 NOTICE_MAX_WORDS = 40  # a notice is a line or two; a story may quote such words
-TITLE_WORDS_MIN_SHARE = 0.5  # of the link's slug words that a requested story's title has
+TITLE_WORDS_MIN_SHARE = 1 / 3  # of the link's slug words a requested story's title has
 
 # Lines that are site furniture wherever they stand (their page's footer, a paywall box).
 _FURNITURE = re.compile(
@@ -25,18 +25,26 @@ _FURNITURE = re.compile(
     r"|copyright\s+\d{4}\b.{0,160}"
     r"|.{0,160}all rights reserved\.?.{0,80}"
     r"|legal disclaimer\s*:?.*"
-    r"|.{0,40}provides the information .as is. without warranty.*"
-    r"|.{0,80}(?:continues for .{0,20}subscribers|subscribe (?:now )?to (?:read|continue)"
-    r"|sign in (?:or subscribe )?to (?:read|continue)).*)$",
+    r"|.{0,40}provides the information .as is. without warranty.*)$",
+    re.IGNORECASE,
+)
+# A subscription prompt where the story stops: what is above it is a teaser, not the story.
+_PAYWALL = re.compile(
+    r"^.{0,80}(?:continues for .{0,20}subscribers|subscribe (?:now )?to (?:read|continue)"
+    r"|sign in (?:or subscribe )?to (?:read|continue)|for subscribers only).*$",
     re.IGNORECASE,
 )
 # "This story is no longer available", "Error! We're sorry, but the page you were looking for
 # doesn't exist": the page names itself (this page, the story) and says it is not there.
 _NOTICE = re.compile(
-    r"\b(?:this|the|that|requested|your)\s+(?:page|story|article|content|item|link|url)s?\b"
+    r"\b(?:this|the|that|requested|your)\s+(?:page|story|article|content|item|link|url"
+    r"|news(?: item| story)?|post)s?\b"
     r".{0,60}?\b(?:no longer|(?:has|have) been (?:removed|deleted|withdrawn|taken down"
-    r"|unpublished|archived)|(?:could|can)(?:\s*not|n.t) be found|(?:was|were|is) not found"
-    r"|does(?:n.t| not) exist|(?:is|are) (?:not |un)available|(?:has|have) expired)"
+    r"|unpublished|archived)|(?:could|can)(?:\s*not|n.t) be (?:found|loaded|displayed)"
+    r"|(?:was|were|is) not found|does(?:n.t| not) exist|(?:is|are) (?:not |un)available"
+    r"|(?:has|have) expired)"
+    r"|\b(?:we|I)\s+(?:could|can)(?:\s*not|n.t)\s+(?:find|locate|load)\b"
+    r"|\bsomething went wrong\b|\b(?:was|were|is|has been) withdrawn\b"
     r"|^\W*(?:404|page not found|not found|access denied)\b",
     re.IGNORECASE,
 )
@@ -94,17 +102,26 @@ def is_furniture(paragraph: str) -> bool:
     return bool(_FURNITURE.match(paragraph.strip()))
 
 
-def body_problem(paragraphs: list[str]) -> str | None:
-    """Why a cleaned body is not a story (None when it may be one).
+def is_paywall(paragraph: str) -> bool:
+    """A subscription prompt ("This story continues for subscribers. Sign in to read…")."""
+    return bool(_PAYWALL.match(paragraph.strip()))
+
+
+def body_problem(paragraphs: list[str], dateline: str | None = None) -> str | None:
+    """Why a cleaned body is not a story (None when it may be one). A story under a wire
+    dateline is a story however short (an 11-word KUNA flash), and however it words things.
 
     >>> body_problem(["This story is no longer available."])
     'not a story: a notice (This story is no longer available.)'
     >>> body_problem(["Home", "News", "Markets", "About us"])
     'not a story: no sentence in the body (Home / News / Markets / About us)'
     >>> body_problem(["KUWAIT -- The Kuwaiti dinar was stable against the US dollar on Thursday."])
+    >>> body_problem(["KUWAIT -- Stocks rose on Sunday."], "(MENAFN- Kuwait News Agency (KUNA))")
     """
     if not paragraphs:
         return "no body"
+    if dateline:
+        return None
     text = " ".join(paragraphs)
     words = len(text.split())
     sample = " / ".join(paragraphs)[:120]

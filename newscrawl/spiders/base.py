@@ -25,7 +25,7 @@ from newscrawl import __version__
 from newscrawl.archive import ARCHIVE_META
 from newscrawl.discovery import Link, Ref, feed_links, listing_links, next_pages
 from newscrawl.extensions import RunLedger
-from newscrawl.items import Article
+from newscrawl.items import Article, extracted_fields
 from newscrawl.pages.decoding import decode_page
 from newscrawl.pages.plausibility import split_problem
 from newscrawl.saved import (
@@ -168,13 +168,10 @@ class WireSpider(Spider):
             article = page.to_article()
             if not page.is_site_page(article):
                 raise UnreadablePage(f"not a {self.site_name} page", "no mark of its stories")
-            problem = page.problem(article)
-            if problem:
-                raise UnreadablePage(*split_problem(problem))
         except UnreadablePage as exc:
             self.reject(url, exc.reason, exc.detail)
             return None
-        return article
+        return self.accept(page, url, article)
 
     def read_archived(self, entry: Response | BadRecord) -> Article | None:
         """A story answer of a WARC archive, through the same steps as a page just fetched
@@ -304,13 +301,16 @@ class WireSpider(Spider):
             return None
         return self.html_page(decode_page(response), ref)
 
-    def accept(self, page: StoryPage, url: str) -> Article | None:
-        """The page's article, or None with a rejects line saying what is wrong with it."""
-        article = page.to_article()
+    def accept(self, page: StoryPage, url: str, article: Article | None = None) -> Article | None:
+        """The page's article, or None with a rejects line saying what is wrong with it (and
+        what the page gave, for the one who looks into it)."""
+        article = article or page.to_article()
         problem = page.problem(article)
         if problem:
             reason, detail = split_problem(problem)
-            self.reject(url, reason, detail, id=article.id, title=article.title)
+            fields = extracted_fields(article)
+            fields.pop("url", None)  # the line's url is where the page was read
+            self.reject(url, reason, detail, **fields)
             return None
         return article
 
