@@ -1,9 +1,9 @@
 """Pages of every kind issue 8 names, written by a tester who had not seen the code.
 
-`tests/fixtures/kinds/<kind>/` holds saved pages and `expected.json`: `articles` (each written
+`tests/kinds/<kind>/` holds saved pages and `expected.json`: `articles` (each written
 with exactly these values), `rejected` (each rejected, never written: page chrome, notices,
 redirects, teasers) and `duplicates` (the same story again under another id: dropped). One
-crawl reads them all, as a user would: `scrapy crawl menafn -a source=tests/fixtures/kinds`.
+crawl reads them all, as a user would: `scrapy crawl menafn -a source=tests/kinds`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import ROOT, Run, crawl
 
-KINDS = ROOT / "tests" / "fixtures" / "kinds"
+KINDS = ROOT / "tests" / "kinds"
 FOLDERS = sorted(p.parent for p in KINDS.glob("*/expected.json"))
 
 
