@@ -151,3 +151,20 @@ def test_what_json_cannot_carry_is_refused_on_the_way_in() -> None:
 def test_what_someone_else_wrote_into_the_queue_runs_no_code(entry: bytes) -> None:
     with pytest.raises(requests.UnsafeRequest):
         requests.loads(entry)
+
+
+def test_the_cluster_state_is_shared_and_leaves_with_a_rolled_back_run(
+    redis_url: str, server: redis.Redis
+) -> None:
+    from newscrawl.clusters import assign_cluster
+
+    text = " ".join(f"word{n}" for n in range(60)) + " price 42.5 rose on Monday"
+    a, b = started(redis_url, "a", A), started(redis_url, "b", B)
+    assert assign_cluster(a.cluster_index(), "prnewswire:1", text, A) == "prnewswire:1"
+    # another worker, another source, the same story: linked to the first
+    assert assign_cluster(b.cluster_index(), "menafn:9", text, B) == "prnewswire:1"
+    a.forget_run(A)
+    assert assign_cluster(b.cluster_index(), "globenewswire:5", text, B) == "prnewswire:1"
+    b.forget_run(B)
+    assert b.cluster_index().candidates([0], 10) == []
+    assert server.hlen("newscrawl:cluster:members") == 0
