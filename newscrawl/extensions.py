@@ -232,7 +232,10 @@ class RunLedger:
         file and the ``runs.jsonl`` line still say what this run did.
         """
         left = self.counted("written")
-        self.articles.part.unlink(missing_ok=True)
+        self.articles.abandon()
+        if self.archive is not None:  # its answers are fetched again, and archived, next run
+            self.archive.abandon()
+            self.archive = None
         self.failures.append(f"{exc}: {left} articles left for the next run")
         logger.error("%s: %d articles left for the next run", exc, left)
         self.stats.set_value("newscrawl/written", 0)

@@ -25,7 +25,8 @@ pytestmark = pytest.mark.slow
 
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "-s", "NEWSCRAWL_RETRY_BACKOFF=0.1",
-        "-s", "NEWSCRAWL_REDIS_LEASE=2")  # fmt: skip
+        "-s", "NEWSCRAWL_REDIS_LEASE=5")  # fmt: skip
+SHORT_LEASE = ("-s", "NEWSCRAWL_REDIS_LEASE=2")  # a killed worker holds the others 2 s
 
 
 @pytest.fixture
@@ -113,7 +114,7 @@ def test_four_workers_write_every_story_once_and_fetch_each_page_once(
 def test_a_killed_worker_loses_nothing_after_one_more_run(tmp_path: Path, redis_db: str) -> None:
     stories = synthetic_stories(100)
     homes = [tmp_path / f"w{n}" for n in range(3)]
-    slow = ("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+    slow = ("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", *SHORT_LEASE)
     with MenafnSite(stories) as site:
         site.response_delay = 0.05
         workers = [worker(home, site.base_url, redis_db, *slow) for home in homes]

@@ -31,6 +31,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
+from newscrawl.archive import FETCHED_AT
 from newscrawl.distributed import key, requests
 from newscrawl.distributed.connection import client, lease_ms, redis_lost, worker_id
 from newscrawl.signals import run_listed
@@ -40,6 +41,8 @@ logger = logging.getLogger(__name__)
 IDLE_POLL = (0.01, 0.5)  # seconds between looks at the queue while idle: first, at most
 DONE_KEPT = 86_400  # seconds a finished (or forsaken) crawl's traces stay in Redis
 RUNS_KEPT = 10_000  # run summaries kept in the stream newscrawl:<spider>:runs
+# Notes a download leaves in request.meta (a retry copies them): dropped before queueing.
+LAST_ANSWER_NOTES = ("download_latency", FETCHED_AT)
 
 # Pop the highest priority request and count it in flight for this worker, atomically.
 POP = """
@@ -85,9 +88,10 @@ return 0
 """
 
 # This worker ran dry: is the crawl done? KEYS: requests, workers, done, dupefilter, pointer.
-# ARGV: worker, alive key prefix, crawl, seconds kept.
+# ARGV: worker, alive key prefix, crawl, seconds kept. A worker taken for dead (its lease
+# lapsed) that pushes requests after the end drains them itself before it stops.
 IDLE = """
-if redis.call('EXISTS', KEYS[3]) == 1 then return 1 end
+if redis.call('EXISTS', KEYS[3]) == 1 and redis.call('ZCARD', KEYS[1]) == 0 then return 1 end
 redis.call('HSET', KEYS[2], ARGV[1], 0)
 if redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
 local workers = redis.call('HGETALL', KEYS[2])
@@ -168,6 +172,8 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
 
     # -- the scheduler interface ----------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:
+        for note in LAST_ANSWER_NOTES:  # about the answer before a retry: not the next one's
+            request.meta.pop(note, None)
         try:
             if not request.dont_filter and self.df.request_seen(request):
                 self.df.log(request, self.spider)
@@ -175,6 +181,10 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
             self.queue.push(request)
         except redis.RedisError as exc:
             redis_lost(self.crawler, exc)
+            return False
+        except requests.UnsafeRequest as exc:  # a spider's or middleware's bug: said, counted
+            logger.error("cannot queue %s: %s", request.url, exc)
+            self.stats.inc_value("newscrawl/errors")
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
@@ -230,14 +240,12 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
 
     def beat(self) -> None:
         try:
-            self.done = bool(
-                self.scripts["beat"](
-                    keys=[
-                        self.keys["requests"], self.keys["dupefilter"], self.keys["workers"],
-                        self.keys["done"], self.keys["alive:"] + self.worker,
-                    ],
-                    args=[self.worker, self.in_flight(), self.lease, DONE_KEPT],
-                )
+            self.scripts["beat"](  # 1 once the crawl is done; spider_idle decides to stop
+                keys=[
+                    self.keys["requests"], self.keys["dupefilter"], self.keys["workers"],
+                    self.keys["done"], self.keys["alive:"] + self.worker,
+                ],
+                args=[self.worker, self.in_flight(), self.lease, DONE_KEPT],
             )  # fmt: skip
         except redis.RedisError as exc:
             redis_lost(self.crawler, exc)
