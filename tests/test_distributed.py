@@ -203,6 +203,9 @@ def test_redis_lost_mid_run_stops_the_worker_cleanly(tmp_path: Path) -> None:
 
             server = start_redis(folder, port, *durable)  # back, from its append-only file
             assert server is not None
+            # Its lease lapses (it could not say goodbye), so the next run starts a new crawl
+            # that reads the listings again, instead of joining the one it left.
+            time.sleep(5.5)
             finish([worker(home, site.base_url, url)], [home])
     finally:
         if server is not None:
