@@ -116,9 +116,11 @@ def clean_env() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def local_site(stories: int, core: int | None = 0) -> Iterator[str]:
-    """The MENAFN-like site with ``stories`` pre-rendered stories, in its own process."""
-    command = pinned([PYTHON, "-m", "bench.site", "--stories", str(stories)], core)
+def local_site(stories: int, core: int | None = 0, delay: float = 0.0) -> Iterator[str]:
+    """The MENAFN-like site with ``stories`` pre-rendered stories, in its own process
+    (answering each request after ``delay`` seconds)."""
+    command = [PYTHON, "-m", "bench.site", "--stories", str(stories), "--delay", str(delay)]
+    command = pinned(command, core)
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None

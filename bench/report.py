@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import platform
 import subprocess
 from dataclasses import dataclass, field
@@ -12,7 +13,9 @@ from pathlib import Path
 
 from bench.common import ROOT, cores
 
-PACKAGES = ("scrapy", "lxml", "parsel", "twisted", "trafilatura", "newspaper4k")
+PACKAGES = (
+    "scrapy", "lxml", "parsel", "twisted", "trafilatura", "newspaper4k", "scrapy-redis", "redis",
+)  # fmt: skip
 
 
 @dataclass
@@ -118,7 +121,17 @@ def machine() -> list[str]:
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; newscrawl at {git_revision()}",
         f"- machine: {cpu}, {len(cores())} cores{memory}; {platform.platform()}",
         f"- Python {platform.python_version()}; " + ", ".join(versions),
+        f"- load average when the report was written: {load()} (other work on the machine "
+        "slows the crawls; latency-bound rows suffer most)",
     ]
+
+
+def load() -> str:
+    """The 1, 5 and 15 minute load averages, e.g. ``0.42 0.30 0.21``."""
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def write_markdown(results: Results, path: Path, seconds: float) -> None:

@@ -54,8 +54,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.site")
     parser.add_argument("--stories", type=int, required=True)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
     args = parser.parse_args()
     site = MenafnSite(synthetic_stories(args.stories))
+    site.response_delay = args.delay
     for story in site.stories:  # fill the page cache (each render is done once)
         site.route(story.path, "http://127.0.0.1")
     site.serve_until_stopped("127.0.0.1", args.port)

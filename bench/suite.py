@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bench import archive, clusters, crawl, extraction, fallback, offline, rerun, store
+from bench import archive, clusters, crawl, distributed, extraction, fallback, offline, rerun, store
 from bench.common import SIZES, local_site, no_network
 from bench.report import Results, write_markdown
 
@@ -42,6 +42,8 @@ def run_all(size: str = "tiny", report: Path | None = None, verbose: bool = Fals
         clusters.run(chosen, results, workdir)
         step("5. memory")
         crawl.run_memory(chosen, results, workdir)
+        step("6. distributed")
+        distributed.run(chosen, results, workdir)
     seconds = time.perf_counter() - started
     results.values["seconds"] = seconds
     if report is not None:

@@ -1,19 +1,22 @@
 """RunLedger: one run's lock, seen store, output files, counts, runs.jsonl line and exit status.
 
 Commit protocol (so a SIGKILL at any moment loses nothing and writes nothing twice):
-1. the run is recorded as ``started``; each written story is added to the store under the run;
-2. at the end the store rows are committed, the WARC archive (if any) is fsynced and renamed,
-   then the ``.part`` file;
+1. the run is recorded as ``started``; each written story is claimed in the store for the run;
+2. at the end the ``.part`` file is fsynced, the claims committed (a shared store may answer
+   that some were taken by another worker meanwhile: their lines leave the ``.part`` file),
+   the WARC archive (if any) fsynced and renamed, the run marked ``committed``, and the
+   article file renamed;
 3. the run is marked ``done``, its ``runs.jsonl`` line appended, then marked ``listed``.
-The next start rolls an unfinished run forward when its final file exists (mark done, list it
-with its archive), else back (forget its stories, delete its ``.part`` files and its archive),
-before anything else happens.
+The next start rolls an unfinished run forward when its final file exists or it was committed
+(rename its ``.part``, mark done, list it with its archive), else back (forget its claims,
+delete its ``.part`` files and its archive), before anything else happens.
 A folder still in the version-0.1 layout is first moved into the current one (``layout.py``),
 so a run that 0.1 left unfinished is settled in the new layout like any other.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -31,6 +34,7 @@ from newscrawl.feeds import (
     PART,
     JsonLinesPart,
     append_manifest,
+    fsync_dir,
     listed_runs,
     manifest_lines,
     run_name,
@@ -46,8 +50,8 @@ from newscrawl.layout import (
     source_folder,
     state_file,
 )
-from newscrawl.signals import page_rejected
-from newscrawl.state import SeenStore, SqliteSeenStore, StateLock
+from newscrawl.signals import page_rejected, run_listed
+from newscrawl.state import SeenStore, SqliteSeenStore, StateLock, StoreUnavailable
 
 if TYPE_CHECKING:
     from newscrawl.archive import WarcPart
@@ -91,21 +95,27 @@ class RunLedger:
         self.source: str = crawler.spidercls.name
         if not re.fullmatch(r"[a-z0-9_]+", self.source):  # it names a folder: no "..", no "/"
             raise ValueError(f"spider name {self.source!r} cannot name an output folder")
+        self.folder = output_dir / self.source
+        # A shared store is reached first: unreachable, it fails the run before any write.
+        shared = open_shared_store(crawler, self.folder)
         self.lock = StateLock(state_path) if state_path else None
         if self.lock:
             self.lock.acquire()  # raises StateLocked before anything is written
-        self.folder = output_dir / self.source
         self.folder.mkdir(parents=True, exist_ok=True)
         self.manifest = self.folder / MANIFEST
         migrate(self.folder)  # a 0.1 folder's files first: its runs' names and recovery need them
-        self.store: SeenStore = SqliteSeenStore(state_path)
+        self.store: SeenStore = shared or SqliteSeenStore(state_path)
         self.recover()
         self.started = datetime.now(UTC).replace(microsecond=0)
-        self.run = run_name(self.folder, self.started, self.store.run_names(self.source))
-        self.articles = JsonLinesPart(articles_file(self.folder, self.run))
+        known = self.store.run_names(self.source)
+        while True:
+            self.run = run_name(self.folder, self.started, known)
+            self.articles = JsonLinesPart(articles_file(self.folder, self.run))
+            # The absolute final name: a state shared by several output folders can find it.
+            if self.store.begin_run(self.key, str(self.articles.path.resolve())):
+                break
+            known = {*known, self.run}  # another worker took the name a moment ago
         self.rejects = JsonLinesPart(rejects_file(self.folder, self.run))
-        # The absolute final name: a state shared by several output folders can still find it.
-        self.store.begin_run(self.key, str(self.articles.path.resolve()))
         self.failures: list[str] = []
         self.health = RunHealth()
         self.limits = limits
@@ -168,16 +178,13 @@ class RunLedger:
         if self.stats.get_value("newscrawl/robots_unavailable"):
             self.failures.append("robots.txt answered 5xx: the host was deferred to a later run")
         try:
-            self.store.flush()
-            if self.archive is not None:
-                self.archive.finish()  # before the articles: a final article file has its archive
-            self.articles.finish(keep_empty=True)
+            self.commit()
             self.rejects.finish(keep_empty=False)
         except OSError as exc:
-            self.failures.append(f"output could not be written: {exc}")
-            logger.error("output could not be written: %s", exc)
-            self.close_state()
-            self.stats.set_value("newscrawl/exit_status", 1)
+            self.fail_closing(f"output could not be written: {exc}")
+            return
+        except StoreUnavailable as exc:
+            self.abandon(exc, reason)
             return
         self.store.set_run_state(self.key, "done")
         health = self.health.to_dict("offline" if getattr(spider, "source", None) else "live")
@@ -194,6 +201,52 @@ class RunLedger:
             summary += f"; alarms: {'; '.join(found)}"
         self.stats.set_value("newscrawl/summary", summary)
         logger.info(summary)
+
+    def commit(self) -> None:
+        """Seal the articles, commit their claims, drop the lines lost to other workers, rename."""
+        self.articles.seal(keep_empty=True)
+        lost = self.store.commit(self.key)
+        if lost:
+            dropped = self.articles.drop_ids(lost)
+            self.count("written", -dropped)
+            self.count("duplicates", dropped)
+            logger.warning(
+                "%d stories were taken over by another worker while this one stalled: "
+                "their lines were left out", dropped,
+            )  # fmt: skip
+        if self.archive is not None:
+            self.archive.finish()  # before the articles: a final article file has its archive
+        self.store.set_run_state(self.key, "committed")
+        self.articles.publish()
+
+    def fail_closing(self, why: str) -> None:
+        self.failures.append(why)
+        logger.error("%s", why)
+        self.close_state()
+        self.stats.set_value("newscrawl/exit_status", 1)
+
+    def abandon(self, exc: StoreUnavailable, reason: str) -> None:
+        """The store is gone: nothing can be committed, so no article file is published.
+
+        Its stories stay unseen (their claims lapse), the next run writes them; the rejects
+        file and the ``runs.jsonl`` line still say what this run did.
+        """
+        left = self.counted("written")
+        self.articles.abandon()
+        if self.archive is not None:  # its answers are fetched again, and archived, next run
+            self.archive.abandon()
+            self.archive = None
+        self.failures.append(f"{exc}: {left} articles left for the next run")
+        logger.error("%s: %d articles left for the next run", exc, left)
+        self.stats.set_value("newscrawl/written", 0)
+        with contextlib.suppress(OSError):
+            self.rejects.finish(keep_empty=False)
+        record = self.run_record(reason, 1)
+        record.update(file=None, sha256=None, health=None, alarms=[])
+        append_manifest(self.manifest, record)
+        self.close_state()
+        self.stats.set_value("newscrawl/exit_status", 1)
+        self.stats.set_value("newscrawl/run", self.run)
 
     def counted(self, name: str) -> int:
         value = self.stats.get_value(f"newscrawl/{name}", 0)
@@ -214,6 +267,7 @@ class RunLedger:
             "rejects_file": listed_name(self.rejects.path) if self.rejects.lines else None,
             **self.archive_fields(),
             "failures": self.failures[:20],
+            **({"crawl": crawl} if (crawl := self.stats.get_value("newscrawl/crawl")) else {}),
         }
 
     def archive_fields(self) -> dict[str, Any]:
@@ -226,6 +280,7 @@ class RunLedger:
     def list_run(self, record: dict[str, Any]) -> None:
         append_manifest(self.manifest, record)
         self.store.set_run_state(self.key, "listed")
+        self.crawler.signals.send_catch_log(run_listed, record=record)
 
     def close_state(self) -> None:
         self.store.close()
@@ -241,12 +296,22 @@ class RunLedger:
             migrate(folder)  # a run that 0.1 left unfinished: its folder may be untouched yet
             final = articles_file(folder, name)
             archive = archive_file(folder, name)
-            if state == "started" and not final.exists():
+            (final.parent / f"{final.name}.new{PART}").unlink(missing_ok=True)  # a scratch copy
+            part = final.with_name(final.name + PART)
+            if state == "committed" and not final.exists() and part.exists():
+                part.rename(final)  # committed: its .part is complete and already filtered
+                fsync_dir(final.parent)
+            if not final.exists():
                 for leftover in folder.glob(f"*/{name}.*{PART}"):  # articles/, rejects/, archive/
                     leftover.unlink()
                 archive.unlink(missing_ok=True)  # renamed before the file: undone with the run
                 self.store.forget_run(key)
-                logger.warning("rolled back run %s that did not finish: its stories are new", key)
+                if state == "started":
+                    logger.warning(
+                        "rolled back run %s that did not finish: its stories are new", key
+                    )
+                else:
+                    logger.error("run %s was %s but its file %s is gone", key, state, final)
                 continue
             self.store.set_run_state(key, "done")
             rejects = rejects_file(folder, name)
@@ -256,6 +321,18 @@ class RunLedger:
                 append_manifest(manifest, interrupted_record(name, final, rejects, archive))
             self.store.set_run_state(key, "listed")
             logger.warning("rolled forward run %s whose file was complete", key)
+
+
+def open_shared_store(crawler: Crawler, folder: Path) -> SeenStore | None:
+    """The store of a distributed crawl (``NEWSCRAWL_REDIS_URL`` set), reached now; else None.
+
+    Raises ``RedisUnavailable`` when the server does not answer.
+    """
+    if not crawler.settings.get("NEWSCRAWL_REDIS_URL"):
+        return None
+    from newscrawl.distributed.seen import RedisSeenStore  # redis only for a distributed crawl
+
+    return RedisSeenStore.from_crawler(crawler, folder)
 
 
 def settle_rejects(path: Path) -> None:

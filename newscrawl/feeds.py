@@ -70,6 +70,13 @@ class PartFile:
 
     def finish(self, *, keep_empty: bool) -> bool:
         """Flush, fsync and rename; an empty file is only kept when asked. True if renamed."""
+        if not self.seal(keep_empty=keep_empty):
+            return False
+        self.publish()
+        return True
+
+    def seal(self, *, keep_empty: bool) -> bool:
+        """Flush, fsync and close the ``.part`` file (made empty when asked); False if none."""
         if self._file is None:
             if not keep_empty:
                 return False
@@ -77,10 +84,13 @@ class PartFile:
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
+        return True
+
+    def publish(self) -> None:
+        """Give the sealed ``.part`` file its final name, durably."""
         self.part.rename(self.path)
         fsync_dir(self.path.parent)
         self.done = True
-        return True
 
     def abandon(self) -> None:
         """Close and remove the ``.part`` file: it never gets its final name. A file that could
@@ -102,6 +112,30 @@ class JsonLinesPart(PartFile):
     def write(self, record: dict[str, Any]) -> None:
         self.write_bytes(encode_line(record))
         self.lines += 1
+
+    def drop_ids(self, ids: Container[str]) -> int:
+        """Rewrite the sealed ``.part`` file without the records whose ``id`` is in ``ids``.
+
+        The new file replaces the old one by a rename, so a kill leaves one or the other.
+        Returns the number of lines dropped; ``sha256`` and ``lines`` follow the new file.
+        """
+        kept = [
+            line
+            for line in self.part.read_bytes().splitlines(keepends=True)
+            if orjson.loads(line).get("id") not in ids
+        ]
+        dropped = self.lines - len(kept)
+        scratch = self.path.with_name(self.path.name + ".new" + PART)
+        with scratch.open("wb") as out:
+            out.writelines(kept)
+            out.flush()
+            os.fsync(out.fileno())
+        scratch.rename(self.part)
+        fsync_dir(self.part.parent)
+        self.sha256 = hashlib.sha256(b"".join(kept))
+        self.size = sum(len(line) for line in kept)
+        self.lines = len(kept)
+        return dropped
 
 
 def run_name(folder: Path, started: datetime, known: Container[str] = ()) -> str:

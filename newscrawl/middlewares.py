@@ -18,6 +18,8 @@ from scrapy.http import Response
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 
+from newscrawl.signals import host_paused
+
 logger = logging.getLogger(__name__)
 
 _CHALLENGE_TITLE = re.compile(
@@ -120,6 +122,7 @@ class PoliteRetryMiddleware(RetryMiddleware):
         if slot.latercall:
             slot.latercall.cancel()
         self.crawler.stats.inc_value("newscrawl/retry_pauses")
+        self.crawler.signals.send_catch_log(host_paused, slot=key, seconds=seconds)
         # The downloader's own "wait before the next request" hook (what DOWNLOAD_DELAY uses).
         slot.latercall = call_later(seconds, downloader._latercall, slot)
 

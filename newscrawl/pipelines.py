@@ -14,6 +14,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from newscrawl.clusters import assign_cluster, story_text
 from newscrawl.extensions import RunLedger
 from newscrawl.items import ARTICLE_FIELDS, SCHEMA_VERSION
+from newscrawl.state import StoreUnavailable
 
 
 def load_schema(version: int = SCHEMA_VERSION) -> dict[str, Any]:
@@ -78,16 +79,20 @@ class HealthPipeline(_LedgerPipeline):
 
 class DuplicatesPipeline(_LedgerPipeline):
     """One story id, or one content hash within a source, is written once ever (across runs
-    sharing a state). The same text on another source is kept: ``ClusterPipeline`` links it."""
+    sharing a state). The same text on another source is kept: ``ClusterPipeline`` links it.
+    The store claims both atomically, so workers sharing a store never both write a story."""
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         story_id, content_hash = adapter["id"], adapter["content_hash"]
-        store = self.ledger.store
-        if store.has_id(story_id) or store.has_hash(content_hash, adapter["source"]):
+        try:
+            new = self.ledger.store.claim(story_id, content_hash, self.ledger.key)
+        except StoreUnavailable as exc:  # the run is stopping; the story stays unseen
+            self.ledger.count("errors")
+            raise DropItem(f"{story_id} not written: {exc}", log_level="WARNING") from None
+        if not new:
             self.ledger.count("duplicates")
             raise DropItem(f"duplicate {story_id} ({adapter['url']})", log_level="DEBUG")
-        store.add(story_id, content_hash, self.ledger.key)
         return item
 
 

@@ -39,6 +39,13 @@ NEWSCRAWL_ALARM_LAYOUT_DROP = 0.5  # site selectors' share of bodies below half 
 NEWSCRAWL_ALARM_COVERAGE_DROP = 0.3  # a field's coverage 30 points under the baseline
 NEWSCRAWL_ALARM_REJECTED_SHARE = 0.5  # half or more of the story pages rejected
 
+# Distributed mode (newscrawl/distributed/): set the URL and this process is one worker of a
+# crawl shared through Redis. Unset: nothing changes, Redis is not even imported.
+NEWSCRAWL_REDIS_URL = ""  # redis://[:password@]HOST:PORT/DB
+NEWSCRAWL_REDIS_CRAWL = ""  # name the shared crawl; empty: join the running one or start one
+NEWSCRAWL_REDIS_LEASE = 30.0  # seconds a silent (killed, stalled) worker keeps its claims
+ADDONS = {"newscrawl.distributed.RedisAddon": 0}  # sets the scheduler when the URL is set
+
 ITEM_PIPELINES = {
     "newscrawl.pipelines.ValidationPipeline": 100,
     "newscrawl.pipelines.HealthPipeline": 150,

@@ -1,4 +1,9 @@
-"""The seen store: which stories were written, shared by all runs (SQLite now; Redis later)."""
+"""The seen store: which stories were written, shared by all runs.
+
+SQLite here; Redis (one store for N workers) in ``newscrawl.distributed.seen``. A run's life in
+the store: ``begin_run`` (state ``started``), ``claim`` per story, ``commit`` (returns the ids
+whose lines must leave the file), state ``committed``, the file renamed, ``done``, ``listed``.
+"""
 
 from __future__ import annotations
 
@@ -35,7 +40,7 @@ CREATE TABLE IF NOT EXISTS cluster_bands (
 CREATE TABLE IF NOT EXISTS runs (
     run TEXT PRIMARY KEY,           -- '<source>/<run name>'
     file TEXT NOT NULL,             -- the final name of its JSON lines file
-    state TEXT NOT NULL             -- 'started', 'done' (file complete), 'listed' (in runs.jsonl)
+    state TEXT NOT NULL             -- 'started', 'committed', 'done' (file final), 'listed'
 ) WITHOUT ROWID;
 """
 _BATCH = 500  # rows per transaction while a run writes
@@ -45,14 +50,25 @@ class StateLocked(Exception):
     """Another run holds the lock on this state."""
 
 
+class StoreUnavailable(Exception):
+    """The store cannot be reached (a Redis server gone mid-run); the run cannot commit."""
+
+
 class SeenStore(Protocol):
-    """What runs need from a store of seen stories. Rows of a run stay pending until done."""
+    """What runs need from a store of seen stories. A run's claims stay pending until commit.
+
+    Run states, as ``unfinished_runs`` reports them: ``started`` (nothing committed: roll
+    back), ``committed`` (stories committed, the ``.part`` file complete: roll forward),
+    ``done`` (file final, not yet in ``runs.jsonl``).
+    """
 
     def known_ids(self, ids: Iterable[str]) -> set[str]: ...
     def has_id(self, story_id: str) -> bool: ...
     def has_hash(self, content_hash: str, source: str | None = None) -> bool: ...
     def add(self, story_id: str, content_hash: str, run: str) -> None: ...
-    def begin_run(self, run: str, file: str) -> None: ...
+    def claim(self, story_id: str, content_hash: str, run: str) -> bool: ...
+    def begin_run(self, run: str, file: str) -> bool: ...
+    def commit(self, run: str) -> set[str]: ...
     def flush(self) -> None: ...
     def set_run_state(self, run: str, state: str) -> None: ...
     def unfinished_runs(self) -> list[tuple[str, str, str]]: ...
@@ -99,6 +115,13 @@ class SqliteSeenStore:
         rows = self.db.execute(query, (content_hash,))
         return any(source is None or r[0].startswith(f"{source}:") for r in rows)
 
+    def claim(self, story_id: str, content_hash: str, run: str) -> bool:
+        """Hold a story for ``run`` unless its id or content hash is known: True if new."""
+        if self.has_id(story_id) or self.has_hash(content_hash, story_id.split(":", 1)[0]):
+            return False
+        self.add(story_id, content_hash, run)
+        return True
+
     def add(self, story_id: str, content_hash: str, run: str) -> None:
         self.write("INSERT INTO stories VALUES (?, ?, ?)", (story_id, content_hash, run))
 
@@ -120,9 +143,16 @@ class SqliteSeenStore:
             self.db.execute("COMMIT")
         self._pending = 0
 
-    def begin_run(self, run: str, file: str) -> None:
+    def begin_run(self, run: str, file: str) -> bool:
+        """Record a new run as ``started``; False if the name is taken."""
         self.flush()
-        self.db.execute("INSERT INTO runs VALUES (?, ?, 'started')", (run, file))
+        cursor = self.db.execute("INSERT OR IGNORE INTO runs VALUES (?, ?, 'started')", (run, file))
+        return cursor.rowcount == 1
+
+    def commit(self, run: str) -> set[str]:
+        """Make the run's stories durable; one writer per file, so nothing is ever lost."""
+        self.flush()
+        return set()
 
     def set_run_state(self, run: str, state: str) -> None:
         self.flush()

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,3 +75,12 @@ def crawl(out: Path, *args: str, state: str | object | None = None, timeout: flo
 @pytest.fixture
 def out(tmp_path: Path) -> Path:
     return tmp_path / "output"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real redis-server for the session (tests/redis_server.py): its URL, DB 0."""
+    from tests.redis_server import redis_server
+
+    with redis_server() as url:
+        yield url

@@ -21,6 +21,22 @@ def test_a_file_appears_under_its_name_only_when_finished(tmp_path: Path) -> Non
     assert part.sha256.hexdigest() == hashlib.sha256(data).hexdigest()
 
 
+def test_lines_lost_to_another_worker_leave_the_sealed_file_before_its_rename(
+    tmp_path: Path,
+) -> None:
+    part = JsonLinesPart(tmp_path / "run.jsonl")
+    for n in range(4):
+        part.write({"id": f"menafn:{n}", "title": "t"})
+    assert part.seal(keep_empty=True)
+    assert part.drop_ids({"menafn:1", "menafn:3"}) == 2
+    assert not part.path.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.jsonl.part"]  # no scratch left
+    part.publish()
+    data = part.path.read_bytes()
+    assert data == b'{"id":"menafn:0","title":"t"}\n{"id":"menafn:2","title":"t"}\n'
+    assert (part.lines, part.sha256.hexdigest()) == (2, hashlib.sha256(data).hexdigest())
+
+
 def test_empty_files_are_kept_only_when_asked(tmp_path: Path) -> None:
     assert JsonLinesPart(tmp_path / "a.jsonl").finish(keep_empty=True)
     assert (tmp_path / "a.jsonl").read_bytes() == b""

@@ -14,7 +14,7 @@ from scrapy.spiderloader import get_spider_loader
 
 from newscrawl.checks import check_settings
 from newscrawl.layout import state_file
-from newscrawl.state import StateLock, StateLocked
+from newscrawl.state import StateLock, StateLocked, StoreUnavailable
 
 EX_USAGE, EX_TEMPFAIL = 2, 75
 
@@ -82,6 +82,9 @@ class Command(ScrapyCrawlCommand):
         locked = [exc for exc in outcome if isinstance(exc, StateLocked)]
         if locked:
             fail(EX_TEMPFAIL, f"{locked[0]}; not started")
+        unreachable = [exc for exc in outcome if isinstance(exc, StoreUnavailable)]
+        if unreachable:
+            fail(1, f"{unreachable[0]}; not started")
         if outcome:
             fail(1, f"could not start: {type(outcome[0]).__name__}: {outcome[0]}")
         if self.crawler_process.bootstrap_failed or crawler.stats is None:

@@ -263,7 +263,8 @@ class WireSpider(Spider):
                 url,
                 self.parse_article,
                 errback=self.article_failed,
-                meta={"ref": (story_id, link.slug), "discovery_depth": depth, ARCHIVE_META: True},
+                # JSON-safe meta (a list, not a tuple): a shared queue stores it as JSON.
+                meta={"ref": [story_id, link.slug], "discovery_depth": depth, ARCHIVE_META: True},
                 priority=STORY_PRIORITY,
             )
 
@@ -274,7 +275,8 @@ class WireSpider(Spider):
     def parse_article(self, response: Response) -> Iterator[Any]:
         self.crawler.stats.inc_value("newscrawl/pages")
         self.unanswered.pop(response.meta["ref"][0], None)
-        page = self.story_page(response, response.meta.get("ref"))
+        story_id, slug = response.meta["ref"]  # a list when it came through a shared queue
+        page = self.story_page(response, (story_id, slug))
         if page is None:
             return
         if not page.is_complete():
@@ -318,6 +320,11 @@ class WireSpider(Spider):
         """Stories asked for that never got an answer (a redirect loop the duplicate filter cut,
         an offsite redirect Scrapy dropped) are errors too: nothing is lost silently."""
         if not self.unanswered or reason != "finished":
+            return
+        if self.settings.get("NEWSCRAWL_REDIS_URL"):
+            # A shared crawl: another worker may have fetched them, or the shared duplicate
+            # filter dropped a second request for them; unseen, the next crawl asks again.
+            logger.info("%d story pages asked for were fetched elsewhere", len(self.unanswered))
             return
         self.crawler.stats.inc_value("newscrawl/errors", len(self.unanswered))
         urls = sorted(self.unanswered.values())[:10]

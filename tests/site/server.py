@@ -68,6 +68,7 @@ class MenafnSite:
         # Like IIS for dynamic pages: gzip (when asked) in chunked transfer encoding.
         self.compress = compress
         self.faults: dict[str, Fault] = {}
+        self.response_delay = 0.0  # seconds every page takes to answer (a far-away server)
         self._lock = threading.RLock()
         self._order: list[Story] = []  # listing order: newest batch first
         self._by_id: dict[int, Story] = {}
@@ -320,6 +321,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(self.site.control(target), send_body)
             return
         host = self.headers.get("Host") or "127.0.0.1"
+        if self.site.response_delay:
+            self.site._stopping.wait(self.site.response_delay)
         response = self.site.route(target, f"http://{host}")
         taken = self.site.take_fault(target)
         fault = taken[0] if taken else None

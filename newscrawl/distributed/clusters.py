@@ -1,0 +1,88 @@
+"""RedisClusterIndex: the cross-source cluster state of ``newscrawl.clusters``, in Redis.
+
+Every worker looks candidates up in, and adds its articles to, one index:
+``newscrawl:cluster:members`` (hash: story id → JSON of its cluster id, signature, numbers,
+bands, run, order) and one sorted set per LSH band key, ``newscrawl:cluster:band:<key>``
+(story ids by order added, newest first). A run's members are listed in
+``newscrawl:run:<run>:members``: a rolled-back run takes them away (``forget``).
+
+Members are visible to other workers at once, before their run commits; an article linked to
+a story whose run is then rolled back keeps that story's id as its ``cluster_id``, and the
+next run writes that story under the same id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import orjson
+import redis
+
+from newscrawl.clusters import Fingerprint, Member
+from newscrawl.distributed import key
+
+MEMBERS, ORDER = key("cluster", "members"), key("cluster", "order")
+
+
+def band_key(band: int) -> str:
+    return key("cluster", "band", band)
+
+
+class RedisClusterIndex:
+    """ClusterIndex in Redis, shared by every worker (see the module's docstring)."""
+
+    def __init__(self, server: redis.Redis) -> None:
+        self.server = server
+
+    def candidates(self, bands: Sequence[int], limit: int) -> list[Member]:
+        """Members sharing at least one band key, newest first, at most ``limit``."""
+        with self.server.pipeline(transaction=False) as pipe:
+            for band in bands:
+                pipe.zrevrange(band_key(band), 0, limit - 1, withscores=True)
+            found = {member: score for rows in pipe.execute() for member, score in rows}
+        newest = sorted(found, key=lambda m: found[m], reverse=True)[:limit]
+        if not newest:
+            return []
+        records = self.server.hmget(MEMBERS, newest)
+        return [
+            Member(
+                story_id=story.decode(),
+                cluster_id=data["cluster_id"],
+                signature=bytes.fromhex(data["signature"]),
+                numbers=frozenset(data["numbers"]),
+            )
+            for story, raw in zip(newest, records, strict=True)
+            if raw is not None and (data := orjson.loads(raw))
+        ]
+
+    def add(self, story_id: str, cluster_id: str, fingerprint: Fingerprint, run: str) -> None:
+        """Record an article, its story and its fingerprint under ``run``."""
+        order = self.server.incr(ORDER)
+        record = {
+            "cluster_id": cluster_id,
+            "signature": fingerprint.signature.hex(),
+            "numbers": sorted(fingerprint.numbers),
+            "bands": list(fingerprint.bands),
+            "run": run,
+        }
+        with self.server.pipeline(transaction=True) as pipe:
+            pipe.hset(MEMBERS, story_id, orjson.dumps(record))
+            for band in fingerprint.bands:
+                pipe.zadd(band_key(band), {story_id: order})
+            pipe.sadd(key("run", run, "members"), story_id)
+            pipe.execute()
+
+    def forget(self, run: str) -> None:
+        """Take a rolled-back run's members away."""
+        found = self.server.smembers(key("run", run, "members"))
+        members = [m.decode() if isinstance(m, bytes) else m for m in found]
+        for story_id in members:
+            raw = self.server.hget(MEMBERS, story_id)
+            if raw is None or orjson.loads(raw)["run"] != run:
+                continue  # another run's since
+            with self.server.pipeline(transaction=True) as pipe:
+                for band in orjson.loads(raw)["bands"]:
+                    pipe.zrem(band_key(band), story_id)
+                pipe.hdel(MEMBERS, story_id)
+                pipe.execute()
+        self.server.delete(key("run", run, "members"))

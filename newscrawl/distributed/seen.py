@@ -1,0 +1,319 @@
+"""RedisSeenStore: the seen store of N workers, so every story is written once across them all.
+
+A story (id and content hash) is *claimed* for a run by an atomic script: refused if either is
+committed (``seen:ids``, ``seen:hashes``) or held by another run whose lease is alive (its
+``run:<run>:alive`` key, renewed every lease/3 by a heartbeat). A run that dies or stalls past
+its lease loses its claims to the first run that asks. At the end the run *commits* its claims
+in chunks; each is fenced: kept if still its own, or lapsed and taken by nobody, else returned
+as lost (the ledger drops those lines from the ``.part`` file before renaming it). Only then is
+the run marked ``committed``, and only a run still ``committing`` may be: a worker finding a
+dead run stuck mid-commit (at its start) undoes its chunks, and the stalled owner, fenced out,
+rolls its file back. Recovery at start is the ledger's, for this worker's own runs
+(the runs whose worker is this host and output folder).
+
+Content hashes are kept per source (``<source> <hash>``), as the SQLite store compares them;
+the cluster state is ``distributed.clusters``. Keys: ``newscrawl:seen:ids|hashes`` (sets),
+``newscrawl:claims`` (hash ``i:<id>``/``h:<hash>``
+→ run), ``newscrawl:run:<run>`` (hash: state, file, worker) with ``:alive``, ``:claims``,
+``:committed``; ``newscrawl:runs:open`` (unfinished runs), ``newscrawl:runs:<source>`` (names).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Self
+
+import redis
+from scrapy.crawler import Crawler
+from twisted.internet.task import LoopingCall
+
+from newscrawl.distributed import key
+from newscrawl.distributed.clusters import RedisClusterIndex
+from newscrawl.distributed.connection import client, lease_ms, redis_lost
+from newscrawl.state import StoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 1_000  # claims per commit script: ~7 ms of Redis time each
+RUN = key("run", "")  # + run + ':alive' etc.
+SEEN_IDS, SEEN_HASHES, CLAIMS = key("seen", "ids"), key("seen", "hashes"), key("claims")
+OPEN = key("runs", "open")
+STATES = {"started": "started", "committing": "started", "abandoned": "started"}
+
+_OWNABLE = """
+local function ownable(seen, member, field, run)
+  if redis.call('SISMEMBER', seen, member) == 1 then return false end
+  local owner = redis.call('HGET', KEYS[3], field)
+  return (not owner) or owner == run
+    or redis.call('EXISTS', ARGV[2] .. owner .. ':alive') == 0
+end
+"""
+# KEYS: seen ids, seen hashes, claims, run claims. ARGV: run, run prefix, id, hash.
+CLAIM = (
+    _OWNABLE
+    + """
+local fi, fh = 'i:' .. ARGV[3], 'h:' .. ARGV[4]
+if not ownable(KEYS[1], ARGV[3], fi, ARGV[1]) or not ownable(KEYS[2], ARGV[4], fh, ARGV[1]) then
+  return 0
+end
+if redis.call('HGET', KEYS[3], fi) == ARGV[1] or redis.call('HGET', KEYS[3], fh) == ARGV[1] then
+  return 0
+end
+redis.call('HSET', KEYS[3], fi, ARGV[1], fh, ARGV[1])
+redis.call('SADD', KEYS[4], ARGV[3] .. '\\t' .. ARGV[4])
+return 1
+"""
+)
+# KEYS: seen ids, seen hashes, claims, run claims, run committed, run. ARGV: run, prefix, claims…
+COMMIT = (
+    _OWNABLE
+    + """
+if redis.call('HGET', KEYS[6], 'state') ~= 'committing' then return redis.error_reply('FENCED') end
+local lost = {}
+for i = 3, #ARGV do
+  local tab = string.find(ARGV[i], '\\t', 1, true)
+  local id, h = string.sub(ARGV[i], 1, tab - 1), string.sub(ARGV[i], tab + 1)
+  local fi, fh = 'i:' .. id, 'h:' .. h
+  if ownable(KEYS[1], id, fi, ARGV[1]) and ownable(KEYS[2], h, fh, ARGV[1]) then
+    redis.call('SADD', KEYS[1], id)
+    redis.call('SADD', KEYS[2], h)
+    redis.call('HDEL', KEYS[3], fi, fh)
+    redis.call('SADD', KEYS[5], ARGV[i])
+  else
+    for _, f in ipairs({fi, fh}) do
+      if redis.call('HGET', KEYS[3], f) == ARGV[1] then redis.call('HDEL', KEYS[3], f) end
+    end
+    table.insert(lost, id)
+  end
+  redis.call('SREM', KEYS[4], ARGV[i])
+end
+return lost
+"""
+)
+# KEYS: run. ARGV: from state, to state. Fenced: only from the state expected.
+MOVE = """
+if redis.call('HGET', KEYS[1], 'state') ~= ARGV[1] then return redis.error_reply('FENCED') end
+redis.call('HSET', KEYS[1], 'state', ARGV[2])
+return 1
+"""
+# KEYS: run, alive, names, open. ARGV: file, worker, lease ms, name, run.
+BEGIN = """
+if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('SISMEMBER', KEYS[3], ARGV[4]) == 1 then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'state', 'started', 'file', ARGV[1], 'worker', ARGV[2])
+redis.call('SET', KEYS[2], 1, 'PX', ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[4])
+redis.call('SADD', KEYS[4], ARGV[5])
+return 1
+"""
+# Undo a run that did not commit: its committed chunks leave the seen sets, its claims go.
+# KEYS: run, run claims, run committed, seen ids, seen hashes, claims. ARGV: run, new state
+# ('' deletes the run's record: the owner's own roll-back).
+UNDO = """
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'committed' or state == 'done' or state == 'listed' then return 0 end
+for _, e in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  local tab = string.find(e, '\\t', 1, true)
+  redis.call('SREM', KEYS[4], string.sub(e, 1, tab - 1))
+  redis.call('SREM', KEYS[5], string.sub(e, tab + 1))
+end
+for _, e in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  local tab = string.find(e, '\\t', 1, true)
+  for _, f in ipairs({'i:' .. string.sub(e, 1, tab - 1), 'h:' .. string.sub(e, tab + 1)}) do
+    if redis.call('HGET', KEYS[6], f) == ARGV[1] then redis.call('HDEL', KEYS[6], f) end
+  end
+end
+redis.call('DEL', KEYS[2], KEYS[3])
+if ARGV[2] == '' then redis.call('DEL', KEYS[1])
+else redis.call('HSET', KEYS[1], 'state', ARGV[2]) end
+return 1
+"""
+
+
+class LeaseLost(StoreUnavailable):
+    """This run stalled mid-commit past its lease and another worker rolled it back."""
+
+
+class RedisSeenStore:
+    """SeenStore in Redis, shared by every worker of a crawl (see the module's docstring)."""
+
+    def __init__(self, crawler: Crawler, server: redis.Redis, worker: str) -> None:
+        self.crawler = crawler
+        self.server = server
+        self.worker = worker  # whose runs this process settles at start
+        self.lease = lease_ms(crawler)
+        self.scripts = {name: server.register_script(code) for name, code in SCRIPTS.items()}
+        self.pending: list[str] = []  # "id\thash" claimed by this process's run
+        self.runs: list[str] = []  # runs begun here: their leases are renewed
+        self.heartbeat = LoopingCall(self.beat)
+        self.clusters = RedisClusterIndex(server)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, folder: Path) -> Self:
+        """Reach Redis now (``RedisUnavailable`` if it does not answer)."""
+        return cls(crawler, client(crawler), f"{socket.gethostname()}:{folder.resolve()}")
+
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """A Redis failure stops the worker and raises StoreUnavailable (LeaseLost: fenced)."""
+        try:
+            yield
+        except redis.ResponseError as exc:
+            if "FENCED" not in str(exc):
+                raise
+            raise LeaseLost("the run's lease lapsed and another worker rolled it back") from None
+        except redis.RedisError as exc:
+            redis_lost(self.crawler, exc)
+            raise StoreUnavailable(f"Redis failed: {exc}") from None
+
+    def call(self, script: str, keys: list[str], args: list[Any]) -> Any:
+        with self.guard():
+            return self.scripts[script](keys=keys, args=args)
+
+    # -- lookups ---------------------------------------------------------------------------
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """The ids already committed (SMISMEMBER, 1,000 a round trip)."""
+        wanted, found = list(ids), set[str]()
+        try:
+            for start in range(0, len(wanted), CHUNK):
+                chunk = wanted[start : start + CHUNK]
+                flags = self.server.smismember(SEEN_IDS, chunk)
+                found.update(i for i, flag in zip(chunk, flags, strict=True) if flag)
+        except redis.RedisError as exc:
+            redis_lost(self.crawler, exc)  # the worker stops; its requests go nowhere
+        return found
+
+    def has_id(self, story_id: str) -> bool:
+        with self.guard():
+            return bool(self.server.sismember(SEEN_IDS, story_id))
+
+    def has_hash(self, content_hash: str, source: str | None = None) -> bool:
+        """Whether ``source`` wrote this content hash (hashes are kept per source here)."""
+        if source is None:
+            raise ValueError("the Redis seen store keeps content hashes per source")
+        with self.guard():
+            return bool(self.server.sismember(SEEN_HASHES, f"{source} {content_hash}"))
+
+    def cluster_index(self) -> RedisClusterIndex:
+        return self.clusters
+
+    # -- a run -----------------------------------------------------------------------------
+    def claim(self, story_id: str, content_hash: str, run: str) -> bool:
+        """Hold a story for ``run``; its content hash is one per source (the id's prefix)."""
+        scoped = f"{story_id.split(':', 1)[0]} {content_hash}"
+        keys = [SEEN_IDS, SEEN_HASHES, CLAIMS, f"{RUN}{run}:claims"]
+        if not self.call("claim", keys, [run, RUN, story_id, scoped]):
+            return False
+        self.pending.append(f"{story_id}\t{scoped}")
+        return True
+
+    def add(self, story_id: str, content_hash: str, run: str) -> None:
+        self.claim(story_id, content_hash, run)
+
+    def begin_run(self, run: str, file: str) -> bool:
+        source, name = run.split("/", 1)
+        keys = [f"{RUN}{run}", f"{RUN}{run}:alive", key("runs", source), OPEN]
+        if not self.call("begin", keys, [file, self.worker, self.lease, name, run]):
+            return False
+        self.runs.append(run)
+        if not self.heartbeat.running:
+            self.heartbeat.start(self.lease / 3000, now=False)
+        return True
+
+    def commit(self, run: str) -> set[str]:
+        """Commit the run's claims in fenced chunks: the story ids lost to other runs."""
+        self.call("move", [f"{RUN}{run}"], ["started", "committing"])
+        keys = [SEEN_IDS, SEEN_HASHES, CLAIMS, f"{RUN}{run}:claims", f"{RUN}{run}:committed"]
+        lost: set[str] = set()
+        for chunk in chunks(self.pending, CHUNK):
+            taken = self.call("commit", [*keys, f"{RUN}{run}"], [run, RUN, *chunk])
+            lost.update(story_id.decode() for story_id in taken)
+        return lost
+
+    def flush(self) -> None:
+        """Claims are made at once; nothing waits."""
+
+    def set_run_state(self, run: str, state: str) -> None:
+        """``committed`` only from ``committing`` (fenced: LeaseLost); ``listed`` forgets it."""
+        with self.guard():
+            if state == "committed":
+                self.scripts["move"](keys=[f"{RUN}{run}"], args=["committing", "committed"])
+                self.server.delete(f"{RUN}{run}:committed", f"{RUN}{run}:claims")
+            elif state == "listed":
+                self.server.delete(f"{RUN}{run}", f"{RUN}{run}:alive")
+                self.server.srem(OPEN, run)
+            else:
+                self.server.hset(f"{RUN}{run}", "state", state)
+
+    def unfinished_runs(self) -> list[tuple[str, str, str]]:
+        """(run, file, state) of this worker's runs not yet listed; dead runs stuck
+        mid-commit (another worker's) are rolled back on the way."""
+        mine = []
+        with self.guard():
+            found = list(self.open_runs())
+        for run, record in found:
+            if record.get("worker") == self.worker:
+                mine.append((run, record["file"], STATES.get(record["state"], record["state"])))
+            elif record["state"] == "committing" and not self.server.exists(f"{RUN}{run}:alive"):
+                self.call("undo", self.undo_keys(run), [run, "abandoned"])
+                logger.warning("rolled back run %s of %s, dead mid-commit", run, record["worker"])
+        return mine
+
+    def open_runs(self) -> Iterator[tuple[str, dict[str, str]]]:
+        for member in self.server.smembers(OPEN):
+            run = text(member)
+            record = {text(k): text(v) for k, v in self.server.hgetall(f"{RUN}{run}").items()}
+            if record:
+                yield run, record
+
+    def undo_keys(self, run: str) -> list[str]:
+        base = f"{RUN}{run}"
+        return [base, f"{base}:claims", f"{base}:committed", SEEN_IDS, SEEN_HASHES, CLAIMS]
+
+    def run_names(self, source: str) -> set[str]:
+        with self.guard():
+            return {text(name) for name in self.server.smembers(key("runs", source))}
+
+    def forget_run(self, run: str) -> None:
+        """Roll back one of this worker's runs: its claims go, its chunks leave the seen sets."""
+        source, name = run.split("/", 1)
+        with self.guard():
+            self.scripts["undo"](keys=self.undo_keys(run), args=[run, ""])
+            self.clusters.forget(run)
+            self.server.srem(OPEN, run)
+            self.server.srem(key("runs", source), name)
+
+    def beat(self) -> None:
+        """Renew the lease of this process's runs (a lapsed one is taken back if untouched)."""
+        try:
+            with self.server.pipeline(transaction=False) as pipe:
+                for run in self.runs:
+                    pipe.set(f"{RUN}{run}:alive", 1, px=self.lease)
+                pipe.execute()
+        except redis.RedisError as exc:
+            redis_lost(self.crawler, exc)
+
+    def close(self) -> None:
+        """Stop renewing; the claims of an unfinished run are free for others at once."""
+        if self.heartbeat.running:
+            self.heartbeat.stop()
+        with contextlib.suppress(redis.RedisError):  # gone: the lease lapses by itself
+            self.server.delete(*(f"{RUN}{run}:alive" for run in self.runs))
+        self.runs = []
+
+
+def text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+SCRIPTS = {"claim": CLAIM, "commit": COMMIT, "move": MOVE, "begin": BEGIN, "undo": UNDO}

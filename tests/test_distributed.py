@@ -1,0 +1,215 @@
+"""Distributed mode: N `scrapy crawl` workers sharing one crawl through a real redis-server."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from tests.conftest import ROOT
+from tests.redis_server import free_port, start_redis, stop
+from tests.site import Fault, MenafnSite, synthetic_stories
+
+pytestmark = pytest.mark.slow
+
+FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "-s", "NEWSCRAWL_RETRY_BACKOFF=0.1",
+        "-s", "NEWSCRAWL_REDIS_LEASE=5")  # fmt: skip
+SHORT_LEASE = ("-s", "NEWSCRAWL_REDIS_LEASE=2")  # a killed worker holds the others 2 s
+
+
+@pytest.fixture
+def redis_db(redis_url: str) -> Iterator[str]:
+    """The session's Redis, emptied for this test."""
+    redis.Redis.from_url(redis_url).flushdb()
+    return redis_url
+
+
+def worker(home: Path, base_url: str, redis_url: str, *args: str) -> subprocess.Popen[bytes]:
+    """One worker: `scrapy crawl menafn` with its own output folder and lock, in the background."""
+    out = home / "output"
+    out.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "menafn", "-a", f"base_url={base_url}",
+        "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", f"NEWSCRAWL_STATE={out}/.state/seen.sqlite3",
+        "-s", f"NEWSCRAWL_REDIS_URL={redis_url}", "-s", "LOG_LEVEL=INFO", *FAST, *args,
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with (home / "log").open("ab") as log:
+        return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+
+
+def finish(workers: list[subprocess.Popen[bytes]], homes: list[Path], timeout: float = 90) -> None:
+    """Wait for every worker; each must exit 0."""
+    try:
+        for proc, home in zip(workers, homes, strict=True):
+            status = proc.wait(timeout=timeout)
+            assert status == 0, (home / "log").read_text()[-4000:]
+    finally:
+        for proc in workers:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+def runs(home: Path) -> list[dict[str, Any]]:
+    path = home / "output" / "menafn" / "runs.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def written_ids(homes: list[Path]) -> Counter[str]:
+    """Story ids across every file the workers' runs.jsonl name (and no partial file left)."""
+    ids: Counter[str] = Counter()
+    for home in homes:
+        assert sorted(p.name for p in home.rglob("*.part")) == []
+        for line in runs(home):
+            if line["file"]:
+                path = home / "output" / line["file"]
+                ids.update(json.loads(row)["id"] for row in path.read_text().splitlines())
+    return ids
+
+
+def test_four_workers_write_every_story_once_and_fetch_each_page_once(
+    tmp_path: Path, redis_db: str
+) -> None:
+    stories = synthetic_stories(120)
+    homes = [tmp_path / f"w{n}" for n in range(4)]
+    with MenafnSite(stories) as site:
+        site.response_delay = 0.01
+        finish([worker(home, site.base_url, redis_db) for home in homes], homes)
+        fetched = Counter(r.path for r in site.article_requests())
+        assert [path for path, n in fetched.items() if n > 1] == []
+        ids = written_ids(homes)
+        assert sorted(ids) == sorted(f"menafn:{s.id}" for s in stories)
+        assert max(ids.values()) == 1
+        lines = [line for home in homes for line in runs(home)]
+        assert len({line["crawl"] for line in lines}) == 1  # one crawl, four workers
+        assert sum(line["written"] for line in lines) == 120
+        assert sum(line["written"] > 0 for line in lines) >= 2  # the work was shared
+        stream = redis.Redis.from_url(redis_db).xrange("newscrawl:menafn:runs")
+        assert len(stream) == 4  # the crawl's summary: each worker's line, in one place
+
+        # The next cron crawl reads the listings again and fetches only the new stories.
+        site.clear_requests()
+        new = site.add_synthetic(5)
+        finish([worker(homes[0], site.base_url, redis_db)], homes[:1])
+        assert sorted(r.path for r in site.article_requests()) == sorted(s.path for s in new)
+    second = runs(homes[0])[-1]
+    assert second["crawl"] != lines[0]["crawl"]
+    assert (second["written"], second["skipped_seen"] >= 120) == (5, True)
+    assert max(written_ids(homes).values()) == 1
+
+
+def test_a_killed_worker_loses_nothing_after_one_more_run(tmp_path: Path, redis_db: str) -> None:
+    stories = synthetic_stories(100)
+    homes = [tmp_path / f"w{n}" for n in range(3)]
+    slow = ("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", *SHORT_LEASE)
+    with MenafnSite(stories) as site:
+        site.response_delay = 0.05
+        workers = [worker(home, site.base_url, redis_db, *slow) for home in homes]
+        deadline = time.monotonic() + 60
+        while len(site.article_requests()) < 30 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait()
+        finish(workers[1:], homes[1:])
+        assert runs(homes[0]) == []  # killed: nothing listed, only a .part left
+        assert list(homes[0].rglob("*.part"))
+        finish([worker(homes[0], site.base_url, redis_db)], homes[:1])  # the next cron run
+    assert "rolled back run" in (homes[0] / "log").read_text()
+    ids = written_ids(homes)
+    assert sorted(ids) == sorted(f"menafn:{s.id}" for s in stories)
+    assert max(ids.values()) == 1
+
+
+def test_an_unreachable_redis_fails_at_once_in_one_line(tmp_path: Path) -> None:
+    home = tmp_path / "w0"
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    proc = worker(home, "http://127.0.0.1:9", url)
+    assert proc.wait(timeout=60) == 1
+    log = (home / "log").read_text()
+    ours = [line for line in log.splitlines() if line.startswith("newscrawl:")]
+    assert len(ours) == 1, log
+    assert ours[0].startswith(f"newscrawl: cannot use Redis at {url}: "), log
+    assert ours[0].endswith("; not started"), log
+    assert "Traceback" not in log
+    assert list((home / "output").iterdir()) == []  # nothing written
+
+
+def test_four_workers_share_one_delay_and_one_retry_after_pause_per_host(
+    tmp_path: Path, redis_db: str
+) -> None:
+    stories = synthetic_stories(16)
+    homes = [tmp_path / f"w{n}" for n in range(4)]
+    polite = ("-s", "DOWNLOAD_DELAY=0.25", "-s", "NEWSCRAWL_MAX_LISTING_PAGES=1")
+    with MenafnSite(stories) as site:
+        site.faults[stories[8].path] = Fault(statuses=[429], headers={"Retry-After": "2"})
+        finish([worker(home, site.base_url, redis_db, *polite) for home in homes], homes)
+        log = site.requests
+    times = sorted(r.time for r in log)
+    assert len(times) >= 24
+    # Turns are 0.25 s apart on Redis's clock; a busy machine may send one a little late,
+    # so a request can come close to the next, but over the crawl the rate holds.
+    rate = (len(times) - 1) / (times[-1] - times[0])
+    assert rate <= 4.4
+    busiest = max(sum(1 for t in times if start <= t < start + 3) for start in times)
+    assert busiest <= 3 / 0.25 + 3
+    # The pause starts when a worker reads the 429 (a moment later on a busy machine); from
+    # then on no worker sends anything for the 2 s asked, though the other three were not told.
+    (asked,) = [r.time for r in log if r.status == 429]
+    after = [t for t in times if t >= asked]
+    assert max(b - a for a, b in itertools.pairwise(after)) >= 1.5  # the others: 0.25 s apart
+    ids = written_ids(homes)
+    assert (len(ids), max(ids.values())) == (16, 1)
+
+
+def test_redis_lost_mid_run_stops_the_worker_cleanly(tmp_path: Path) -> None:
+    stories = synthetic_stories(60)
+    home, folder, port = tmp_path / "w0", tmp_path / "redis", free_port()
+    folder.mkdir()
+    durable = ("--appendonly", "yes", "--appendfsync", "always")  # as the README asks
+    url = f"redis://127.0.0.1:{port}/0"
+    server = start_redis(folder, port, *durable)
+    assert server is not None
+    try:
+        with MenafnSite(stories) as site:
+            site.response_delay = 0.05
+            first = worker(home, site.base_url, url, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+            deadline = time.monotonic() + 60
+            while len(site.article_requests()) < 20 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            server.send_signal(signal.SIGKILL)  # Redis gone mid-run
+            server.wait()
+            assert first.wait(timeout=60) == 1
+            log = (home / "log").read_text()
+            assert "Traceback" not in log
+            (line,) = runs(home)
+            assert (line["finish_reason"], line["file"], line["exit_status"]) == (
+                "redis_lost", None, 1,
+            )  # fmt: skip
+            assert "articles left for the next run" in line["failures"][-1]
+            assert list(home.rglob("*.part")) == []  # files finished, nothing half-written
+
+            server = start_redis(folder, port, *durable)  # back, from its append-only file
+            assert server is not None
+            # Its lease lapses (it could not say goodbye), so the next run starts a new crawl
+            # that reads the listings again, instead of joining the one it left.
+            time.sleep(5.5)
+            finish([worker(home, site.base_url, url)], [home])
+    finally:
+        if server is not None:
+            stop(server)
+    ids = written_ids([home])
+    assert sorted(ids) == sorted(f"menafn:{s.id}" for s in stories)
+    assert max(ids.values()) == 1
