@@ -18,8 +18,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from scrapy.http import TextResponse
 
+from newscrawl.archive import fetched_at
 from newscrawl.pages.wire import WireReleasePage
-from newscrawl.spiders.base import WireSpider, utc_now
+from newscrawl.spiders.base import WireSpider
 from newscrawl.urls import Ref
 from tests.conftest import FAST, Run, crawl
 from tests.site import LocalSite
@@ -71,7 +72,7 @@ class TinywireSpider(WireSpider):
         return tinywire_ref(url)
 
     def html_page(self, response: TextResponse, ref: Ref | None) -> TinywirePage:
-        return TinywirePage(response, utc_now(), ref[0] if ref else None)
+        return TinywirePage(response, fetched_at(response), ref[0] if ref else None)
 
 
 # -- the tiny site ------------------------------------------------------------------------------

@@ -63,10 +63,11 @@ def assert_articles_are(run: Run, releases: list[Release]) -> None:
         assert article["body"] == release.body  # no contact block, SOURCE line or pixel
 
 
-def test_cron_runs_fetch_each_release_once(out: Path, site: WireSite) -> None:
-    """Run 1 finds every release through the listing's pages and the feeds; run 2 asks for
-    nothing; run 3 finds new releases through the feeds alone; run 4, after a redesign,
-    writes them from the fallbacks and raises the layout alarm (exit status 3)."""
+def test_cron_runs_fetch_each_release_once(out: Path, tmp_path: Path, site: WireSite) -> None:
+    """Run 1 finds every release through the listing's pages and the feeds, and its archive
+    re-extracts to the same articles; run 2 asks for nothing; run 3 finds new releases through
+    the feeds alone; run 4, after a redesign, writes them from the fallbacks and raises the
+    layout alarm (exit status 3)."""
     first = crawl_site(out, site)
     assert first.status == 0, first.stderr[-3000:]
     assert_articles_are(first, site.releases)
@@ -74,6 +75,10 @@ def test_cron_runs_fetch_each_release_once(out: Path, site: WireSite) -> None:
     listed = [r.path for r in site.requests if r.path.startswith(LISTINGS[site.wire])]
     assert len(listed) == 2  # 40 releases, 25 a page: the next page was followed
     assert [r for r in site.requests if "rss" in r.path.lower()]
+    archive = out / first.last()["archive"]
+    again = crawl(tmp_path / "again", "-a", f"source={archive}", state="", spider=site.wire)
+    assert again.status == 0, again.stderr[-3000:]
+    assert again.articles() == first.articles()
 
     site.clear_requests()
     second = crawl_site(out, site)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from scrapy.http import TextResponse
 
+from newscrawl.archive import fetched_at
 from newscrawl.pages.globenewswire import GlobenewswirePage
-from newscrawl.spiders.base import WireSpider, utc_now
+from newscrawl.spiders.base import WireSpider
 from newscrawl.urls import Ref
 from newscrawl.wire_urls import GLOBENEWSWIRE_HOST, globenewswire_ref, saved_globenewswire_ref
 
@@ -33,4 +34,4 @@ class GlobenewswireSpider(WireSpider):
         return saved_globenewswire_ref(stem)
 
     def html_page(self, response: TextResponse, ref: Ref | None) -> GlobenewswirePage:
-        return GlobenewswirePage(response, utc_now(), ref[0] if ref else None)
+        return GlobenewswirePage(response, fetched_at(response), ref[0] if ref else None)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from scrapy.http import TextResponse
 
+from newscrawl.archive import fetched_at
 from newscrawl.pages.prnewswire import PrnewswirePage
-from newscrawl.spiders.base import WireSpider, utc_now
+from newscrawl.spiders.base import WireSpider
 from newscrawl.urls import Ref
 from newscrawl.wire_urls import PRNEWSWIRE_HOST, prnewswire_ref, saved_prnewswire_ref
 
@@ -29,4 +30,4 @@ class PrnewswireSpider(WireSpider):
         return saved_prnewswire_ref(stem)
 
     def html_page(self, response: TextResponse, ref: Ref | None) -> PrnewswirePage:
-        return PrnewswirePage(response, utc_now(), ref[0] if ref else None)
+        return PrnewswirePage(response, fetched_at(response), ref[0] if ref else None)
