@@ -261,7 +261,7 @@ class WireReleasePage(HtmlArticlePage):
             if wrong:
                 return wrong
         paragraphs = article.body.split("\n\n") if article.body else []
-        found = body_problem(paragraphs)
+        found = body_problem(paragraphs, article.dateline)
         if not found and self.layer in {"meta", "generic"}:
             if is_site_text(paragraphs, self.chrome_texts()):
                 sample = " / ".join(paragraphs)[:120]
