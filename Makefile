@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 PORT ?= 8000
 STORIES ?= 200
+SITE ?= menafn
 
 .PHONY: run test lint site bench clean
 
@@ -25,8 +26,8 @@ lint: $(READY)  ## style and types
 	$(BIN)/ruff format --check newscrawl tests bench
 	$(BIN)/mypy --strict newscrawl
 
-site: $(READY)  ## the local MENAFN-like site on 127.0.0.1:$(PORT)
-	$(BIN)/python -m tests.site --port $(PORT) --stories $(STORIES)
+site: $(READY)  ## a local test site on 127.0.0.1:$(PORT) (SITE=menafn|globenewswire|prnewswire)
+	$(BIN)/python -m tests.site --site $(SITE) --port $(PORT) --stories $(STORIES)
 
 bench: $(READY)  ## benchmarks against peers (not part of the tests); writes BENCHMARKS.md
 	$(BIN)/python -m bench

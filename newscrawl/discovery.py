@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
@@ -18,17 +19,14 @@ from scrapy.http import Response, TextResponse
 
 from newscrawl.dates import read_timestamp
 from newscrawl.pages.base import document_base
-from newscrawl.urls import story_ref
+from newscrawl.urls import RefRule, story_ref
 
-# Anchors whose href may hold a story id (a run of 9+ digits): the rest are not joined at all.
-_STORY_ANCHORS: Any = etree.XPath(
-    "//a[@href][contains(translate(@href, '0123456789', '##########'), '#########')]"
+ID_DIGITS = 9  # MENAFN's story ids have 9 to 12 digits
+_PAGINATION = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' pagination ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' pager ')]//a/@href"
 )
 _DATE_XPATH = ".//time/@datetime | .//*[contains(concat(' ', @class, ' '), ' entry-date ')]/text()"
-
-
-Ref = tuple[str, str]  # (story id, slug)
-RefRule = Callable[[str], Ref | None]  # a site's URL rule: its story id and slug, or None
 
 
 @dataclass(frozen=True)
@@ -72,6 +70,17 @@ def _item_date(anchor: Any) -> date | None:
     return None
 
 
+@functools.cache
+def story_anchors(id_digits: int) -> Any:
+    """An XPath for the anchors whose href may hold a story id (a run of ``id_digits`` digits
+    or more, the site's shortest id): the others are not joined at all. Typed Any: lxml's
+    stubs cannot say what an XPath returns."""
+    run = "#" * id_digits
+    return etree.XPath(
+        f"//a[@href][contains(translate(@href, '0123456789', '##########'), '{run}')]"
+    )
+
+
 def listing_links(
     response: TextResponse,
     hosts: frozenset[str],
@@ -79,22 +88,39 @@ def listing_links(
     dated: bool = True,
     root: Any = None,
     ref: RefRule = story_ref,
+    id_digits: int = ID_DIGITS,
 ) -> Iterator[Link]:
     """Every story link of a page (``.entry-title > a``, popular lists, More Stories...),
-    with the date printed beside it when ``dated``. ``root``: the page's tree if parsed."""
+    with the date printed beside it when ``dated``. ``root``: the page's tree if parsed;
+    ``ref``: the site's URL rule; ``id_digits``: the fewest digits its story ids have."""
     tree = response.selector.root if root is None else root
     base = document_base(tree, response.url)
-    for anchor in _STORY_ANCHORS(tree):
+    for anchor in story_anchors(id_digits)(tree):
         link = link_to(urljoin(base, anchor.get("href").strip()), hosts, ref=ref)
         if link:
             yield Link(link.story_id, link.slug, _item_date(anchor) if dated else None)
 
 
+def _page_number(url: str) -> int | None:
+    """The ``page`` (or ``p``) query parameter of a listing URL, if it is a number."""
+    for name, value in parse_qsl(urlsplit(url).query):
+        if name.lower() in {"page", "p"} and value.isdigit():
+            return int(value)
+    return None
+
+
 def next_pages(response: TextResponse) -> list[str]:
-    """The listing's next page link(s)."""
-    return response.css(
+    """The listing's next page link: marked as next (``a.next``, ``rel="next"``), else the
+    link of a pagination list (``.pagination``, ``.pager``) to this page's number plus one
+    (PR Newswire's ``ul.pagination`` marks none: its last link is the next page)."""
+    marked = response.css(
         'a.next::attr(href), a[rel="next"]::attr(href), link[rel="next"]::attr(href)'
-    ).getall()[:1]
+    ).getall()
+    if marked:
+        return marked[:1]
+    wanted = (_page_number(response.url) or 1) + 1
+    numbered = [h for h in response.xpath(_PAGINATION).getall() if _page_number(h) == wanted]
+    return numbered[:1]
 
 
 def _rss_links(root: Element, hosts: frozenset[str], ref: RefRule) -> Iterator[Link]:

@@ -11,15 +11,7 @@ COMMANDS_MODULE = "newscrawl.commands"  # our `crawl` sets the contract's exit s
 NEWSCRAWL_OUTPUT_DIR = "output"  # root of all written files
 NEWSCRAWL_STATE: str | None = None  # seen store; unset: <OUTPUT_DIR>/.state/…; "": in memory
 NEWSCRAWL_CONTACT_URL = "https://github.com/newscrawl/newscrawl"  # named in the User-Agent
-NEWSCRAWL_LISTING_PATHS = [  # section listings, newest stories first (site notes §2a)
-    "/tb_news.aspx?tb_html=tb_us&tb_title=United%20States%20-%20Latest%20News",
-    "/tb_news.aspx?tb_html=tb_europe&tb_title=Europe%20-%20Latest%20News",
-    "/tb_news.aspx?tb_html=tb_arab&tb_title=Arab%20-%20Latest%20News",
-    "/tb_news.aspx?tb_html=tb_asia&tb_title=Asia%20-%20Latest%20News",
-    "/tb_news.aspx?tb_html=tb_politics&tb_title=Politics%20-%20Latest%20News",
-    "/qn_news_sections.aspx?src=s",
-]
-NEWSCRAWL_FEED_PATHS: list[str] = []  # optional RSS feeds / mobile API sections; may fail
+# NEWSCRAWL_LISTING_PATHS, NEWSCRAWL_FEED_PATHS: each spider sets its site's (spiders/).
 NEWSCRAWL_MAX_LISTING_PAGES = 10  # pages followed per listing ("next" links)
 NEWSCRAWL_DISCOVERY_DEPTH = 2  # 1: stories on listings; 2: also stories linked from those
 

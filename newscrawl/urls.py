@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
+
+Ref = tuple[str, str]  # (story id, what the site's request URL needs: a slug, or a path)
+RefRule = Callable[[str], Ref | None]  # a site's URL rule: the Ref of one of its story URLs
 
 CANONICAL_ROOT = "https://menafn.com"
 _STORY_PATH = re.compile(r"^/(\d{9,12})(?:/([^/?#]*))?/?$")
@@ -11,7 +15,7 @@ _SAVED_NAME = re.compile(r"^(\d{9,12})(?:-(.+))?$")
 _LEGACY_PAGE = re.compile(r"/qn_news_story(?:_s)?\.aspx$", re.IGNORECASE)
 
 
-def story_ref(url: str) -> tuple[str, str] | None:
+def story_ref(url: str) -> Ref | None:
     """(story id, slug) of a MENAFN article URL in any of its forms, else None.
 
     Current ``/<id>/<slug>`` links with any scheme, host, query or fragment, and the old
@@ -55,7 +59,7 @@ def slugify(title: str) -> str:
     return "-".join(words)
 
 
-def saved_page_ref(stem: str) -> tuple[str, str] | None:
+def saved_page_ref(stem: str) -> Ref | None:
     """(story id, slug) carried by a saved page's file name ``<id>[-<slug>]``, else None.
 
     >>> saved_page_ref("1109793603-Lavrov-North-Korean-Leader")

@@ -16,6 +16,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "menafn"
 SAMPLE = ROOT / "newscrawl" / "samples" / "menafn"
+# Live crawls of the local sites without the politeness delays meant for real sites.
+FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "NEWSCRAWL_RETRY_BACKOFF=0.1")  # fmt: skip
 
 
 @dataclass
@@ -26,10 +29,11 @@ class Run:
     stdout: str
     stderr: str
     out: Path
+    spider: str = "menafn"
 
     @property
     def folder(self) -> Path:
-        return self.out / "menafn"
+        return self.out / self.spider
 
     def manifest(self) -> list[dict[str, Any]]:
         path = self.folder / "runs.jsonl"
@@ -53,8 +57,14 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 DEFAULT_STATE = object()  # crawl(state=DEFAULT_STATE): no NEWSCRAWL_STATE at all
 
 
-def crawl(out: Path, *args: str, state: str | object | None = None, timeout: float = 120) -> Run:
-    """`scrapy crawl menafn ARGS` in the project, writing under ``out``.
+def crawl(
+    out: Path,
+    *args: str,
+    state: str | object | None = None,
+    timeout: float = 120,
+    spider: str = "menafn",
+) -> Run:
+    """`scrapy crawl SPIDER ARGS` in the project (``menafn`` unless told), writing under ``out``.
 
     ``state``: None gives the run ``out/.state/seen.sqlite3``, a string is passed as
     NEWSCRAWL_STATE (``""``: in memory), DEFAULT_STATE passes none (the run's default).
@@ -62,14 +72,14 @@ def crawl(out: Path, *args: str, state: str | object | None = None, timeout: flo
     state_path = str(out / ".state" / "seen.sqlite3") if state is None else state
     state_args = () if state is DEFAULT_STATE else ("-s", f"NEWSCRAWL_STATE={state_path}")
     command = [
-        sys.executable, "-m", "scrapy", "crawl", "menafn",
+        sys.executable, "-m", "scrapy", "crawl", spider,
         "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", *state_args, "-s", "LOG_LEVEL=INFO", *args,
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env, check=False
     )
-    return Run(done.returncode, done.stdout, done.stderr, out)
+    return Run(done.returncode, done.stdout, done.stderr, out, spider)
 
 
 @pytest.fixture

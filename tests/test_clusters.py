@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bench.cluster_eval import evaluate, load
 from newscrawl.clusters import assign_cluster, fingerprint, story_text
 from newscrawl.state import SqliteSeenStore
-from tests.conftest import FIXTURES, crawl
+from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, crawl
+from tests.site import MenafnSite, Story, load_fixture_stories
+from tests.site.stories import slugify
 
 WEATHER = next(FIXTURES.glob("1109527582-*/*.txt"))
 RUN_1, RUN_2 = "menafn/20260101T000000Z", "menafn/20260102T000000Z"
@@ -132,3 +138,54 @@ def test_a_rolled_back_runs_clusters_disappear_with_its_stories(tmp_path: Path) 
         assert db.execute(
             "SELECT count(*) FROM cluster_members WHERE run = ?", (killed,)
         ).fetchone() == (0,)
+
+
+def menafn_copy(release: dict[str, Any], story_id: int) -> Story:
+    """The MENAFN copy of a wire release as MENAFN prints one: "(MENAFN- PR Newswire)", then
+    the wire's dateline in the text, and the release's SOURCE line kept."""
+    first, *rest = release["body"].split("\n\n")
+    paragraphs = [f"{release['dateline']} {first}", *rest, f"SOURCE {release['organization']}"]
+    published = datetime.fromisoformat(release["published_at"]) + timedelta(minutes=22)
+    title = release["title"]
+    return Story(story_id, slugify(title), title, published, "PR Newswire", paragraphs)
+
+
+def next_day(story: Story, story_id: int) -> Story:
+    changes = {"May 9": "May 10", "Friday": "Saturday", "from 34 to 19": "from 33 to 18",
+               "from 32 to 17": "from 31 to 16"}  # fmt: skip
+    paragraphs = list(story.paragraphs)
+    for old, new in changes.items():
+        assert old in paragraphs[0]
+        paragraphs[0] = paragraphs[0].replace(old, new)
+    return replace(story, id=story_id, paragraphs=paragraphs,
+                   published=story.published + timedelta(days=1))  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_menafn_copy_of_a_release_joins_the_wires_article(tmp_path: Path) -> None:
+    """Two spiders, two runs, one output folder and its default state: PR Newswire's release
+    (saved page), then MENAFN's live site with its copy of it, a weather bulletin and the next
+    day's bulletin. The copy gets the release's cluster_id; the bulletins keep their own."""
+    out = tmp_path / "output"
+    release_page = FIXTURES.parent / "prnewswire" / "hackerrank-2016"
+    release = json.loads((release_page / "expected.json").read_text("utf-8"))
+    wire = crawl(out, "-a", f"source={release_page / 'page.html'}", state=DEFAULT_STATE,
+                 spider="prnewswire")  # fmt: skip
+    assert wire.status == 0, wire.stderr[-3000:]
+    (original,) = wire.articles()
+    assert original["cluster_id"] == original["id"] == "prnewswire:300256929"
+
+    weather = next(s for s in load_fixture_stories(FIXTURES) if s.id == 1109527582)
+    stories = [menafn_copy(release, 1109600101), weather, next_day(weather, 1109600202)]
+    with MenafnSite(stories) as site:
+        run = crawl(out, "-a", f"base_url={site.base_url}", *FAST, state=DEFAULT_STATE)
+    assert run.status == 0, run.stderr[-3000:]
+    clusters = {a["id"]: a["cluster_id"] for a in run.articles()}
+    assert clusters == {
+        "menafn:1109600101": "prnewswire:300256929",
+        "menafn:1109527582": "menafn:1109527582",
+        "menafn:1109600202": "menafn:1109600202",
+    }
+    assert (out / ".state" / "newscrawl.sqlite3").exists()  # the one default state
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "menafn", "prnewswire"]  # fmt: skip

@@ -7,11 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run, crawl
+from tests.conftest import FAST, Run, crawl
 from tests.site import Fault, MenafnSite, synthetic_stories
-
-FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
-        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "NEWSCRAWL_RETRY_BACKOFF=0.1")  # fmt: skip
 
 
 @pytest.fixture

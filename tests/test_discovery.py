@@ -10,6 +10,7 @@ import pytest
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
 from newscrawl.discovery import Link, feed_links, link_to, listing_links, next_pages
+from newscrawl.wire_urls import globenewswire_ref
 
 HOSTS = frozenset({"menafn.com", "www.menafn.com"})
 LISTING_URL = "https://menafn.com/tb_news.aspx?tb_html=tb_arab"
@@ -61,6 +62,36 @@ def test_next_pages() -> None:
     assert next_pages(response) == ["/tb_news.aspx?page=2"]
     empty = HtmlResponse(url=LISTING_URL, body=b"<html><body></body></html>")
     assert next_pages(empty) == []
+
+
+PAGINATION = """<html><body><ul class="pagination">
+<li><a href="?page=1&amp;pagesize=100">1</a></li>
+<li><a href="?page=2&amp;pagesize=100">2</a></li>
+<li><a href="?page=3&amp;pagesize=100">3</a></li>
+<li><a href="?page=3&amp;pagesize=100">&#187;</a></li>
+</ul><a href="/news-releases/?page=9">Archive</a></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [(1, ["?page=2&pagesize=100"]), (2, ["?page=3&pagesize=100"]), (3, [])],
+)
+def test_a_pagination_list_gives_the_page_after_this_one(page: int, expected: list[str]) -> None:
+    """PR Newswire's `ul.pagination` marks no link as next: the link to this page + 1 is."""
+    url = f"https://www.prnewswire.com/news-releases/news-releases-list/?page={page}&pagesize=100"
+    response = HtmlResponse(url=url, body=PAGINATION, encoding="utf-8")
+    assert next_pages(response) == expected
+
+
+def test_story_ids_shorter_than_menafns_are_found_when_the_site_says_so() -> None:
+    """GlobeNewswire ids have 7 digits: the anchor filter takes the site's shortest id."""
+    body = '<a href="/news-release/2016/04/06/1300478/0/en/Segment.html">Segment</a>'
+    url = "https://www.globenewswire.com/newsroom"
+    response = HtmlResponse(url=url, body=body, encoding="utf-8")
+    hosts = frozenset({"www.globenewswire.com"})
+    assert list(listing_links(response, hosts, ref=globenewswire_ref)) == []
+    found = list(listing_links(response, hosts, ref=globenewswire_ref, id_digits=4))
+    assert found == [Link("1300478", "/news-release/2016/04/06/1300478/0/en/Segment.html")]
 
 
 @pytest.mark.parametrize(

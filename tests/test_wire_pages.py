@@ -92,3 +92,45 @@ def test_a_layout_the_selectors_do_not_know_falls_back_and_says_so() -> None:
         "people it already employs in Colorado.\n\nThe plant makes hand tools for builders and "
         "will run two shifts from April."
     )
+
+
+def test_a_known_id_the_page_does_not_carry_is_not_the_requested_story() -> None:
+    page = PrnewswirePage(response(PRN_PAGE.as_uri(), PRN_PAGE.read_bytes()), CRAWLED_AT,
+                          story_id="300256930")  # fmt: skip
+    article = page.to_article()
+    assert page.problem(article) == "not the requested story (the page is story 300256929)"
+
+
+def test_a_release_that_redirected_to_the_home_page_is_rejected() -> None:
+    home = b"""<html><head><title>PR Newswire: press release distribution</title></head><body>
+    <nav><a href="/news-releases/">News</a></nav><main><h1>Latest news releases</h1>
+    <p>PR Newswire delivers press releases to journalists, investors and the public in more
+    than 170 countries every day, from companies of every size.</p></main></body></html>"""
+    page = PrnewswirePage(response("http://127.0.0.1:8123/", home), CRAWLED_AT, "300256929")
+    article = page.to_article()
+    assert (
+        page.problem(article) == "redirected away from the story (landed on http://127.0.0.1:8123/)"
+    )
+
+
+def test_a_not_found_page_at_a_release_url_is_not_a_story() -> None:
+    """A 200 answer that says the release is gone: no selector matches, and what a fallback
+    layer finds is the notice, never a body to write."""
+    gone = b"""<html><head><title>Page not found | GlobeNewswire</title></head><body>
+    <main><h1>Page not found</h1><p>The page you requested could not be found.</p></main>
+    </body></html>"""
+    url = "http://127.0.0.1:8123/news-release/2025/03/03/3035512/0/en/Acme-Opens-a-Plant.html"
+    page = GlobenewswirePage(response(url, gone), CRAWLED_AT, "3035512")
+    article = page.to_article()
+    assert page.layer == "generic"
+    assert page.problem(article) == (
+        "not a story: a notice (Page not found / The page you requested could not be found.)"
+    )
+
+
+def test_a_page_of_another_site_is_not_the_wires() -> None:
+    menafn = next(FIXTURES.glob("html-*/page.html"))
+    page = GlobenewswirePage(response(menafn.as_uri(), menafn.read_bytes()), CRAWLED_AT)
+    assert not page.is_site_page(page.to_article())
+    wire = PrnewswirePage(response(PRN_PAGE.as_uri(), PRN_PAGE.read_bytes()), CRAWLED_AT)
+    assert wire.is_site_page(wire.to_article())

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from newscrawl.pages.wire import WireReleasePage
-from newscrawl.wire_urls import GLOBENEWSWIRE_HOST, globenewswire_id
+from newscrawl.urls import Ref
+from newscrawl.wire_urls import GLOBENEWSWIRE_HOST, globenewswire_ref
 
 _OG_TIME_FORMAT = "%m/%d/%Y %I:%M:%S %p"  # "4/6/2016 4:00:00 PM": US order, in UTC
 
@@ -44,8 +45,8 @@ class GlobenewswirePage(WireReleasePage):
         "[itemprop~=copyrightHolder]",
     )
 
-    def release_id(self, url: str) -> str | None:
-        return globenewswire_id(url)
+    def release_ref(self, url: str) -> Ref | None:
+        return globenewswire_ref(url)
 
     def published_values(self) -> list[str]:
         """The ``<time datetime>`` in the header (UTC), then the OpenGraph time (its JSON-LD

@@ -20,7 +20,6 @@ from newscrawl.pages.menafn_story import (
     clean_story,
     is_menafn_story,
     story_loader,
-    text_problem,
 )
 from newscrawl.pages.paragraphs import paragraphs_from_text
 from newscrawl.pages.plausibility import (
@@ -28,6 +27,7 @@ from newscrawl.pages.plausibility import (
     identity_problem,
     is_site_text,
     landed_elsewhere,
+    text_problem,
     title_fits_slug,
     unvouched_fallback,
 )

@@ -15,7 +15,7 @@ from newscrawl.items import Article
 from newscrawl.loaders import ArticleLoader
 from newscrawl.pages.paragraphs import drop_related_links, drop_repeats
 from newscrawl.pages.plausibility import is_furniture, is_paywall
-from newscrawl.processors import find_tracking_id, has_mojibake, split_dateline
+from newscrawl.processors import find_tracking_id, split_dateline
 from newscrawl.urls import canonical_url, slugify
 
 SOURCE = "menafn"
@@ -139,15 +139,6 @@ def story_loader(
     loader.add_value("body", story.body)
     loader.add_value("tracking_id", story.tracking_id)
     return loader
-
-
-def text_problem(article: Article) -> str | None:
-    """Why an article's text cannot be trusted (bytes lost in decoding, mojibake), if so."""
-    for name in ("title", "body"):
-        value = getattr(article, name)
-        if value and has_mojibake(value):
-            return f"undecodable text in {name}"
-    return None
 
 
 def is_menafn_story(article: Article) -> bool:

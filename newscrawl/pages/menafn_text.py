@@ -12,10 +12,9 @@ from newscrawl.pages.menafn_story import (
     clean_story,
     is_menafn_story,
     story_loader,
-    text_problem,
 )
 from newscrawl.pages.paragraphs import paragraphs_from_text
-from newscrawl.pages.plausibility import body_problem
+from newscrawl.pages.plausibility import body_problem, text_problem
 from newscrawl.processors import find_tracking_id, slug_words, split_dateline
 from newscrawl.urls import slugify
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from newscrawl.processors import collapse_whitespace, find_tracking_id, split_dateline
-from newscrawl.urls import slugify, story_ref
+from newscrawl.items import Article
+from newscrawl.processors import collapse_whitespace, find_tracking_id, has_mojibake, split_dateline
+from newscrawl.urls import RefRule, slugify, story_ref
 
 MIN_STORY_WORDS = 12  # a wire story has at least one real sentence: "X said on Monday that…"
 MIN_SENTENCE_WORDS = 8  # a menu item, a label or a button has fewer
@@ -203,10 +204,10 @@ def is_site_text(paragraphs: list[str], site_texts: Iterable[str]) -> bool:
 
 
 def identity_problem(
-    requested_id: str, page_urls: Iterable[str], tracking_id: str | None
+    requested_id: str, page_urls: Iterable[str], tracking_id: str | None, ref: RefRule = story_ref
 ) -> str | None:
     """Why a page is not the story asked for: its canonical link or tracking stamp names
-    another story id.
+    another story id (``ref``: the site's URL rule, MENAFN's by default).
 
     >>> identity_problem("1109793603", ["https://menafn.com/1109000001/Other"], None)
     'not the requested story (the page is story 1109000001)'
@@ -214,24 +215,25 @@ def identity_problem(
     True
     """
     for url in page_urls:
-        ref = story_ref(url)
-        if ref and ref[0] != requested_id:
-            return f"not the requested story (the page is story {ref[0]})"
+        found = ref(url)
+        if found and found[0] != requested_id:
+            return f"not the requested story (the page is story {found[0]})"
     if tracking_id and not tracking_id.endswith(f"ID{requested_id}"):
         return f"not the requested story (its tracking stamp is {tracking_id})"
     return None
 
 
-def landed_elsewhere(requested_id: str, final_url: str) -> str | None:
-    """Why a fetched page is not the story: a redirect took us to another page.
+def landed_elsewhere(requested_id: str, final_url: str, ref: RefRule = story_ref) -> str | None:
+    """Why a fetched page is not the story: a redirect took us to another page (``ref``: the
+    site's URL rule).
 
     >>> landed_elsewhere("1109793603", "https://menafn.com/")
     'redirected away from the story (landed on https://menafn.com/)'
     >>> landed_elsewhere("1109793603", "https://menafn.com/1109793603/New-Slug") is None
     True
     """
-    ref = story_ref(final_url)
-    if ref is None or ref[0] != requested_id:
+    found = ref(final_url)
+    if found is None or found[0] != requested_id:
         return f"redirected away from the story (landed on {collapse_whitespace(final_url)})"
     return None
 
@@ -250,6 +252,15 @@ def unvouched_fallback(title: str | None, dateline: str | None, body: str) -> st
     if names_its_title(title, body):
         return None
     return f"not a story: no dateline, no title word in the body ({body[:120]})"
+
+
+def text_problem(article: Article) -> str | None:
+    """Why an article's text cannot be trusted (bytes lost in decoding, mojibake), if so."""
+    for name in ("title", "body"):
+        value = getattr(article, name)
+        if value and has_mojibake(value):
+            return f"undecodable text in {name}"
+    return None
 
 
 def split_problem(problem: str) -> tuple[str, str]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from newscrawl.pages.wire import WireReleasePage
-from newscrawl.wire_urls import PRNEWSWIRE_HOST, prnewswire_id
+from newscrawl.urls import Ref
+from newscrawl.wire_urls import PRNEWSWIRE_HOST, prnewswire_ref
 
 
 class PrnewswirePage(WireReleasePage):
@@ -25,8 +26,8 @@ class PrnewswirePage(WireReleasePage):
         'p.meta + a[href*="/news/"]',
     )
 
-    def release_id(self, url: str) -> str | None:
-        return prnewswire_id(url)
+    def release_ref(self, url: str) -> Ref | None:
+        return prnewswire_ref(url)
 
     def published_values(self) -> list[str]:
         """JSON-LD ``datePublished`` and ``meta[name=date]`` (with an offset) before the

@@ -15,14 +15,22 @@ from newscrawl.dates import parse_datetime, to_utc, zone
 from newscrawl.items import Article
 from newscrawl.loaders import ArticleLoader
 from newscrawl.pages.base import HtmlArticlePage, document_base, first_found
+from newscrawl.pages.plausibility import (
+    body_problem,
+    identity_problem,
+    is_site_text,
+    landed_elsewhere,
+    text_problem,
+    unvouched_fallback,
+)
 from newscrawl.pages.text import element_text
 from newscrawl.processors import clean_text
-from newscrawl.wire_urls import canonical_release_url
+from newscrawl.urls import Ref
 
 EASTERN = zone("America/New_York")  # the wires print "ET": US Eastern, DST included
 # "CITY, Date /PRNewswire/ --", "CITY--(Marketwired - Date) -", "CITY, Date (GLOBE NEWSWIRE) --",
 # "CITY--(BUSINESS WIRE)--": the place and date, the wire's mark, then a dash.
-_WIRE_DATELINE = re.compile(
+WIRE_DATELINE = re.compile(
     r"^(?P<dateline>[^\n]{0,150}?"
     r"(?:/(?:PRNewswire|PR Newswire|CNW|USNewswire)\b[^/\n]{0,40}/"
     r"|\((?:GLOBE NEWSWIRE|Marketwired?|BUSINESS WIRE|ACCESSWIRE|ACCESS Newswire)\b[^)\n]{0,40}\))"
@@ -48,8 +56,11 @@ _CONTACT_WORDS = 12  # a contact line is a name, a company, an address, a phone 
 _ET_FORMATS = ("%B %d %Y %H:%M", "%b %d %Y %H:%M", "%d %b %Y %H:%M", "%d %B %Y %H:%M")
 
 
-def split_wire_dateline(text: str) -> tuple[str | None, str]:
-    """Split a wire's dateline off the front of a release's first paragraph.
+def split_wire_dateline(
+    text: str, pattern: re.Pattern[str] = WIRE_DATELINE
+) -> tuple[str | None, str]:
+    """Split a wire's dateline (``pattern``: its group ``dateline``) off the front of a
+    release's first paragraph.
 
     >>> split_wire_dateline("SAN FRANCISCO, CA--(Marketwired - April 06, 2016) - Segment, the")
     ('SAN FRANCISCO, CA--(Marketwired - April 06, 2016) -', 'Segment, the')
@@ -62,7 +73,7 @@ def split_wire_dateline(text: str) -> tuple[str | None, str]:
     >>> split_wire_dateline("Acme said revenue rose.")
     (None, 'Acme said revenue rose.')
     """
-    match = _WIRE_DATELINE.match(text)
+    match = pattern.match(text)
     if not match:
         return None, text
     return match.group("dateline").strip(), text[match.end() :]
@@ -139,7 +150,9 @@ def drop_release_furniture(paragraphs: list[str]) -> tuple[list[str], str | None
     return kept, None
 
 
-def release_story(text: str) -> tuple[str | None, list[str], str | None]:
+def release_story(
+    text: str, dateline_pattern: re.Pattern[str] = WIRE_DATELINE
+) -> tuple[str | None, list[str], str | None]:
     """(wire dateline, paragraphs without furniture, issuer of the SOURCE line) of a
     release's text.
 
@@ -149,7 +162,7 @@ def release_story(text: str) -> tuple[str | None, list[str], str | None]:
     paragraphs = release_paragraphs(text)
     if not paragraphs:
         return None, [], None
-    dateline, first = split_wire_dateline(paragraphs[0])
+    dateline, first = split_wire_dateline(paragraphs[0], dateline_pattern)
     paragraphs, issuer = drop_release_furniture(
         [first, *paragraphs[1:]] if first else paragraphs[1:]
     )
@@ -166,29 +179,33 @@ class WireReleasePage(HtmlArticlePage):
     BODY_SELECTORS: ClassVar[tuple[str, ...]]
     STAMP_SELECTORS: ClassVar[tuple[str, ...]]  # the stamp the page prints
     ISSUER_SELECTORS: ClassVar[tuple[str, ...]]
+    DATELINE: ClassVar[re.Pattern[str]] = WIRE_DATELINE  # the datelines the wire prints
 
     def __init__(self, response: TextResponse, crawled_at: str, story_id: str | None = None):
         super().__init__(response)
         self.crawled_at = crawled_at
-        self.known_id = story_id
+        self.known_id = story_id  # the release asked for (a link, a saved page's file name)
+        self.layer: str | None = None  # which layer gave the body, once to_article() ran
 
-    def story_ref(self) -> tuple[str, str] | None:
-        """(release id, canonical URL): from the URL read, else the page's canonical links."""
-        page_base = document_base(self.root, self.response.url)
-        links = [*self.root.xpath('//link[@rel="canonical"]/@href'), *self.meta_values("og:url")]
-        for url in (self.response.url, *(urljoin(page_base, u.strip()) for u in links)):
-            found = self.release_id(url)
-            if found:
-                return self.known_id or found, canonical_release_url(url, self.HOST)
-        return None
-
-    def release_id(self, url: str) -> str | None:
-        """The wire's release id in a URL of its releases (``wire_urls``), else None."""
+    def release_ref(self, url: str) -> Ref | None:
+        """(release id, path) of a URL of the wire's releases (``wire_urls``), else None."""
         raise NotImplementedError
 
     @cached_property
     def ref(self) -> tuple[str, str] | None:
-        return self.story_ref()
+        """(release id, URL): the id asked for, else the one of the URL read, else the one the
+        page's canonical link or ``og:url`` names; the URL the page states for that id (on the
+        wire's own host), else the URL read."""
+        page_base = document_base(self.root, self.response.url)
+        links = [*self.root.xpath('//link[@rel="canonical"]/@href'), *self.meta_values("og:url")]
+        stated = [self.release_ref(urljoin(page_base, url.strip())) for url in links]
+        read = self.release_ref(self.response.url)
+        story_id = self.known_id or next((ref[0] for ref in (read, *stated) if ref), None)
+        if story_id is None:
+            return None
+        path = next((ref[1] for ref in (*stated, read) if ref and ref[0] == story_id), None)
+        url = f"https://{self.HOST}{path}" if path else self.response.url
+        return story_id, url
 
     @cached_property
     def base_url(self) -> str:
@@ -225,6 +242,33 @@ class WireReleasePage(HtmlArticlePage):
     def issuers(self) -> list[str]:
         return [*self.first_text(self.ISSUER_SELECTORS), *self.meta_values("author")]
 
+    def is_site_page(self, article: Article) -> bool:
+        """Whether this is one of the wire's release pages at all: its URL or canonical link is
+        a release's, or the wire's own selectors found the release."""
+        return self.ref is not None or self.layer == "site"
+
+    def problem(self, article: Article) -> str | None:
+        """Why this page gives no trustworthy article: not the release asked for (a redirect,
+        a canonical link naming another release), a notice or chrome for a body, a body from a
+        generic layer with no mark of a release, or broken text. The surest reason first."""
+        requested = self.known_id
+        if requested and self.response.url.startswith(("http://", "https://")):
+            landed = landed_elsewhere(requested, self.response.url, self.release_ref)
+            if landed:
+                return landed
+        if requested:
+            wrong = identity_problem(requested, self.urls(), None, self.release_ref)
+            if wrong:
+                return wrong
+        paragraphs = article.body.split("\n\n") if article.body else []
+        found = body_problem(paragraphs, article.dateline)
+        if not found and self.layer in {"meta", "generic"}:
+            if is_site_text(paragraphs, self.chrome_texts()):
+                sample = " / ".join(paragraphs)[:120]
+                return f"not a story: the body is the site's own text ({sample})"
+            found = unvouched_fallback(article.title, article.dateline, article.body or "")
+        return found or text_problem(article)
+
     def to_article(self) -> Article:
         loader = ArticleLoader()
         ref = self.ref
@@ -255,10 +299,11 @@ class WireReleasePage(HtmlArticlePage):
         the layer that gave the body (run health)."""
         source_line = None
         for layer, source in self.layer_texts():
-            dateline, paragraphs, source_line = release_story(source() or "")
+            dateline, paragraphs, source_line = release_story(source() or "", self.DATELINE)
             if paragraphs:
                 loader.add_value("dateline", dateline)
                 loader.add_value("body", "\n\n".join(paragraphs))
                 loader.add_value("body_layer", layer)
+                self.layer = layer
                 break
         loader.add_value("organization", [*self.issuers(), *filter(None, [source_line])])

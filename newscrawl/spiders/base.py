@@ -23,7 +23,7 @@ from twisted.python.failure import Failure
 
 from newscrawl import __version__
 from newscrawl.archive import ARCHIVE_META
-from newscrawl.discovery import Link, Ref, feed_links, listing_links, next_pages
+from newscrawl.discovery import ID_DIGITS, Link, feed_links, listing_links, next_pages
 from newscrawl.extensions import RunLedger
 from newscrawl.items import Article, extracted_fields
 from newscrawl.pages.decoding import decode_page
@@ -41,7 +41,7 @@ from newscrawl.saved import (
 from newscrawl.signals import page_rejected
 from newscrawl.spiders.arguments import ARGUMENTS, check_arguments, parse_base_url, parse_since
 from newscrawl.state import SeenStore
-from newscrawl.urls import saved_page_ref
+from newscrawl.urls import Ref, saved_page_ref
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +72,9 @@ class WireSpider(Spider):
     default_base_url: ClassVar[str] = ""
     site_name: ClassVar[str] = ""  # as the site writes it, for messages: "MENAFN"
     site_hosts: frozenset[str] = frozenset()  # hosts whose story links are this wire's
+    id_digits: ClassVar[int] = ID_DIGITS  # the fewest digits a story id of the site has
+    listing_paths: ClassVar[tuple[str, ...]] = ()  # NEWSCRAWL_LISTING_PATHS for this site
+    feed_paths: ClassVar[tuple[str, ...]] = ()  # NEWSCRAWL_FEED_PATHS for this site
 
     @classmethod
     def check_arguments(cls, kwargs: dict[str, Any]) -> None:
@@ -96,8 +99,12 @@ class WireSpider(Spider):
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
-        """Name the project and its contact URL in the User-Agent, unless one is given."""
+        """The site's listings and feeds as ``NEWSCRAWL_LISTING_PATHS`` and
+        ``NEWSCRAWL_FEED_PATHS`` (as ``custom_settings`` would: ``-s`` still wins); the project
+        and its contact URL in the User-Agent, unless one is given."""
         super().update_settings(settings)
+        settings.set("NEWSCRAWL_LISTING_PATHS", list(cls.listing_paths), priority="spider")
+        settings.set("NEWSCRAWL_FEED_PATHS", list(cls.feed_paths), priority="spider")
         if settings.getpriority("USER_AGENT") == SETTINGS_PRIORITIES["default"]:
             contact = settings["NEWSCRAWL_CONTACT_URL"]
             settings.set("USER_AGENT", f"newscrawl/{__version__} (+{contact})", priority="spider")
@@ -108,12 +115,17 @@ class WireSpider(Spider):
         raise NotImplementedError
 
     def request_url(self, link: Link) -> str:
-        """Where to fetch a story found by discovery (on ``base_url``)."""
-        raise NotImplementedError
+        """Where to fetch a story found by discovery: on ``base_url``, the path its Ref holds
+        (a wire whose URL rule gives a slug instead says how to build the path)."""
+        return self.base_url + link.slug
 
     def start_requests_for_site(self) -> Iterator[Request]:
-        """The listing pages and feeds a live run starts from."""
-        raise NotImplementedError
+        """The listing pages (``NEWSCRAWL_LISTING_PATHS``) and feeds (``NEWSCRAWL_FEED_PATHS``)
+        a live run starts from: the site's ``listing_paths`` and ``feed_paths`` by default."""
+        for path in filter(None, self.settings.getlist("NEWSCRAWL_LISTING_PATHS")):
+            yield self.listing_request(self.base_url + path)
+        for path in filter(None, self.settings.getlist("NEWSCRAWL_FEED_PATHS")):
+            yield Request(self.base_url + path, self.parse_feed, errback=self.extra_failed)
 
     def html_page(self, response: TextResponse, ref: Ref | None) -> StoryPage:
         """The page object for a story page in HTML (fetched, or saved)."""
@@ -211,14 +223,21 @@ class WireSpider(Spider):
         self.crawler.stats.inc_value("newscrawl/listing_pages")
         if not isinstance(response, TextResponse):
             return
-        links = listing_links(
-            response, self.site_hosts, dated=self.since is not None, ref=self.story_ref
-        )
+        links = self.story_links(response, dated=self.since is not None)
         yield from self.story_requests(links, depth=1)
         page = response.meta.get("listing_page", 1)
         if page < self.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"):
             for url in next_pages(response):
                 yield self.listing_request(response.urljoin(url), page + 1)
+
+    def story_links(
+        self, response: TextResponse, *, dated: bool, root: Any = None
+    ) -> Iterator[Link]:
+        """The story links of a listing or story page, by the site's URL rule."""
+        return listing_links(
+            response, self.site_hosts, dated=dated, root=root, ref=self.story_ref,
+            id_digits=self.id_digits,
+        )  # fmt: skip
 
     def listing_failed(self, failure: Failure) -> None:
         """A listing page that failed after its retries: counted; the run goes on."""
@@ -290,9 +309,7 @@ class WireSpider(Spider):
             response, TextResponse
         ):
             root = getattr(page, "root", None)
-            links = listing_links(
-                response, self.site_hosts, dated=False, root=root, ref=self.story_ref
-            )
+            links = self.story_links(response, dated=False, root=root)
             yield from self.story_requests(links, depth + 1)
 
     def story_page(self, response: Response, ref: Ref | None) -> StoryPage | None:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import tzinfo
 
-from scrapy import Request
 from scrapy.http import TextResponse
 from scrapy.settings import BaseSettings
 
 from newscrawl.archive import fetched_at
 from newscrawl.dates import zone
-from newscrawl.discovery import Link, Ref
+from newscrawl.discovery import Link
 from newscrawl.pages.menafn import MenafnPage
 from newscrawl.pages.menafn_text import MenafnTextPage
 from newscrawl.spiders.base import WireSpider, utc_now
-from newscrawl.urls import story_ref
+from newscrawl.urls import Ref, story_ref
 
 
 class MenafnSpider(WireSpider):
@@ -25,6 +23,16 @@ class MenafnSpider(WireSpider):
     default_base_url = "https://menafn.com"
     site_name = "MENAFN"
     site_hosts = frozenset({"menafn.com", "www.menafn.com"})
+    # The section listings, newest stories first (menafn-site notes §2a); no feed is
+    # known to work (wire-services.md §3.4): NEWSCRAWL_FEED_PATHS adds one.
+    listing_paths = (
+        "/tb_news.aspx?tb_html=tb_us&tb_title=United%20States%20-%20Latest%20News",
+        "/tb_news.aspx?tb_html=tb_europe&tb_title=Europe%20-%20Latest%20News",
+        "/tb_news.aspx?tb_html=tb_arab&tb_title=Arab%20-%20Latest%20News",
+        "/tb_news.aspx?tb_html=tb_asia&tb_title=Asia%20-%20Latest%20News",
+        "/tb_news.aspx?tb_html=tb_politics&tb_title=Politics%20-%20Latest%20News",
+        "/qn_news_sections.aspx?src=s",
+    )
 
     @classmethod
     def check_settings(cls, settings: BaseSettings) -> None:
@@ -42,12 +50,6 @@ class MenafnSpider(WireSpider):
     def request_url(self, link: Link) -> str:
         # Every link form (?src=RSS, www., the old .aspx page) is asked for in one form.
         return f"{self.base_url}/{link.story_id}/{link.slug}"
-
-    def start_requests_for_site(self) -> Iterator[Request]:
-        for path in filter(None, self.settings.getlist("NEWSCRAWL_LISTING_PATHS")):
-            yield self.listing_request(self.base_url + path)
-        for path in filter(None, self.settings.getlist("NEWSCRAWL_FEED_PATHS")):
-            yield Request(self.base_url + path, self.parse_feed, errback=self.extra_failed)
 
     def html_page(self, response: TextResponse, ref: Ref | None) -> MenafnPage:
         return MenafnPage(response, fetched_at(response), ref, self.local)

@@ -1,18 +1,24 @@
-"""`python -m tests.site --port 8000 --stories 200 [--fixtures]`: serve the site until Ctrl-C."""
+"""`python -m tests.site [--site menafn|globenewswire|prnewswire] --port 8000 --stories 200
+[--fixtures]`: serve a local site until Ctrl-C."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from .server import MenafnSite
+from .menafn import MenafnSite
+from .releases import synthetic_releases
+from .server import LocalSite
 from .stories import load_fixture_stories, synthetic_stories
+from .wires import WireSite
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "menafn"
+SITES = ("menafn", "globenewswire", "prnewswire")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.site", description=__doc__)
+    parser.add_argument("--site", choices=SITES, default="menafn")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     parser.add_argument("--stories", type=int, default=200, help="synthetic stories to serve")
@@ -23,10 +29,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--robots", type=Path, help="file to serve as /robots.txt")
     args = parser.parse_args(argv)
 
-    stories = load_fixture_stories(FIXTURES) if args.fixtures else []
-    stories += synthetic_stories(args.stories, seed=args.seed)
     robots = args.robots.read_text(encoding="utf-8") if args.robots else None
-    site = MenafnSite(stories, robots_txt=robots)
+    site: LocalSite
+    if args.site == "menafn":
+        stories = load_fixture_stories(FIXTURES) if args.fixtures else []
+        stories += synthetic_stories(args.stories, seed=args.seed)
+        site = MenafnSite(stories, robots_txt=robots)
+    else:
+        releases = synthetic_releases(args.site, args.stories, seed=args.seed)
+        site = WireSite(args.site, releases, robots_txt=robots)
     site.serve_until_stopped(args.host, args.port)
 
 
