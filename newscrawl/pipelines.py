@@ -108,7 +108,11 @@ class ClusterPipeline(_LedgerPipeline):
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         text = story_text(adapter.get("dateline"), adapter["body"])
-        cluster = assign_cluster(self.index, adapter["id"], text, self.ledger.key)
+        try:
+            cluster = assign_cluster(self.index, adapter["id"], text, self.ledger.key)
+        except StoreUnavailable as exc:  # as DuplicatesPipeline: the run is stopping
+            self.ledger.count("errors")
+            raise DropItem(f"{adapter['id']} not written: {exc}", log_level="WARNING") from None
         adapter["cluster_id"] = cluster
         if cluster != adapter["id"]:
             self.ledger.count("linked")

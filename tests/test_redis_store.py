@@ -168,3 +168,21 @@ def test_the_cluster_state_is_shared_and_leaves_with_a_rolled_back_run(
     b.forget_run(B)
     assert b.cluster_index().candidates([0], 10) == []
     assert server.hlen("newscrawl:cluster:members") == 0
+
+
+def test_redis_gone_under_the_cluster_index_is_store_unavailable_not_a_traceback(
+    redis_url: str, server: redis.Redis
+) -> None:
+    """CI run of stop 13: a raw ConnectionError from the cluster index reached Scrapy's log as
+    a traceback when Redis died mid-run; it must stop the worker as the seen store does."""
+    from newscrawl.clusters import assign_cluster
+    from newscrawl.state import StoreUnavailable
+    from tests.redis_server import free_port
+
+    seen = started(redis_url, "a", A)
+    index = seen.cluster_index()
+    index.server = redis.Redis(port=free_port(), socket_connect_timeout=1)  # nobody there
+    with pytest.raises(StoreUnavailable, match="Redis failed"):
+        assign_cluster(index, "menafn:1", " ".join(f"w{n}" for n in range(60)), A)
+    assert seen.crawler.stats is not None
+    assert seen.crawler.stats.get_value("newscrawl/redis_lost")

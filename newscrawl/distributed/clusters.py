@@ -13,7 +13,8 @@ next run writes that story under the same id.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 
 import orjson
 import redis
@@ -29,13 +30,24 @@ def band_key(band: int) -> str:
 
 
 class RedisClusterIndex:
-    """ClusterIndex in Redis, shared by every worker (see the module's docstring)."""
+    """ClusterIndex in Redis, shared by every worker (see the module's docstring).
 
-    def __init__(self, server: redis.Redis) -> None:
+    ``guard`` wraps every call: the seen store's, so a Redis failure stops the worker and
+    raises ``StoreUnavailable`` here as it does there (never a raw ``redis`` error).
+    """
+
+    def __init__(
+        self, server: redis.Redis, guard: Callable[[], AbstractContextManager[None]]
+    ) -> None:
         self.server = server
+        self.guard = guard
 
     def candidates(self, bands: Sequence[int], limit: int) -> list[Member]:
         """Members sharing at least one band key, newest first, at most ``limit``."""
+        with self.guard():
+            return self._candidates(bands, limit)
+
+    def _candidates(self, bands: Sequence[int], limit: int) -> list[Member]:
         with self.server.pipeline(transaction=False) as pipe:
             for band in bands:
                 pipe.zrevrange(band_key(band), 0, limit - 1, withscores=True)
@@ -57,6 +69,10 @@ class RedisClusterIndex:
 
     def add(self, story_id: str, cluster_id: str, fingerprint: Fingerprint, run: str) -> None:
         """Record an article, its story and its fingerprint under ``run``."""
+        with self.guard():
+            self._add(story_id, cluster_id, fingerprint, run)
+
+    def _add(self, story_id: str, cluster_id: str, fingerprint: Fingerprint, run: str) -> None:
         order = self.server.incr(ORDER)
         record = {
             "cluster_id": cluster_id,

@@ -76,6 +76,9 @@ def redis_lost(crawler: Crawler, exc: Exception) -> None:
     logger.error("Redis failed mid-run (%s): stopping this worker", exc)
     if crawler.stats is not None:
         crawler.stats.set_value("newscrawl/redis_lost", str(exc))
-    engine = crawler.engine
-    if engine is not None and engine.spider is not None:
+    try:
+        engine = crawler.engine
+    except RuntimeError:  # Scrapy 2.19: no engine yet (not crawling): nothing to stop
+        return
+    if engine.spider is not None:
         deferred_from_coro(engine.close_spider_async(reason=LOST_REASON))

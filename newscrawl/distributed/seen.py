@@ -151,7 +151,7 @@ class RedisSeenStore:
         self.pending: list[str] = []  # "id\thash" claimed by this process's run
         self.runs: list[str] = []  # runs begun here: their leases are renewed
         self.heartbeat = LoopingCall(self.beat)
-        self.clusters = RedisClusterIndex(server)
+        self.clusters = RedisClusterIndex(server, self.guard)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, folder: Path) -> Self:
