@@ -91,7 +91,7 @@ class RunLedger:
         self.folder = output_dir / self.source
         # A shared store is reached first: unreachable, it fails the run before any write.
         shared = open_shared_store(crawler, self.folder)
-        self.lock = StateLock(state_path) if state_path else None
+        self.lock = StateLock(state_path, self.source) if state_path else None
         if self.lock:
             self.lock.acquire()  # raises StateLocked before anything is written
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -281,8 +281,9 @@ class RunLedger:
             self.lock.release()
 
     def recover(self) -> None:
-        """Settle runs that a kill interrupted (``recovery.py``), before this run starts."""
-        recover_runs(self.store)
+        """Settle this spider's runs that a kill interrupted (``recovery.py``), before this
+        run starts; another spider's runs are its own business (they may be running)."""
+        recover_runs(self.store, self.source)
 
 
 def open_shared_store(crawler: Crawler, folder: Path) -> SeenStore | None:

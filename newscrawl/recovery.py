@@ -26,10 +26,13 @@ logger = logging.getLogger(__name__)
 COUNTS = ("pages", "written", "duplicates", "rejected", "errors", "skipped_seen")
 
 
-def recover_runs(store: SeenStore) -> None:
-    """Settle runs that a kill interrupted: forward if their file is complete, else back."""
+def recover_runs(store: SeenStore, source: str) -> None:
+    """Settle ``source``'s runs that a kill interrupted: forward if their file is complete,
+    else back. Only the caller's own spider: its lock says none of them is running."""
     for key, file, state in store.unfinished_runs():
-        source, name = key.split("/", 1)
+        if not key.startswith(f"{source}/"):
+            continue
+        name = key.split("/", 1)[1]
         folder = source_folder(source, Path(file))  # absolute: maybe another output folder
         migrate(folder)  # a run that 0.1 left unfinished: its folder may be untouched yet
         final = articles_file(folder, name)

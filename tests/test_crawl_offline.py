@@ -149,7 +149,7 @@ def test_unknown_argument_and_bad_values_are_bad_usage(out: Path) -> None:
 def test_a_held_lock_means_exit_75_and_nothing_written(out: Path) -> None:
     state = out / ".state" / "seen.sqlite3"
     state.parent.mkdir(parents=True)
-    with Path(f"{state}.lock").open("a") as lock:
+    with Path(f"{state}.menafn.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         run = crawl(out, "-a", f"source={SAMPLE}")
     assert run.status == 75

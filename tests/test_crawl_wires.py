@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,7 +14,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from newscrawl.pipelines import load_schema
-from tests.conftest import FAST, FIXTURES, ROOT, Run, crawl
+from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, ROOT, Run, crawl
+from tests.site import MenafnSite, synthetic_stories
 from tests.site.releases import Release, synthetic_releases
 from tests.site.wires import LISTINGS, WireSite
 
@@ -139,3 +141,25 @@ def test_scrapy_list_shows_the_three_spiders() -> None:
         cwd=ROOT, capture_output=True, text=True, check=True, timeout=60,
     )  # fmt: skip
     assert listed.stdout.split() == ["globenewswire", "menafn", "prnewswire"]
+
+
+def test_two_spiders_share_one_state_at_the_same_time(out: Path) -> None:
+    """One lock per spider (CONTRACT §1): menafn's live run and prnewswire's offline run write
+    into one output folder and one state together; neither waits for nor rolls back the other."""
+    with MenafnSite(synthetic_stories(20)) as site:
+        site.response_delay = 0.1  # the live run lasts while the other one runs
+        with ThreadPoolExecutor(2) as pool:
+            live = pool.submit(
+                crawl, out, "-a", f"base_url={site.base_url}", *FAST, state=DEFAULT_STATE
+            )
+            offline = pool.submit(
+                crawl, out, "-a", f"source={FIXTURES.parent / 'prnewswire'}",
+                state=DEFAULT_STATE, spider="prnewswire",
+            )  # fmt: skip
+            menafn, prnewswire = live.result(), offline.result()
+    assert (menafn.status, prnewswire.status) == (0, 0), menafn.stderr[-1500:]
+    assert len(menafn.articles()) == 20
+    assert len(prnewswire.articles()) == len(
+        list((FIXTURES.parent / "prnewswire").glob("*/page.html"))
+    )
+    assert "rolled back" not in menafn.stderr + prnewswire.stderr

@@ -246,8 +246,8 @@ def test_a_run_0_1_left_unfinished_in_another_output_folder_is_settled_there(
 def test_the_state_follows_the_output_folder_unless_set(tmp_path: Path) -> None:
     out = tmp_path / "out"
     for setting, lock in [
-        ({}, out / ".state" / "newscrawl.sqlite3.lock"),
-        ({"NEWSCRAWL_STATE": str(tmp_path / "s.sqlite3")}, tmp_path / "s.sqlite3.lock"),
+        ({}, out / ".state" / "newscrawl.sqlite3.menafn.lock"),
+        ({"NEWSCRAWL_STATE": str(tmp_path / "s.sqlite3")}, tmp_path / "s.sqlite3.menafn.lock"),
         ({"NEWSCRAWL_STATE": ""}, None),  # in memory: no lock, no file
     ]:
         crawler = get_crawler(MenafnSpider, {"NEWSCRAWL_OUTPUT_DIR": str(out), **setting})
@@ -256,7 +256,7 @@ def test_the_state_follows_the_output_folder_unless_set(tmp_path: Path) -> None:
         ledger.close_state()
     assert sorted(p.name for p in (out / ".state").iterdir()) == [
         "newscrawl.sqlite3",
-        "newscrawl.sqlite3.lock",
+        "newscrawl.sqlite3.menafn.lock",
     ]
 
 

@@ -66,9 +66,9 @@ def test_a_listed_run_is_finished(tmp_path: Path) -> None:
     assert store.unfinished_runs() == []
 
 
-def _try_lock(path: str, result: multiprocessing.Queue[str]) -> None:
+def _try_lock(path: str, result: multiprocessing.Queue[str], source: str = "menafn") -> None:
     try:
-        StateLock(path).acquire()
+        StateLock(path, source).acquire()
         result.put("acquired")
     except StateLocked as exc:
         result.put(str(exc))
@@ -76,13 +76,17 @@ def _try_lock(path: str, result: multiprocessing.Queue[str]) -> None:
 
 def test_the_lock_excludes_another_process_until_released(tmp_path: Path) -> None:
     path = str(tmp_path / "seen.sqlite3")
-    lock = StateLock(path)
+    lock = StateLock(path, "menafn")
     lock.acquire()
     result: multiprocessing.Queue[str] = multiprocessing.Queue()
     other = multiprocessing.Process(target=_try_lock, args=(path, result))
     other.start()
     other.join(10)
     assert "another run holds the lock" in result.get(timeout=5)
+    another_spider = multiprocessing.Process(target=_try_lock, args=(path, result, "prnewswire"))
+    another_spider.start()
+    another_spider.join(10)
+    assert result.get(timeout=5) == "acquired"  # one lock per spider: they may share a state
     lock.release()
     other = multiprocessing.Process(target=_try_lock, args=(path, result))
     other.start()

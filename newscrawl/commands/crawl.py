@@ -48,18 +48,18 @@ class Command(ScrapyCrawlCommand):
         except ValueError as exc:
             fail(EX_USAGE, str(exc))
         if getattr(spidercls, "writes_articles", False):
-            self.check_lock()
+            self.check_lock(spidercls.name)
 
-    def check_lock(self) -> None:
+    def check_lock(self, source: str) -> None:
         """Exit 75 with one line, before Scrapy logs anything, if another run holds the lock
         (the run takes the lock for itself later; this only spares the user the log)."""
         assert self.settings is not None
         path = state_file(
             Path(self.settings["NEWSCRAWL_OUTPUT_DIR"]), self.settings.get("NEWSCRAWL_STATE")
         )
-        if not path or not Path(f"{path}.lock").exists():
+        lock = StateLock(path, source) if path else None
+        if lock is None or not lock.path.exists():
             return
-        lock = StateLock(path)
         try:
             lock.acquire()
         except StateLocked as exc:
