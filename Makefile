@@ -24,7 +24,7 @@ test: $(READY)  ## the whole test suite
 lint: $(READY)  ## style and types
 	$(BIN)/ruff check newscrawl tests bench
 	$(BIN)/ruff format --check newscrawl tests bench
-	$(BIN)/mypy --strict newscrawl
+	$(BIN)/mypy --strict newscrawl tests bench
 
 site: $(READY)  ## a local test site on 127.0.0.1:$(PORT) (SITE=menafn|globenewswire|prnewswire)
 	$(BIN)/python -m tests.site --site $(SITE) --port $(PORT) --stories $(STORIES)

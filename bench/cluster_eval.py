@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from newscrawl.clusters import assign_cluster, fingerprint, similarity, story_text
 from newscrawl.state import SqliteSeenStore
@@ -20,12 +20,33 @@ from newscrawl.state import SqliteSeenStore
 SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "clusters"
 
 
-def load(name: str) -> list[dict[str, Any]]:
+class Story(TypedDict):
+    """One line of ``stories.jsonl``."""
+
+    id: str
+    title: str
+    source: str
+    dateline: str | None
+    body: str
+    note: str
+
+
+class Pair(TypedDict):
+    """One line of ``pairs.jsonl``: stories ``a`` and ``b``, labelled the same story or not."""
+
+    a: str
+    b: str
+    same: bool
+    kind: str
+
+
+def load(name: str) -> list[Any]:
+    """The rows of one file of the set (a ``Story`` or a ``Pair`` each)."""
     lines = (SET / name).read_text("utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def text(story: dict[str, Any]) -> str:
+def text(story: Story) -> str:
     return story_text(story["dateline"], story["body"])
 
 
@@ -49,7 +70,7 @@ class Scores:
         same = self.true_pos + self.false_neg
         return self.true_pos / same if same else 1.0
 
-    def count(self, pair: dict[str, Any], linked: bool, detail: str) -> None:
+    def count(self, pair: Pair, linked: bool, detail: str) -> None:
         if pair["same"] and linked:
             self.true_pos += 1
         elif pair["same"]:
@@ -64,7 +85,7 @@ class Scores:
             self.true_neg += 1
 
 
-def linked_alone(a: dict[str, Any], b: dict[str, Any]) -> bool:
+def linked_alone(a: Story, b: Story) -> bool:
     """Whether ``b`` joins ``a``'s cluster in a state holding only ``a``."""
     store = SqliteSeenStore("")
     index = store.cluster_index()
@@ -74,7 +95,7 @@ def linked_alone(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return cluster == a["id"]
 
 
-def explain(a: dict[str, Any], b: dict[str, Any]) -> str:
+def explain(a: Story, b: Story) -> str:
     """Why a pair was scored as it was: the similarity estimate and the numbers rule."""
     left, right = fingerprint(text(a)), fingerprint(text(b))
     if left is None or right is None:
@@ -84,7 +105,7 @@ def explain(a: dict[str, Any], b: dict[str, Any]) -> str:
     return f"similarity {similarity(left.signature, right.signature):.2f}, {numbers}"
 
 
-def evaluate_pairs(stories: dict[str, dict[str, Any]], pairs: Iterable[dict[str, Any]]) -> Scores:
+def evaluate_pairs(stories: dict[str, Story], pairs: Iterable[Pair]) -> Scores:
     scores = Scores()
     for pair in pairs:
         a, b = stories[pair["a"]], stories[pair["b"]]
@@ -92,7 +113,7 @@ def evaluate_pairs(stories: dict[str, dict[str, Any]], pairs: Iterable[dict[str,
     return scores
 
 
-def evaluate_in_order(stories: list[dict[str, Any]], pairs: Iterable[dict[str, Any]]) -> Scores:
+def evaluate_in_order(stories: list[Story], pairs: Iterable[Pair]) -> Scores:
     """All stories through one state in file order; pairs scored by the clusters they got."""
     store = SqliteSeenStore("")
     index = store.cluster_index()
@@ -106,7 +127,8 @@ def evaluate_in_order(stories: list[dict[str, Any]], pairs: Iterable[dict[str, A
 
 def evaluate() -> tuple[Scores, Scores, dict[str, int]]:
     """(pair scores, in-order scores, pairs by kind) on the stored evaluation set."""
-    stories, pairs = load("stories.jsonl"), load("pairs.jsonl")
+    stories: list[Story] = load("stories.jsonl")
+    pairs: list[Pair] = load("pairs.jsonl")
     kinds: dict[str, int] = {}
     for pair in pairs:
         kinds[pair["kind"]] = kinds.get(pair["kind"], 0) + 1

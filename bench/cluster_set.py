@@ -272,14 +272,14 @@ def build() -> tuple[list[Story], list[dict[str, Any]]]:
         ]
         for i, a in enumerate(ids):
             pairs.extend({"a": a, "b": b, "same": False, "kind": kind} for b in ids[i + 1 :])
-        copy = add(
+        copy_id = add(
             {
                 **copy_on_other_site({**stories[-1], "source": "menafn"}),
                 "title": kind,
                 "note": f"{kind}: the last day as the agency's site prints it",
             }
         )
-        pairs.append({"a": ids[-1], "b": copy, "same": True, "kind": f"{kind}, copy"})
+        pairs.append({"a": ids[-1], "b": copy_id, "same": True, "kind": f"{kind}, copy"})
     briefing = next(s for s in bases if "Briefing" in str(s["title"]))
     for n, item in enumerate(paragraphs(briefing)[:4]):
         story_id = add(

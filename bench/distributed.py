@@ -96,7 +96,9 @@ def all_joined(redis_url: str, workers: int, procs: list[subprocess.Popen[bytes]
     server = redis.Redis.from_url(redis_url)
     while workers and any(proc.poll() is None for proc in procs):
         crawl = server.get("newscrawl:menafn:crawl")
-        if crawl and server.hlen(f"newscrawl:menafn:{crawl.decode()}:workers") >= workers:
+        if isinstance(crawl, bytes):  # the client returns bytes: no decode_responses
+            crawl = crawl.decode()
+        if crawl and server.hlen(f"newscrawl:menafn:{crawl}:workers") >= workers:
             break
         time.sleep(0.02)
     return time.time()
@@ -112,7 +114,7 @@ def with_round_trips(
     ready, stop = threading.Event(), threading.Event()
 
     def watch() -> None:
-        with server.monitor() as monitor:
+        with server.monitor() as monitor:  # type: ignore[no-untyped-call]  # redis: unannotated
             ready.set()
             for command in monitor.listen():
                 if command.get("client_type") != "lua":

@@ -115,10 +115,11 @@ def test_archived_answers_come_back_as_the_spider_got_them(tmp_path: Path) -> No
     pages = stories_archive(path, 3, encoded=True)
     entries, reader = read(path)
     assert [type(e) for e in entries] == [HtmlResponse] * 3
-    assert [e.body for e in entries] == pages  # decoded, as HttpCompressionMiddleware does
-    assert all("Content-Encoding" not in e.headers for e in entries)
-    assert entries[1].meta[FETCHED_AT] == WHEN + timedelta(seconds=1)
-    assert entries[0].url == MIRROR + synthetic_stories(1)[0].path
+    answers = [e for e in entries if isinstance(e, HtmlResponse)]  # all of them, typed so
+    assert [a.body for a in answers] == pages  # decoded, as HttpCompressionMiddleware does
+    assert all("Content-Encoding" not in a.headers for a in answers)
+    assert answers[1].meta[FETCHED_AT] == WHEN + timedelta(seconds=1)
+    assert answers[0].url == MIRROR + synthetic_stories(1)[0].path
     assert reader.skipped == {"warcinfo": 1, "request": 3}
 
 
@@ -195,8 +196,9 @@ def test_records_that_are_not_story_answers_are_skipped_or_named(tmp_path: Path)
     bad, answers = entries[0], entries[1:]
     assert isinstance(bad, BadRecord)
     assert (bad.url, bad.reason) == ("dns:menafn.com", "not an HTTP response")
-    assert [a.url for a in answers] == ["https://menafn.com/1110000000/Some-Story"]  # type: ignore[union-attr]
-    assert answers[0].body == render_article(synthetic_stories(1)[0]).encode()  # type: ignore[union-attr]
+    assert [a.url for a in answers] == ["https://menafn.com/1110000000/Some-Story"]
+    assert isinstance(answers[0], Response)
+    assert answers[0].body == render_article(synthetic_stories(1)[0]).encode()
     assert reader.skipped == {"resource": 1, "metadata": 1, "HTTP 404": 1}
 
 

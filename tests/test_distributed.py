@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ SHORT_LEASE = ("-s", "NEWSCRAWL_REDIS_LEASE=2")  # a killed worker holds the oth
 
 
 @pytest.fixture
-def redis_db(redis_url: str) -> Iterator[str]:
+def redis_db(redis_url: str) -> str:
     """The session's Redis, emptied for this test."""
     redis.Redis.from_url(redis_url).flushdb()
     return redis_url
@@ -98,6 +97,7 @@ def test_four_workers_write_every_story_once_and_fetch_each_page_once(
         assert sum(line["written"] for line in lines) == 120
         assert sum(line["written"] > 0 for line in lines) >= 2  # the work was shared
         stream = redis.Redis.from_url(redis_db).xrange("newscrawl:menafn:runs")
+        assert stream is not None
         assert len(stream) == 4  # the crawl's summary: each worker's line, in one place
 
         # The next cron crawl reads the listings again and fetches only the new stories.

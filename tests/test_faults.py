@@ -79,7 +79,8 @@ class Crawled:
         if key in self.written:
             return "written"
         if key in self.rejected:
-            return "rejected: " + self.rejected[key]["reason"]
+            reason: str = self.rejected[key]["reason"]  # a rejects line's reason is a string
+            return "rejected: " + reason
         return "not written"
 
     def requests_for(self, fault: str) -> list[int]:

@@ -106,10 +106,11 @@ def test_a_01_folder_moves_into_the_new_layout_with_nothing_lost(tmp_path: Path)
         (f"menafn/articles/{A}.jsonl", f"menafn/rejects/{A}.jsonl"),
         (f"menafn/articles/{B}.jsonl", None),
     ]
-    for old, new in zip(read_jsonl_lines(old_lines[:-1]), listed, strict=True):
-        assert {**old, "file": new["file"], "rejects_file": new["rejects_file"]} == new
+    for old_line, line in zip(read_jsonl_lines(old_lines[:-1]), listed, strict=True):
+        assert {**old_line, "file": line["file"], "rejects_file": line["rejects_file"]} == line
         assert (
-            hashlib.sha256(after[new["file"].removeprefix("menafn/")]).hexdigest() == new["sha256"]
+            hashlib.sha256(after[line["file"].removeprefix("menafn/")]).hexdigest()
+            == line["sha256"]
         )
     assert migrate(folder) == 0
     assert tree(folder) == after
@@ -189,12 +190,12 @@ def test_the_first_run_moves_a_01_folder_and_settles_the_runs_0_1_left_unfinishe
     (folder / f"{B}.rejects.jsonl.part").write_bytes(lines([reject(12)]) + b'{"url": "fi')
     (folder / f"{C}.jsonl.part").write_bytes(b'{"id": "menafn:1109')  # killed while writing
     v01_run(folder, D, [4], [], listed=True)  # killed after its line, before 'listed'
-    for run, ids, run_state in [(A, [1], "listed"), (B, [2], "started"),
-                                (C, [1109793603], "started"), (D, [4], "done")]:  # fmt: skip
-        store.begin_run(f"menafn/{run}", str(folder.resolve() / f"{run}.jsonl"))  # as 0.1 did
+    for name, ids, run_state in [(A, [1], "listed"), (B, [2], "started"),
+                                 (C, [1109793603], "started"), (D, [4], "done")]:  # fmt: skip
+        store.begin_run(f"menafn/{name}", str(folder.resolve() / f"{name}.jsonl"))  # as 0.1 did
         for number in ids:
-            store.add(f"menafn:{number}", f"sha256:{number:064}", f"menafn/{run}")
-        store.set_run_state(f"menafn/{run}", run_state)
+            store.add(f"menafn:{number}", f"sha256:{number:064}", f"menafn/{name}")
+        store.set_run_state(f"menafn/{name}", run_state)
     store.close()
 
     run = crawl(out, "-a", f"source={SAMPLE}")

@@ -21,7 +21,7 @@ TOOLS = {
         "tests",
         "bench",
     ],
-    "mypy --strict": [sys.executable, "-m", "mypy", "--strict", "newscrawl"],
+    "mypy --strict": [sys.executable, "-m", "mypy", "--strict", "newscrawl", "tests", "bench"],
 }
 
 

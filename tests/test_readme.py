@@ -71,7 +71,9 @@ def test_the_duckdb_query_reads_exactly_the_written_articles(
 ) -> None:
     (query,) = code_blocks("sql")
     monkeypatch.chdir(project)
-    rows = duckdb.sql(query).fetchall()
+    relation = duckdb.sql(query)
+    assert relation is not None  # a SELECT gives rows (None is for statements that give none)
+    rows = relation.fetchall()
     expected = Counter((a["source"], a["provider"]) for a in written(project))
     assert {(source, provider): n for source, provider, n in rows} == expected
     assert sum(n for *_, n in rows) == len(written(project))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ H1, H2 = "sha256:" + "1" * 64, "sha256:" + "2" * 64
 
 
 @pytest.fixture
-def server(redis_url: str) -> Iterator[redis.Redis]:
+def server(redis_url: str) -> redis.Redis:
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
     return client

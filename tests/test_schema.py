@@ -79,6 +79,13 @@ def test_v2_rules(changes: dict[str, Any], valid: bool) -> None:
     assert (not errors) is valid, errors
 
 
+def select(query: str) -> list[tuple[Any, ...]]:
+    """The rows of a DuckDB query (``duckdb.sql`` gives None only for statements without rows)."""
+    relation = duckdb.sql(query)
+    assert relation is not None
+    return relation.fetchall()
+
+
 def test_readers_take_v1_and_v2_files_together_by_key_name(tmp_path: Path) -> None:
     """DuckDB's union_by_name reads both versions; the keys v1 lacks come out null."""
     old = tmp_path / "20251101T000000Z.jsonl"
@@ -86,17 +93,17 @@ def test_readers_take_v1_and_v2_files_together_by_key_name(tmp_path: Path) -> No
     old.write_text(json.dumps(V1_LINE) + "\n", "utf-8")
     linked = v2_line(id="menafn:1109793604", cluster_id="menafn:1109793603")
     new.write_text(json.dumps(linked) + "\n", "utf-8")
-    rows = duckdb.sql(
+    rows = select(
         f"SELECT schema_version, id, published_text IS NULL, organization, cluster_id "
         f"FROM read_json_auto('{tmp_path}/*.jsonl', union_by_name = true) ORDER BY id"
-    ).fetchall()
+    )
     assert rows == [
         (1, "menafn:1109793603", True, None, None),
         (2, "menafn:1109793604", False, None, "menafn:1109793603"),
     ]
     # A reader that wants every article's story falls back to the id for v1 lines.
-    stories = duckdb.sql(
+    stories = select(
         f"SELECT coalesce(cluster_id, id) AS story, count(*) FROM "
         f"read_json_auto('{tmp_path}/*.jsonl', union_by_name = true) GROUP BY 1"
-    ).fetchall()
+    )
     assert stories == [("menafn:1109793603", 2)]

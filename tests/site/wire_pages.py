@@ -18,10 +18,11 @@ from datetime import timedelta
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 import lxml.html
 from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
 
 from newscrawl.wire_urls import globenewswire_ref, prnewswire_ref
 
@@ -41,28 +42,28 @@ def template(wire: str) -> bytes:
     return TEMPLATES[wire].read_bytes()
 
 
-def select(root: Any, query: str) -> list[Any]:
+def select(root: HtmlElement, query: str) -> list[HtmlElement]:
     """The elements a CSS query matches; the template must have them (a changed fixture
     fails here, not in a crawl)."""
-    found: list[Any] = CSSSelector(query, translator="html")(root)
+    found = cast("list[HtmlElement]", CSSSelector(query, translator="html")(root))  # CSS: elements
     if not found:
         raise LookupError(f"{query!r} not in the template")
     return found
 
 
-def set_content(root: Any, query: str, value: str, attribute: str = "content") -> None:
+def set_content(root: HtmlElement, query: str, value: str, attribute: str = "content") -> None:
     for element in select(root, query):
         element.set(attribute, value)
 
 
-def set_text(element: Any, text: str) -> None:
+def set_text(element: HtmlElement, text: str) -> None:
     """Replace an element's text, keeping its attributes (and dropping its children)."""
     for child in list(element):
         element.remove(child)
     element.text = text
 
 
-def fill(container: Any, html: str) -> None:
+def fill(container: HtmlElement, html: str) -> None:
     """Replace a container's content with the elements of an HTML fragment."""
     set_text(container, "\n")
     for element in lxml.html.fragments_fromstring(html):
@@ -106,7 +107,7 @@ def globenewswire_body(release: Release) -> str:
     return f"{first}{story_paragraphs(release)}<p>Contact Information: </p>{contact(release)}"
 
 
-def fill_globenewswire(root: Any, release: Release) -> None:
+def fill_globenewswire(root: HtmlElement, release: Release) -> None:
     utc, local = release.published, release.local
     set_text(select(root, "h1.article-headline")[0], release.title)
     (time,) = select(root, "span.article-published time")
@@ -148,7 +149,7 @@ def prnewswire_body(release: Release) -> str:
     )
 
 
-def fill_prnewswire(root: Any, release: Release) -> None:
+def fill_prnewswire(root: HtmlElement, release: Release) -> None:
     local = release.local
     set_text(select(root, "header.release-header h1")[0], release.title)
     set_text(select(root, "header.release-header p.subtitle")[0], summary(release))
@@ -168,13 +169,13 @@ def fill_prnewswire(root: Any, release: Release) -> None:
     select(root, "script[type='application/ld+json']")[0].text = json.dumps(json_ld)
 
 
-FILL: dict[str, Callable[[Any, Release], None]] = {
+FILL: dict[str, Callable[[HtmlElement, Release], None]] = {
     "globenewswire": fill_globenewswire,
     "prnewswire": fill_prnewswire,
 }
 
 
-def relink(root: Any, release: Release, others: Sequence[Release]) -> None:
+def relink(root: HtmlElement, release: Release, others: Sequence[Release]) -> None:
     """Links to the template's own release go to this release (keeping a language prefix or
     fragment); links to other releases go to other releases of the site."""
     rule = RULES[release.wire]
@@ -203,7 +204,7 @@ def render_release(release: Release, others: Sequence[Release] = ()) -> str:
     set_content(root, "meta[property='og:description']", summary(release))
     set_content(root, "meta[name=author]", release.organization)
     FILL[release.wire](root, release)
-    page = lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+    page: str = lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
     return page.replace(old_path, release.path)  # the URL in scripts and hidden fields
 
 
