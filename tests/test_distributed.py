@@ -165,11 +165,15 @@ def test_four_workers_share_one_delay_and_one_retry_after_pause_per_host(
     assert rate <= 4.4
     busiest = max(sum(1 for t in times if start <= t < start + 3) for start in times)
     assert busiest <= 3 / 0.25 + 3
-    # The pause starts when a worker reads the 429 (a moment later on a busy machine); from
-    # then on no worker sends anything for the 2 s asked, though the other three were not told.
+    # The pause starts when a worker reads the 429 (a moment later on a busy machine); turns
+    # granted before it may still go out, then no worker sends anything until the 2 s asked
+    # have passed, though the other three were not told. Without a shared pause they would go
+    # on 0.25 s apart. (Times are the site's wall clock; Redis's runs on the same machine.)
     (asked,) = [r.time for r in log if r.status == 429]
     after = [t for t in times if t >= asked]
-    assert max(b - a for a, b in itertools.pairwise(after)) >= 1.5  # the others: 0.25 s apart
+    longest, resumed = max((b - a, b) for a, b in itertools.pairwise(after))
+    assert longest >= 1.0
+    assert resumed >= asked + 2 - 0.01  # 10 ms: the two clocks' reading, not the pause
     ids = written_ids(homes)
     assert (len(ids), max(ids.values())) == (16, 1)
 
