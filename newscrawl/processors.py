@@ -32,7 +32,7 @@ def remove_invisible(value: str) -> str:
     ...     "\\u0645\\u06cc\\u200c\\u062e\\u0648\\u0627\\u0647\\u0645")
     True
     """
-    return _INVISIBLE.sub("", value)
+    return value if value.isascii() else _INVISIBLE.sub("", value)
 
 
 def unescape_entities(value: str) -> str:
@@ -43,6 +43,8 @@ def unescape_entities(value: str) -> str:
     >>> unescape_entities("AT&T stays, &notes too")
     'AT&T stays, &notes too'
     """
+    if "&" not in value:
+        return value
     for _ in range(2):  # only complete entities: "&notes" is not "¬es"
         value = _ENTITY.sub(lambda match: html.unescape(match.group(0)), value)
     return value
@@ -62,6 +64,8 @@ def fix_mojibake(value: str) -> str:
     >>> fix_mojibake("lost \\u00e2\\u20ac byte") == "lost \\u00e2\\u20ac byte"  # byte dropped
     True
     """
+    if value.isascii():  # mojibake is made of characters above U+007F
+        return value
     fixed = value
     for _ in range(3):
         if not _MOJIBAKE.search(fixed):
@@ -79,6 +83,8 @@ def has_mojibake(value: str) -> bool:
     >>> has_mojibake("Kim\u00e2\u20ac\u2122s"), has_mojibake("Kim\ufffds"), has_mojibake("Kim’s")
     (True, True, False)
     """
+    if value.isascii():
+        return False
     return "\ufffd" in value or bool(_MOJIBAKE.search(value))
 
 

@@ -99,6 +99,11 @@ def same_page(url: str, pages: list[str]) -> bool:
     return key(url) in {key(page) for page in pages}
 
 
+def string_of(element: Any) -> str:
+    """An element's whole text as XPath's ``string()`` gives it (the expression compiled once)."""
+    return str(_STRING(element))
+
+
 def text_of(element: Any) -> str:
     """An element's whole text, whitespace collapsed (nested inline markup included)."""
     return " ".join(_STRING(element).split())

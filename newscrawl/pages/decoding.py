@@ -7,7 +7,6 @@ import re
 from scrapy.http import TextResponse
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]{1,3}")
-_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 _SINGLE_BYTE_LABELS = {"iso-8859-1", "latin-1", "latin1", "cp1252", "windows-1252", "ascii"}
 
 
@@ -28,7 +27,7 @@ def choose_encoding(body: bytes, label: str | None) -> str | None:
     """
     if body.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return None  # a byte order mark is the strongest evidence there is
-    if not _HIGH_BYTE.search(body):
+    if body.isascii():  # no byte above 0x7f: every label reads it alike
         return None
     try:
         body.decode("utf-8")

@@ -13,7 +13,7 @@ from scrapy.http import TextResponse
 
 from newscrawl.dates import MENAFN_ZONE, is_banner, read_timestamp, zone
 from newscrawl.items import Article
-from newscrawl.pages.base import HtmlArticlePage, compiled, first_found, text_of
+from newscrawl.pages.base import HtmlArticlePage, compiled, first_found, string_of, text_of
 from newscrawl.pages.menafn_story import (
     LANGUAGE,
     Story,
@@ -164,8 +164,8 @@ class MenafnPage(HtmlArticlePage):
         widget = self.css("#ContentPlaceHolder1_lbl_hashtags")
         if not widget:
             return self.tags()
-        links = [" ".join(a.xpath("string()").split()) for a in widget[0].iter("a")]
-        return links or [t for t in re.split(r"[,#]", widget[0].xpath("string()")) if t.strip()]
+        links = [text_of(a) for a in widget[0].iter("a")]
+        return links or [t for t in re.split(r"[,#]", string_of(widget[0])) if t.strip()]
 
     def provider_logo(self) -> list[str]:
         logos = self.css("#ContentPlaceHolder1_img_logo_anchor")
