@@ -203,7 +203,11 @@ def same_story(new: Fingerprint, old: Member) -> float | None:
 def assign_cluster(index: ClusterIndex, story_id: str, text: str, run: str) -> str:
     """The cluster of a new article: the best-matching earlier article's cluster, else its own
     id. The article is added to ``index`` (a text too short to recognise is not)."""
-    new = fingerprint(text)
+    return cluster_of(index, story_id, fingerprint(text), run)
+
+
+def cluster_of(index: ClusterIndex, story_id: str, new: Fingerprint | None, run: str) -> str:
+    """``assign_cluster`` for a fingerprint already computed (where the page was parsed)."""
     if new is None:
         return story_id
     best_score, cluster = 0.0, story_id

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newscrawl.clusters import Fingerprint
 
 SCHEMA_VERSION = 2
 
@@ -39,6 +43,9 @@ class Article:
     fetched_from: str | None = field(default=None, metadata={"export": False})
     # Which extraction layer gave the body (site, json_ld, meta, generic, text): run health.
     body_layer: str | None = field(default=None, metadata={"export": False})
+    # The story text's cluster fingerprint, where a worker process of an offline run parsed the
+    # page (so the crawler's process need not compute it); else ClusterPipeline computes it.
+    fingerprint: Fingerprint | None = field(default=None, metadata={"export": False})
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(

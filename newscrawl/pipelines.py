@@ -11,7 +11,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from newscrawl.clusters import assign_cluster, story_text
+from newscrawl.clusters import cluster_of, fingerprint, story_text
 from newscrawl.extensions import RunLedger
 from newscrawl.items import ARTICLE_FIELDS, SCHEMA_VERSION
 from newscrawl.state import StoreUnavailable
@@ -107,9 +107,11 @@ class ClusterPipeline(_LedgerPipeline):
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        text = story_text(adapter.get("dateline"), adapter["body"])
+        new = adapter.get("fingerprint")  # computed where the page was parsed, if it was
+        if new is None:
+            new = fingerprint(story_text(adapter.get("dateline"), adapter["body"]))
         try:
-            cluster = assign_cluster(self.index, adapter["id"], text, self.ledger.key)
+            cluster = cluster_of(self.index, adapter["id"], new, self.ledger.key)
         except StoreUnavailable as exc:  # as DuplicatesPipeline: the run is stopping
             self.ledger.count("errors")
             raise DropItem(f"{adapter['id']} not written: {exc}", log_level="WARNING") from None

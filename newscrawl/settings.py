@@ -21,6 +21,7 @@ NEWSCRAWL_BLOCKED_STREAK = 10  # this many 403/429/challenge answers in a row en
 NEWSCRAWL_BLOCKED_RATIO = 0.5  # ...or this share of all answers (from 5 answers on)
 NEWSCRAWL_BLOCKED_MIN_RESPONSES = 5
 NEWSCRAWL_PRIVATE_HOSTS: list[str] = []  # host:port allowed though non-public (base_url's is)
+NEWSCRAWL_OFFLINE_PROCESSES = 0  # processes parsing an offline run's pages; 0: one per core
 NEWSCRAWL_ARCHIVE = True  # live runs keep each story answer in <source>/archive/<run>.warc.gz
 MENAFN_TIMEZONE = "America/New_York"  # MENAFN prints naive US-Eastern stamps (menafn-clock.md)
 

@@ -1,8 +1,9 @@
 """WireSpider: what every wire spider shares; a wire adds its start pages, link rule and pages.
 
-Offline (``-a source=PATH``) it reads saved pages; live it reads listings and feeds, looks each
-story id up in the seen store before any request, asks only for stories never written, asks
-again for a page whose content came bad, and counts every story page that got no answer.
+Offline (``-a source=PATH``) it reads saved pages and archives on every core (``offline.py``);
+live it reads listings and feeds, looks each story id up in the seen store before any request,
+asks only for stories never written, asks again for a page whose content came bad, and counts
+every story page that got no answer.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
@@ -25,43 +26,31 @@ from newscrawl import __version__
 from newscrawl.archive import ARCHIVE_META
 from newscrawl.discovery import ID_DIGITS, Link, feed_links, listing_links, next_pages
 from newscrawl.extensions import RunLedger
-from newscrawl.items import Article, extracted_fields
-from newscrawl.pages.decoding import decode_page
-from newscrawl.pages.plausibility import split_problem
-from newscrawl.saved import (
-    ArchiveReader,
-    BadRecord,
-    SavedPage,
-    UnreadablePage,
-    is_archive,
-    page_kind,
-    read_saved_page,
-    saved_page_paths,
-)
+from newscrawl.items import Article
+from newscrawl.saved import UnreadablePage
 from newscrawl.signals import page_rejected
 from newscrawl.spiders.arguments import ARGUMENTS, check_arguments, parse_base_url, parse_since
+from newscrawl.spiders.offline import CRASHED, PagePool, pool_size
+from newscrawl.spiders.reading import (
+    FAILED,
+    TRUNCATED,
+    PageReader,
+    Rejection,
+    StoryPage,
+    judge,
+    page_of,
+    source_units,
+)
 from newscrawl.state import SeenStore
 from newscrawl.urls import Ref, saved_page_ref
 
 logger = logging.getLogger(__name__)
 
 STORY_PRIORITY = 10  # stories before more listing pages: the queue stays one listing deep
-TRUNCATED = "truncated page"
 
 
 def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-class StoryPage(Protocol):
-    """What a spider needs of a page object (``pages/``): an article, and a verdict on it."""
-
-    layer: str | None
-
-    def to_article(self) -> Article: ...
-    def problem(self, article: Article) -> str | None: ...
-    def is_site_page(self, article: Article) -> bool: ...
-    def is_complete(self) -> bool: ...
 
 
 class WireSpider(Spider):
@@ -75,6 +64,8 @@ class WireSpider(Spider):
     id_digits: ClassVar[int] = ID_DIGITS  # the fewest digits a story id of the site has
     listing_paths: ClassVar[tuple[str, ...]] = ()  # NEWSCRAWL_LISTING_PATHS for this site
     feed_paths: ClassVar[tuple[str, ...]] = ()  # NEWSCRAWL_FEED_PATHS for this site
+    # The settings its page classes read: all an offline run's worker processes are given.
+    PAGE_SETTINGS: ClassVar[tuple[str, ...]] = ("DOWNLOAD_MAXSIZE",)
 
     @classmethod
     def check_arguments(cls, kwargs: dict[str, Any]) -> None:
@@ -84,6 +75,7 @@ class WireSpider(Spider):
     def __init__(self, **kwargs: Any) -> None:
         self.check_arguments(kwargs)
         super().__init__()
+        self.arguments = dict(kwargs)  # what a worker process builds its own copy from
         self.source = Path(kwargs["source"]) if kwargs.get("source") else None
         self.base_url = parse_base_url(kwargs.get("base_url") or self.default_base_url)
         self.since = parse_since(kwargs["since"]) if kwargs.get("since") else None
@@ -142,71 +134,29 @@ class WireSpider(Spider):
     # -- the run ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         if self.source is not None:
-            for item in self.read_source(self.source):
-                yield item
+            async for article in self.read_source(self.source):
+                yield article
             return
         for request in self.start_requests_for_site():
             yield request
 
-    def read_source(self, source: Path) -> Iterator[Article]:
-        """The articles of a saved page, a WARC archive, or a folder of them; other files are
-        counted."""
-        for path in saved_page_paths(source):
-            if is_archive(path):
-                for entry in ArchiveReader.from_crawler(self.crawler, path):
-                    if article := self.read_archived(entry):
-                        yield article
+    async def read_source(self, source: Path) -> AsyncIterator[Article]:
+        """The articles of a saved page, a WARC archive, or a folder of them, in order, parsed
+        by ``NEWSCRAWL_OFFLINE_PROCESSES`` processes; what gives none is a rejects line."""
+        settings = {name: self.settings[name] for name in self.PAGE_SETTINGS}
+        reader = PageReader(self, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        processes = pool_size(self.settings.getint("NEWSCRAWL_OFFLINE_PROCESSES"))
+        pool = PagePool(reader, processes, (type(self), self.arguments, settings))
+        async for outcome in pool.outcomes(source_units(self.crawler, source)):
+            self.crawler.stats.inc_value("newscrawl/pages")  # every page is accounted for
+            if isinstance(outcome, Article):
+                yield outcome
                 continue
-            if path != source and page_kind(path) is None:
-                self.crawler.stats.inc_value("newscrawl/skipped_files")
-                logger.debug("skipped %s: not a saved page (.txt, .html, .htm, .gz, .warc)", path)
-                continue
-            article = self.read_saved(path)
-            if article is not None:
-                yield article
-        skipped = self.crawler.stats.get_value("newscrawl/skipped_files", 0)
-        if skipped:
-            logger.info("skipped %d files in %s that are not saved pages", skipped, source)
-
-    def read_saved(self, path: Path) -> Article | None:
-        """One saved page to an article, or a rejects line saying why not."""
-        url = path.resolve().as_uri()
-        self.crawler.stats.inc_value("newscrawl/pages")  # every page file is accounted for
-        try:
-            saved = read_saved_page(path, self.settings.getint("DOWNLOAD_MAXSIZE"))
-            page = self.saved_page(saved, url)
-            if not page.is_complete():
-                raise UnreadablePage("truncated page", "the document ends before </html>")
-            article = page.to_article()
-            if not page.is_site_page(article):
-                raise UnreadablePage(f"not a {self.site_name} page", "no mark of its stories")
-        except UnreadablePage as exc:
-            self.reject(url, exc.reason, exc.detail)
-            return None
-        return self.accept(page, url, article)
-
-    def read_archived(self, entry: Response | BadRecord) -> Article | None:
-        """A story answer of a WARC archive, through the same steps as a page just fetched
-        (no retry, no links followed); what cannot be read is one rejects line."""
-        self.crawler.stats.inc_value("newscrawl/pages")
-        if isinstance(entry, BadRecord):
-            self.reject(entry.url, entry.reason, entry.detail)
-            return None
-        ref = self.story_ref(entry.url)
-        if ref is None:
-            self.reject(entry.url, "not a story URL", f"no {self.site_name} story id in it")
-            return None
-        page = self.story_page(entry, ref)
-        if page is not None and not page.is_complete():
-            self.reject(entry.url, TRUNCATED, "no </html>: cut short")
-            return None
-        return self.accept(page, entry.url) if page else None
-
-    def saved_page(self, saved: SavedPage, url: str) -> StoryPage:
-        ref = self.saved_ref(saved.stem)
-        if saved.kind == "text":
-            return self.text_page(saved.text(), url, ref)
-        return self.html_page(decode_page(TextResponse(url, body=saved.data)), ref)
+            self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
+            if outcome.reason in {FAILED, CRASHED}:  # our bug, or a dead process: fail the run
+                ledger = self.crawler.get_extension(RunLedger)
+                if ledger is not None:
+                    ledger.failures.append(f"{outcome.reason}: {outcome.url}: {outcome.detail}")
 
     def reject(self, url: str, reason: str, detail: str = "", **fields: Any) -> None:
         self.crawler.signals.send_catch_log(
@@ -313,25 +263,20 @@ class WireSpider(Spider):
             yield from self.story_requests(links, depth + 1)
 
     def story_page(self, response: Response, ref: Ref | None) -> StoryPage | None:
-        """The page object of a story answer (fetched now, or archived); None if rejected."""
-        if not isinstance(response, TextResponse):
-            kind = (response.headers.get("Content-Type") or b"").decode("latin-1")
-            self.reject(response.url, "not a text page", kind)
+        """The page object of a story answer; None (and a rejects line) if it is not text."""
+        page = page_of(self, response, ref)
+        if isinstance(page, Rejection):
+            self.reject(page.url, page.reason, page.detail)
             return None
-        return self.html_page(decode_page(response), ref)
+        return page
 
-    def accept(self, page: StoryPage, url: str, article: Article | None = None) -> Article | None:
-        """The page's article, or None with a rejects line saying what is wrong with it (and
-        what the page gave, for the one who looks into it)."""
-        article = article or page.to_article()
-        problem = page.problem(article)
-        if problem:
-            reason, detail = split_problem(problem)
-            fields = extracted_fields(article)
-            fields.pop("url", None)  # the line's url is where the page was read
-            self.reject(url, reason, detail, **fields)
+    def accept(self, page: StoryPage, url: str) -> Article | None:
+        """The page's article, or None with a rejects line saying what is wrong with it."""
+        outcome = judge(page, url)
+        if isinstance(outcome, Rejection):
+            self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
             return None
-        return article
+        return outcome
 
     def closed(self, reason: str) -> None:
         """Stories asked for that never got an answer (a redirect loop the duplicate filter cut,

@@ -33,6 +33,7 @@ class MenafnSpider(WireSpider):
         "/tb_news.aspx?tb_html=tb_politics&tb_title=Politics%20-%20Latest%20News",
         "/qn_news_sections.aspx?src=s",
     )
+    PAGE_SETTINGS = (*WireSpider.PAGE_SETTINGS, "MENAFN_TIMEZONE")
 
     @classmethod
     def check_settings(cls, settings: BaseSettings) -> None:

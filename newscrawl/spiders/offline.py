@@ -1,0 +1,199 @@
+"""Offline runs (``-a source=PATH``) on every core: saved pages and archive records are parsed
+in a pool of worker processes, and their outcomes come back in the source's order.
+
+The crawler's process walks the source (``reading.source_units``) and sends the pages, as plain
+data, to the workers in batches; each worker builds its own page reader once, from the spider
+class, its arguments and the settings its pages read. The outcomes are taken back strictly in
+the source's order, so a run writes the same bytes, the same rejects and the same counts
+whatever the pool's size; ``NEWSCRAWL_OFFLINE_PROCESSES=1`` reads in the crawler's process. At
+most ``WINDOW`` batches per worker are in flight, so memory stays flat however large the
+source, and the crawler awaits them through a Deferred, so Scrapy's reactor runs on meanwhile.
+
+A worker that dies (a crash in a C library, the kernel's OOM killer) takes the batches in flight
+with it: those pages are read again one at a time in a new pool, so the page that kills its
+worker again is named in one rejects line and every other page is read.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from scrapy.settings import BaseSettings
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+
+from newscrawl.clusters import fingerprint, story_text
+from newscrawl.items import Article
+from newscrawl.spiders.reading import Outcome, PageReader, Rejection, Unit
+
+logger = logging.getLogger(__name__)
+
+BATCH = 8  # pages per task: a round trip to a worker costs about a tenth of a page's parse
+WINDOW = 4  # batches in flight per worker: every worker stays busy, memory stays flat
+CRASHED = "worker crashed"
+
+
+def pool_size(setting: int) -> int:
+    """Worker processes for ``NEWSCRAWL_OFFLINE_PROCESSES``: 0 means one per core this process
+    may use.
+
+    >>> pool_size(3)
+    3
+    """
+    if setting > 0:
+        return setting
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity outside Linux
+        return os.cpu_count() or 1
+
+
+# -- in a worker process ----------------------------------------------------------------------
+# ProcessPoolExecutor's way to keep state in a worker: its initializer sets a module global.
+_READER: PageReader | None = None
+
+
+def start_worker(
+    spider_class: type, arguments: Mapping[str, Any], settings: Mapping[str, Any]
+) -> None:
+    """Build this worker's page reader from plain data: the spider class, its arguments, and
+    the settings its pages read. Signals are the crawler's business, not the workers'."""
+    global _READER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    spider = spider_class(**arguments)
+    spider.settings = BaseSettings(dict(settings), priority="project")
+    _READER = PageReader(spider, spider.settings.getint("DOWNLOAD_MAXSIZE"))
+
+
+def read_batch(units: list[Unit]) -> list[Outcome]:
+    """The outcomes of a batch of pages, in a worker; an article comes with its story's cluster
+    fingerprint, the costliest step of the item pipelines, which the crawler's process (the
+    one that runs them) is then spared."""
+    assert _READER is not None, "start_worker() runs first in every worker"
+    outcomes = [_READER.outcome(unit) for unit in units]
+    for outcome in outcomes:
+        if isinstance(outcome, Article) and outcome.body:
+            outcome.fingerprint = fingerprint(story_text(outcome.dateline, outcome.body))
+    return outcomes
+
+
+# -- in the crawler's process -----------------------------------------------------------------
+def when_done(future: Future[list[Outcome]]) -> Deferred[list[Outcome]]:
+    """A Deferred that fires in the reactor's thread once the pool has done ``future``."""
+    from twisted.internet import reactor  # the one Scrapy installed (importing it installs one)
+
+    done: Deferred[list[Outcome]] = Deferred()
+
+    def settle(finished: Future[list[Outcome]]) -> None:
+        if finished.cancelled():
+            return  # only at shutdown, when nobody awaits it
+        error = finished.exception()
+        if error is None:
+            done.callback(finished.result())
+        else:
+            done.errback(error)
+
+    future.add_done_callback(lambda f: reactor.callFromThread(settle, f))
+    return done
+
+
+class PagePool:
+    """One offline run's worker processes; ``outcomes`` keeps the source's order."""
+
+    def __init__(self, reader: PageReader, processes: int, worker: tuple[Any, ...]) -> None:
+        self.reader = reader  # reads in this process when one process is asked for
+        self.processes = processes
+        self.worker = worker  # start_worker's arguments
+        self.executor: ProcessPoolExecutor | None = None
+
+    async def outcomes(self, units: Iterable[Unit]) -> AsyncIterator[Outcome]:
+        """The outcome of each unit, in the units' order. A source of a single batch is read
+        in this process: starting workers would cost more than they save."""
+        batches = _batches(units)
+        head = list(itertools.islice(batches, 2))
+        if self.processes <= 1 or len(head) < 2:
+            for batch in itertools.chain(head, batches):
+                for unit in batch:
+                    yield self.reader.outcome(unit)
+            return
+        finished = False
+        try:
+            async for outcome in self._pooled(itertools.chain(head, batches)):
+                yield outcome
+            finished = True
+        finally:
+            self.close(wait=finished)
+
+    async def _pooled(self, batches: Iterator[list[Unit]]) -> AsyncIterator[Outcome]:
+        window: deque[tuple[list[Unit], Future[list[Outcome]]]] = deque()
+        while True:
+            for batch in itertools.islice(batches, WINDOW * self.processes - len(window)):
+                window.append((batch, self._submit(batch)))
+            if not window:
+                return
+            batch, future = window.popleft()
+            try:
+                outcomes = await maybe_deferred_to_future(when_done(future))
+            except BrokenProcessPool:
+                suspects = [*batch, *(unit for pending, _ in window for unit in pending)]
+                window.clear()
+                async for outcome in self._one_by_one(suspects):
+                    yield outcome
+                continue
+            for outcome in outcomes:
+                yield outcome
+
+    async def _one_by_one(self, units: list[Unit]) -> AsyncIterator[Outcome]:
+        """The pages a dead worker left unread, one at a time in a new pool: a page that kills
+        its worker again gets a rejects line, the others their outcome."""
+        self.close(wait=False)
+        for unit in units:
+            try:
+                (outcome,) = await maybe_deferred_to_future(when_done(self._submit([unit])))
+            except BrokenProcessPool as exc:
+                self.close(wait=False)
+                url = getattr(unit, "url", "")
+                logger.error("a worker process died while parsing %s", url)
+                outcome = Rejection(url, CRASHED, str(exc)[:200])
+            yield outcome
+
+    def _submit(self, batch: list[Unit]) -> Future[list[Outcome]]:
+        if self.executor is None:
+            logger.info("parsing pages in %d worker processes", self.processes)
+            self.executor = ProcessPoolExecutor(
+                self.processes,
+                mp_context=multiprocessing.get_context(_start_method()),
+                initializer=start_worker,
+                initargs=self.worker,
+            )
+        return self.executor.submit(read_batch, batch)
+
+    def close(self, wait: bool = True) -> None:
+        """Stop the workers (``wait``: until they have exited; else pages not yet started are
+        dropped and the workers end in the background)."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=wait, cancel_futures=not wait)
+            self.executor = None
+
+
+def _start_method() -> str | None:
+    """``fork`` where there is one: workers start in milliseconds with every module imported
+    (and leave with ``os._exit``, so nothing of the crawler's is flushed twice); elsewhere the
+    platform's default."""
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+
+
+def _batches(units: Iterable[Unit]) -> Iterator[list[Unit]]:
+    iterator = iter(units)
+    while batch := list(itertools.islice(iterator, BATCH)):
+        yield batch

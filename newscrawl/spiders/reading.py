@@ -1,0 +1,214 @@
+"""From a page on disk to its outcome (an article, or a rejects line), in any process.
+
+The steps a saved page or an archived answer goes through, as pure functions of plain data
+(``SavedFile``, ``ArchivedAnswer``), so that ``offline.py`` can run them in worker processes
+and the live path can share the verdict on a page (``page_of``, ``judge``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Headers, Response, TextResponse
+
+from newscrawl.archive import FETCHED_AT
+from newscrawl.items import Article, extracted_fields
+from newscrawl.pages.decoding import decode_page
+from newscrawl.pages.plausibility import split_problem
+from newscrawl.saved import (
+    ArchiveReader,
+    BadRecord,
+    SavedPage,
+    UnreadablePage,
+    is_archive,
+    page_kind,
+    read_saved_page,
+    saved_page_paths,
+)
+from newscrawl.urls import Ref
+
+logger = logging.getLogger(__name__)
+
+TRUNCATED = "truncated page"
+FAILED = "extraction failed"  # our code raised on the page: a bug to look at
+
+
+class StoryPage(Protocol):
+    """What a spider needs of a page object (``pages/``): an article, and a verdict on it."""
+
+    layer: str | None
+
+    def to_article(self) -> Article: ...
+    def problem(self, article: Article) -> str | None: ...
+    def is_site_page(self, article: Article) -> bool: ...
+    def is_complete(self) -> bool: ...
+
+
+class PageSource(Protocol):
+    """What a worker needs of a spider: its page classes and its story URL rules."""
+
+    @property
+    def site_name(self) -> str: ...
+
+    def story_ref(self, url: str) -> Ref | None: ...
+    def saved_ref(self, stem: str) -> Ref | None: ...
+    def html_page(self, response: TextResponse, ref: Ref | None) -> StoryPage: ...
+    def text_page(self, text: str, url: str, ref: Ref | None) -> StoryPage: ...
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A page that gives no article: its rejects line."""
+
+    url: str
+    reason: str
+    detail: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+Outcome = Article | Rejection
+
+
+@dataclass(frozen=True)
+class SavedFile:
+    """A saved page to read (``url``: the ``file://`` URI its rejects line names)."""
+
+    path: Path
+    url: str
+
+
+@dataclass(frozen=True)
+class ArchivedAnswer:
+    """A story answer of a WARC archive as plain data: the response the archive reader made
+    of it (decoded as HttpCompressionMiddleware decodes it), taken apart and put together again
+    in a worker with the same class, headers and body, so the same encoding decision."""
+
+    url: str
+    kind: type[Response]
+    status: int
+    headers: dict[bytes, list[bytes]]
+    body: bytes
+    fetched_at: datetime | None
+
+    @classmethod
+    def of(cls, response: Response) -> ArchivedAnswer:
+        request = response.request
+        fetched = request.meta.get(FETCHED_AT) if request is not None else None
+        headers = {name: list(values) for name, values in response.headers.items()}
+        return cls(response.url, type(response), response.status, headers, response.body, fetched)
+
+    def response(self) -> Response:
+        request = Request(self.url, meta={FETCHED_AT: self.fetched_at} if self.fetched_at else {})
+        return self.kind(
+            self.url, status=self.status, headers=Headers(self.headers), body=self.body,
+            request=request,
+        )  # fmt: skip
+
+
+Unit = SavedFile | ArchivedAnswer | Rejection  # a Rejection: what the reader already refused
+
+
+def page_of(source: PageSource, response: Response, ref: Ref | None) -> StoryPage | Rejection:
+    """The page object of a story answer (fetched now, or archived), or why there is none."""
+    if not isinstance(response, TextResponse):
+        kind = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        return Rejection(response.url, "not a text page", kind)
+    return source.html_page(decode_page(response), ref)
+
+
+def judge(page: StoryPage, url: str, article: Article | None = None) -> Outcome:
+    """The page's article, or the rejects line saying what is wrong with it (and what the
+    page gave, for the one who looks into it)."""
+    article = article or page.to_article()
+    problem = page.problem(article)
+    if problem:
+        reason, detail = split_problem(problem)
+        fields = extracted_fields(article)
+        fields.pop("url", None)  # the line's url is where the page was read
+        return Rejection(url, reason, detail, fields)
+    return article
+
+
+class PageReader:
+    """Turns a unit into its outcome; what runs in a worker (or in the crawler's process)."""
+
+    def __init__(self, source: PageSource, max_bytes: int) -> None:
+        self.source = source
+        self.max_bytes = max_bytes
+
+    def outcome(self, unit: Unit) -> Outcome:
+        """Never raises: a page that makes our code fail is a rejects line naming the error."""
+        if isinstance(unit, Rejection):
+            return unit
+        try:
+            if isinstance(unit, SavedFile):
+                return self.saved(unit)
+            return self.archived(unit)
+        except Exception as exc:  # a bug of ours meets this page; the other pages go on
+            logger.debug("extraction failed on %s", unit.url, exc_info=True)
+            return Rejection(unit.url, FAILED, f"{type(exc).__name__}: {exc}"[:200])
+
+    def saved(self, unit: SavedFile) -> Outcome:
+        """One saved page to an article, or a rejects line saying why not."""
+        try:
+            saved = read_saved_page(unit.path, self.max_bytes)
+            page = self.saved_page(saved, unit.url)
+            if not page.is_complete():
+                raise UnreadablePage(TRUNCATED, "the document ends before </html>")
+            article = page.to_article()
+            if not page.is_site_page(article):
+                raise UnreadablePage(
+                    f"not a {self.source.site_name} page", "no mark of its stories"
+                )
+        except UnreadablePage as exc:
+            return Rejection(unit.url, exc.reason, exc.detail)
+        return judge(page, unit.url, article)
+
+    def saved_page(self, saved: SavedPage, url: str) -> StoryPage:
+        ref = self.source.saved_ref(saved.stem)
+        if saved.kind == "text":
+            return self.source.text_page(saved.text(), url, ref)
+        return self.source.html_page(decode_page(TextResponse(url, body=saved.data)), ref)
+
+    def archived(self, unit: ArchivedAnswer) -> Outcome:
+        """A story answer of an archive, through the same steps as a page just fetched (no
+        retry, no links followed)."""
+        ref = self.source.story_ref(unit.url)
+        if ref is None:
+            return Rejection(
+                unit.url, "not a story URL", f"no {self.source.site_name} story id in it"
+            )
+        page = page_of(self.source, unit.response(), ref)
+        if isinstance(page, Rejection):
+            return page
+        if not page.is_complete():
+            return Rejection(unit.url, TRUNCATED, "no </html>: cut short")
+        return judge(page, unit.url)
+
+
+def source_units(crawler: Crawler, source: Path) -> Iterator[Unit]:
+    """The pages of a saved page, a WARC archive, or a folder of them, in order; files that
+    are not pages are counted (``newscrawl/skipped_files``) and logged."""
+    for path in saved_page_paths(source):
+        if is_archive(path):
+            for entry in ArchiveReader.from_crawler(crawler, path):
+                if isinstance(entry, BadRecord):
+                    yield Rejection(entry.url, entry.reason, entry.detail)
+                else:
+                    yield ArchivedAnswer.of(entry)
+            continue
+        if path != source and page_kind(path) is None:
+            crawler.stats.inc_value("newscrawl/skipped_files")
+            logger.debug("skipped %s: not a saved page (.txt, .html, .htm, .gz, .warc)", path)
+            continue
+        yield SavedFile(path, path.resolve().as_uri())
+    skipped = crawler.stats.get_value("newscrawl/skipped_files", 0)
+    if skipped:
+        logger.info("skipped %d files in %s that are not saved pages", skipped, source)
