@@ -5,48 +5,60 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
-from bench.common import PYTHON, SCRAPY, Size, checked, pinned, run_child
+from bench.common import PYTHON, SCRAPY, ChildRun, Size, checked, cores, pinned, run_child
 from bench.crawl import CRAWLER_CORE, WROTE
 from bench.extraction import write_saved_pages
 from bench.report import Results, Table
 
 
+def newscrawl_offline(
+    pages: Path, workdir: Path, name: str, processes: int, core: int | None
+) -> ChildRun:
+    command = [
+        SCRAPY, "crawl", "menafn", "-a", f"source={pages}",
+        "-s", f"NEWSCRAWL_STATE={workdir / f'{name}.sqlite3'}",
+        "-s", f"NEWSCRAWL_OUTPUT_DIR={workdir / f'{name}-out'}", "-L", "WARNING",
+        "-s", f"NEWSCRAWL_OFFLINE_PROCESSES={processes}",
+    ]  # fmt: skip
+    return checked(run_child(pinned(command, core)), "scrapy crawl -a source")
+
+
 def run(size: Size, results: Results, workdir: Path) -> None:
+    """newscrawl with one process and the trafilatura script, pinned to the same core (the
+    per-page cost); newscrawl with every core as shipped, unpinned (the whole machine)."""
     pages = workdir / "saved"
     n = write_saved_pages(pages, size.offline_pages)
     repeats = max(1, min(3, size.repeats))
-    ours, peers, written = [], [], 0
+    ours, wide, peers = [], [], []
     for i in range(repeats):
-        command = [
-            SCRAPY, "crawl", "menafn", "-a", f"source={pages}",
-            "-s", f"NEWSCRAWL_STATE={workdir / f'offline-{i}.sqlite3'}",
-            "-s", f"NEWSCRAWL_OUTPUT_DIR={workdir / f'offline-out-{i}'}", "-L", "WARNING",
-        ]  # fmt: skip
-        run_ours = checked(run_child(pinned(command, CRAWLER_CORE)), "scrapy crawl -a source")
-        found = WROTE.search(run_ours.stdout)
-        written = int(found[1]) if found else 0
-        ours.append(run_ours)
+        ours.append(newscrawl_offline(pages, workdir, f"offline-{i}", 1, CRAWLER_CORE))
+        wide.append(newscrawl_offline(pages, workdir, f"offline-all-{i}", 0, None))
         script = [PYTHON, "-m", "bench.trafilatura_files", str(pages), str(workdir / "t.jsonl")]
         peers.append(checked(run_child(pinned(script, CRAWLER_CORE)), "trafilatura script"))
+    written = [int(found[1]) for r in ours + wide if (found := WROTE.search(r.stdout))]
     table = Table(
-        f"1c. Whole offline runs over {n:,} saved story pages (one process each)",
-        ["program", "wall s", "pages/s", "CPU s", "peak RSS MB"],
+        f"1c. Whole offline runs over {n:,} saved story pages",
+        ["program", "wall s", "pages/s", "CPU s", "peak RSS MB", "x trafilatura script"],
     )
-    mine = statistics.median(r.wall for r in ours)
     theirs = statistics.median(r.wall for r in peers)
     for name, runs in (
-        ("newscrawl `scrapy crawl menafn -a source=DIR`", ours),
-        ("script: trafilatura.extract(json, with_metadata) per file", peers),
+        ("newscrawl `scrapy crawl menafn -a source=DIR`, 1 process (pinned)", ours),
+        (f"newscrawl, as shipped: {len(cores())} worker processes (unpinned)", wide),
+        ("script: trafilatura.extract(json, with_metadata) per file (pinned)", peers),
     ):
         wall = statistics.median(r.wall for r in runs)
         table.add(name, wall, n / wall, statistics.median(r.cpu for r in runs),
-                  max(r.peak_rss_mb for r in runs))  # fmt: skip
+                  max(r.peak_rss_mb for r in runs), theirs / wall)  # fmt: skip
     table.notes.append(
-        f"median of {repeats}; start-up and imports included; newscrawl wrote {written} "
-        "articles (validated, de-duplicated, JSON lines); both pinned to the same core"
+        f"median of {repeats}; start-up and imports included; newscrawl wrote "
+        f"{min(written, default=0)}-{max(written, default=0)} articles per run (validated, "
+        "de-duplicated, clustered, JSON lines); pinned runs share one core; CPU of a pooled "
+        "run includes its workers"
     )
     results.tables.append(table)
-    speedup = theirs / mine
-    results.values["offline_speedup"] = speedup
-    results.target(f"offline run over {n:,} pages vs trafilatura script",
-                   f"{speedup:.2f}x faster", "≥ 12x", speedup >= 12)  # fmt: skip
+    speedup = theirs / statistics.median(r.wall for r in ours)
+    whole = theirs / statistics.median(r.wall for r in wide)
+    results.values.update(offline_speedup=speedup, offline_speedup_all_cores=whole)
+    results.target(f"offline run over {n:,} pages vs trafilatura script, one core each",
+                   f"{speedup:.2f}x faster ({whole:.2f}x on all cores)", "≥ 12x",
+                   speedup >= 12)  # fmt: skip

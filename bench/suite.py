@@ -5,7 +5,18 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bench import archive, clusters, crawl, distributed, extraction, fallback, offline, rerun, store
+from bench import (
+    archive,
+    clusters,
+    crawl,
+    distributed,
+    extraction,
+    fallback,
+    offline,
+    reextract,
+    rerun,
+    store,
+)
 from bench.common import SIZES, local_site, no_network
 from bench.report import Results, write_markdown
 
@@ -29,6 +40,8 @@ def run_all(size: str = "tiny", report: Path | None = None, verbose: bool = Fals
             fallback.run(chosen.generated_pages, results)
         step("1c. offline runs")
         offline.run(chosen, results, workdir)
+        step("1e. re-extraction on one and all cores")
+        reextract.run(chosen, results, workdir)
         with local_site(chosen.crawl_pages) as base_url:
             step("2. crawl")
             state, output = crawl.run_live(chosen, results, base_url, workdir)

@@ -18,19 +18,15 @@ from newscrawl.dates import has_offset, read_timestamp
 from newscrawl.pages import jsonld, stamps
 from newscrawl.pages.generic import main_text
 from newscrawl.pages.text import element_text, is_furniture, is_hidden, markup_text
+from newscrawl.pages.tree import attribute_values, canonical_links, elements, in_article, text_nodes
 from newscrawl.processors import strip_site_name
 
 # Compiled once per process. Typed Any: lxml's stubs cannot say what an XPath returns.
-_JSON_LD: Any = etree.XPath('//script[@type="application/ld+json"]/text()')
+# Elements found by name anywhere in the page are found by a walk in C (``tree.py``).
 _META: Any = etree.XPath("/html/head/meta[@content]")  # page-level meta lives in <head>
 _STRING: Any = etree.XPath("string()")
 _BY_ID: Any = etree.XPath("id($id)")
 _LANG: Any = etree.XPath("/html/@lang")
-_BASE: Any = etree.XPath("//base/@href")
-_TITLE: Any = etree.XPath("//title/text()")
-_CANONICAL: Any = etree.XPath('//link[@rel="canonical"]/@href')
-_H1: Any = etree.XPath("//h1")
-_ARTICLE_H1: Any = etree.XPath("(//article//h1 | //main//h1)")
 _MICRODATA_BODY: Any = etree.XPath('//*[@itemprop="articleBody"]')
 _CHROME: Any = etree.XPath(
     "//header | //footer | //nav | //aside | //*[@role='navigation' or @role='contentinfo'"
@@ -66,7 +62,7 @@ def document_base(root: Any, url: str) -> str:
 
     Read from the parsed tree; Scrapy's ``get_base_url`` decodes the whole page to find it.
     """
-    bases = _BASE(root)
+    bases = attribute_values(elements(root, "base"), "href")
     return urljoin(url, bases[0].strip()) if bases else url
 
 
@@ -143,11 +139,12 @@ class HtmlArticlePage:
         """The page's own JSON-LD article objects, read leniently, keys lower-cased: those
         whose ``url``/``mainEntityOfPage`` is this page, else those naming no page; never a
         related story's node that names another page."""
-        return jsonld.own_articles(jsonld.article_nodes(_JSON_LD(self.root)), self.is_own_url)
+        scripts = text_nodes(elements(self.root, "script", type="application/ld+json"))
+        return jsonld.own_articles(jsonld.article_nodes(scripts), self.is_own_url)
 
     def is_own_url(self, url: str) -> bool:
         """Whether a URL is this page's: its address, canonical link or ``og:url``."""
-        own = [self.response.url, *_CANONICAL(self.root), *self.meta_values("og:url")]
+        own = [self.response.url, *canonical_links(self.root), *self.meta_values("og:url")]
         return same_page(url, own)
 
     @cached_property
@@ -189,14 +186,15 @@ class HtmlArticlePage:
     def titles(self) -> list[str]:
         """JSON-LD headline, OpenGraph, the story's own ``<h1>``, then ``<title>``; the site's
         name at the end of any of them is taken off."""
-        h1s = _ARTICLE_H1(self.root) or _H1(self.root)
+        every_h1 = elements(self.root, "h1")
+        h1s = [h for h in every_h1 if in_article(h)] or every_h1
         names = (*self.SITE_NAMES, *self.meta_values("og:site_name", "application-name"))
         host = (urlsplit(self.response.url).hostname or "").removeprefix("www.")
         titles = [
             *self.ld_values("headline"),
             *self.meta_values("og:title", "twitter:title"),
             *([text_of(h1s[0])] if len(h1s) == 1 else []),
-            *_TITLE(self.root),
+            *text_nodes(elements(self.root, "title")),
         ]
         return [strip_site_name(t, (*names, host)) for t in titles]
 
@@ -245,7 +243,7 @@ class HtmlArticlePage:
     def urls(self) -> list[str]:
         return self.absolute(
             [
-                *_CANONICAL(self.root),
+                *canonical_links(self.root),
                 *self.meta_values("og:url"),
                 *self.ld_values("url"),
                 *self.ld_values("mainEntityOfPage", "@id"),

@@ -24,6 +24,7 @@ from newscrawl.pages.plausibility import (
     unvouched_fallback,
 )
 from newscrawl.pages.text import element_text
+from newscrawl.pages.tree import canonical_links
 from newscrawl.processors import clean_text
 from newscrawl.urls import Ref
 
@@ -197,7 +198,7 @@ class WireReleasePage(HtmlArticlePage):
         page's canonical link or ``og:url`` names; the URL the page states for that id (on the
         wire's own host), else the URL read."""
         page_base = document_base(self.root, self.response.url)
-        links = [*self.root.xpath('//link[@rel="canonical"]/@href'), *self.meta_values("og:url")]
+        links = [*canonical_links(self.root), *self.meta_values("og:url")]
         stated = [self.release_ref(urljoin(page_base, url.strip())) for url in links]
         read = self.release_ref(self.response.url)
         story_id = self.known_id or next((ref[0] for ref in (read, *stated) if ref), None)
