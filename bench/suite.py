@@ -27,8 +27,14 @@ def run_all(size: str = "tiny", report: Path | None = None, verbose: bool = Fals
     results = Results(size)
     started = time.perf_counter()
 
+    shown = 0
+
     def step(name: str) -> None:
-        if verbose:
+        nonlocal shown
+        if verbose:  # each table as soon as its step ends: a run cut short keeps its figures
+            for table in results.tables[shown:]:
+                print(table.text(), flush=True)
+            shown = len(results.tables)
             print(f"[{time.perf_counter() - started:6.0f} s] {name}", flush=True)
 
     with crawl.temp_workdir() as tmp:
