@@ -18,6 +18,7 @@ RULES: dict[str, tuple[type, float | None, float | None]] = {
     "NEWSCRAWL_ALARM_LAYOUT_DROP": (float, 0, 1),
     "NEWSCRAWL_ALARM_COVERAGE_DROP": (float, 0, 1),
     "NEWSCRAWL_ALARM_REJECTED_SHARE": (float, 0, 1),
+    "NEWSCRAWL_OFFLINE_PROCESSES": (int, 0, None),  # 0: one per core
 }
 
 

@@ -137,6 +137,7 @@ def test_unknown_argument_and_bad_values_are_bad_usage(out: Path) -> None:
         (("-s", "NEWSCRAWL_ALARM_LAYOUT_DROP=2"), "invalid NEWSCRAWL_ALARM_LAYOUT_DROP '2'"),
         (("-s", "NEWSCRAWL_DISCOVERY_DEPTH=-1"), "invalid NEWSCRAWL_DISCOVERY_DEPTH '-1'"),
         (("-s", "NEWSCRAWL_MAX_LISTING_PAGES=x"), "invalid NEWSCRAWL_MAX_LISTING_PAGES 'x'"),
+        (("-s", "NEWSCRAWL_OFFLINE_PROCESSES=two"), "invalid NEWSCRAWL_OFFLINE_PROCESSES 'two'"),
         (("-s", "MENAFN_TIMEZONE=Mars/Olympus"), "unknown time zone 'Mars/Olympus'"),
     ]:
         run = crawl(out, *args)
