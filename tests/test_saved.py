@@ -107,8 +107,9 @@ def test_read_gzipped_page(tmp_path: Path, name: str) -> None:
     ("data", "detail"),
     [
         (b"this is not gzip at all", "Error -3 while decompressing data: incorrect header check"),
-        (gzip.compress(PAGE * 50)[:30], "truncated"),
+        (gzip.compress(PAGE * 50, mtime=0)[:30], "truncated"),
     ],
+    ids=["not-gzip", "truncated"],  # stable ids: xdist workers must collect the same tests
 )
 def test_read_corrupt_gzip(tmp_path: Path, data: bytes, detail: str) -> None:
     path = write(tmp_path / "page.txt.gz", data)
