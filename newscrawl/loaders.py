@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from datetime import UTC
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
-from itemloaders.common import wrap_loader_context
 from itemloaders.processors import Identity, MapCompose, TakeFirst
-from itemloaders.utils import arg_to_iter
 from scrapy.loader import ItemLoader
 
 from newscrawl import processors as p
@@ -54,15 +51,9 @@ class ArticleLoader(ItemLoader):
     language_in = MapCompose(p.normalise_language)
     tracking_id_in = MapCompose(p.find_tracking_id)
 
-    # The processors above are the one place the cleaning rules live; how they are applied is
-    # itemloaders' rule, kept exactly. What is cut is its machinery around them, a third of a
-    # page's extraction time: per value it looks the processors up (attribute, then the item's
-    # field metadata), wraps the loader context per function and per call, and builds an
-    # ItemAdapter per item. Here the look-ups are made once per class, and a MapCompose input
-    # processor's functions are applied as MapCompose applies them (each function on every
-    # value, None dropped, lists flattened, the loader context passed where asked for).
+    # itemloaders looks processors up per value (attribute, then the item's field metadata,
+    # which for dataclasses walks dataclasses.fields()); they are fixed per class, so cache.
     _processors: ClassVar[dict[tuple[type, str, str], Any]] = {}
-    _fields: ClassVar[dict[type, frozenset[str]]] = {}
 
     def _cached(self, kind: str, field_name: str, look_up: Callable[[str], Any]) -> Any:
         key = (type(self), kind, field_name)
@@ -76,75 +67,10 @@ class ArticleLoader(ItemLoader):
     def get_output_processor(self, field_name: str) -> Any:
         return self._cached("out", field_name, super().get_output_processor)
 
-    def _steps(self, field_name: str) -> tuple[tuple[Callable[..., Any], bool], ...] | None:
-        """A MapCompose input processor's functions, each with whether it takes the loader
-        context; None for any other processor (itemloaders then applies it)."""
-
-        def look_up(name: str) -> Any:
-            proc = self.get_input_processor(name)
-            if type(proc) is not MapCompose or proc.default_loader_context:
-                return None
-            marker: dict[str, Any] = {}
-            return tuple((f, wrap_loader_context(f, marker) is not f) for f in proc.functions)
-
-        steps: tuple[tuple[Callable[..., Any], bool], ...] | None
-        steps = self._cached("steps", field_name, look_up)
-        return steps
-
-    def add_value(
-        self, field_name: str | None, value: Any, *processors: Any, re: Any = None, **kw: Any
-    ) -> Self:
-        """``ItemLoader.add_value``; a plain value for a field whose input processor is a
-        MapCompose is run through its functions here (same values, same order)."""
-        steps = self._steps(field_name) if field_name and not (processors or re or kw) else None
-        if steps is None or field_name is None:
-            return super().add_value(field_name, value, *processors, re=re, **kw)
-        if value is None:
-            return self
-        values = arg_to_iter(value)
-        try:
-            for function, takes_context in steps:
-                results: list[Any] = []
-                for item in values:
-                    if takes_context:
-                        out = function(item, loader_context=self.context)
-                    else:
-                        out = function(item)
-                    if out is not None:
-                        results += arg_to_iter(out)
-                values = results
-        except Exception:  # itemloaders' own path raises its ValueError naming the processor
-            super().add_value(field_name, value)
-            raise
-        if values:
-            self._values.setdefault(field_name, []).extend(values)
-        return self
-
-    def _load_fields(self) -> Any:
-        """``ItemLoader.load_item``: each collected field through its output processor."""
-        item = self.item
-        if not dataclasses.is_dataclass(item):
-            return super().load_item()
-        fields = self._fields.get(type(item))
-        if fields is None:
-            fields = self._fields[type(item)] = frozenset(f.name for f in dataclasses.fields(item))
-        for field_name, values in self._values.items():
-            proc = self.get_output_processor(field_name)
-            if type(proc) is TakeFirst:
-                value = next((v for v in values if v is not None and v != ""), None)
-            else:
-                value = wrap_loader_context(proc, self.context)(values)
-            if value is None:
-                continue
-            if field_name not in fields:  # as ItemAdapter refuses it
-                raise KeyError(f"{type(item).__name__} does not support field: {field_name}")
-            setattr(item, field_name, value)
-        return item
-
     def load_item(self) -> Any:
         """Fill the fields derived from others: id by hash, counts, hash, no future dates, and
         the article's own id as its cluster (``ClusterPipeline`` links it to an earlier one)."""
-        article: Article = self._load_fields()
+        article: Article = super().load_item()
         article.tags = unique(article.tags or [])
         # A MENAFN dateline names the provider (a logo is only a fallback); a wire's dateline
         # (``PALO ALTO, Calif., April 25, 2016 /PRNewswire/ --``) does not.
