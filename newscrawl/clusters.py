@@ -16,6 +16,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
@@ -73,6 +74,11 @@ class ClusterIndex(Protocol):
 
     def add(self, story_id: str, cluster_id: str, fingerprint: Fingerprint, run: str) -> None:
         """Record an article, its story and its fingerprint under ``run``."""
+        ...
+
+    def assigning(self) -> AbstractContextManager[None]:
+        """One article's look-up and add as one step, where the state can make it one: two
+        processes sharing it then never both start a cluster for one story."""
         ...
 
 
@@ -211,9 +217,10 @@ def cluster_of(index: ClusterIndex, story_id: str, new: Fingerprint | None, run:
     if new is None:
         return story_id
     best_score, cluster = 0.0, story_id
-    for member in index.candidates(new.bands, MAX_CANDIDATES):
-        score = same_story(new, member)
-        if score is not None and score > best_score:
-            best_score, cluster = score, member.cluster_id
-    index.add(story_id, cluster, new, run)
+    with index.assigning():
+        for member in index.candidates(new.bands, MAX_CANDIDATES):
+            score = same_story(new, member)
+            if score is not None and score > best_score:
+                best_score, cluster = score, member.cluster_id
+        index.add(story_id, cluster, new, run)
     return cluster

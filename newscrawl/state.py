@@ -10,7 +10,8 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -129,12 +130,25 @@ class SqliteSeenStore:
         self.write("INSERT INTO stories VALUES (?, ?, ?)", (story_id, content_hash, run))
 
     def write(self, sql: str, *rows: tuple[object, ...]) -> None:
-        """Rows written and committed at once (about 0.1 ms on WAL without fsync)."""
-        if self.db.in_transaction:  # a caller's explicit transaction, e.g. forget_run
+        """Rows written and committed at once (about 0.1 ms on WAL without fsync), or with the
+        caller's ``transaction()``."""
+        with self.transaction():
             self.db.executemany(sql, rows)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE``: the file's write lock from the start, so
+        what is read inside stays true until ``COMMIT``); rolled back if the body raises.
+        Nested, it joins the outer one."""
+        if self.db.in_transaction:
+            yield
             return
         self.db.execute("BEGIN IMMEDIATE")
-        self.db.executemany(sql, rows)
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
         self.db.execute("COMMIT")
 
     def cluster_index(self) -> ClusterIndex:
@@ -171,16 +185,15 @@ class SqliteSeenStore:
 
     def forget_run(self, run: str) -> None:
         """Roll a run back: its stories were never written to a complete file."""
-        self.db.execute("BEGIN IMMEDIATE")
-        self.db.execute("DELETE FROM stories WHERE run = ?", (run,))
-        self.db.execute(
-            "DELETE FROM cluster_bands WHERE member IN "
-            "(SELECT member FROM cluster_members WHERE run = ?)",
-            (run,),
-        )
-        self.db.execute("DELETE FROM cluster_members WHERE run = ?", (run,))
-        self.db.execute("DELETE FROM runs WHERE run = ?", (run,))
-        self.db.execute("COMMIT")
+        with self.transaction():
+            self.db.execute("DELETE FROM stories WHERE run = ?", (run,))
+            self.db.execute(
+                "DELETE FROM cluster_bands WHERE member IN "
+                "(SELECT member FROM cluster_members WHERE run = ?)",
+                (run,),
+            )
+            self.db.execute("DELETE FROM cluster_members WHERE run = ?", (run,))
+            self.db.execute("DELETE FROM runs WHERE run = ?", (run,))
 
     def close(self) -> None:
         self.flush()
@@ -205,16 +218,21 @@ class SqliteClusterIndex:
 
     def add(self, story_id: str, cluster_id: str, fingerprint: Fingerprint, run: str) -> None:
         numbers = " ".join(sorted(fingerprint.numbers))
-        self.store.write(
-            "INSERT INTO cluster_members (story, cluster, signature, numbers, run) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (story_id, cluster_id, fingerprint.signature, numbers, run),
-        )
-        member = self.store.db.execute("SELECT last_insert_rowid()").fetchone()[0]
-        self.store.write(
-            "INSERT OR IGNORE INTO cluster_bands VALUES (?, ?)",
-            *((band, member) for band in fingerprint.bands),
-        )
+        with self.store.transaction():
+            member = self.store.db.execute(
+                "INSERT INTO cluster_members (story, cluster, signature, numbers, run) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (story_id, cluster_id, fingerprint.signature, numbers, run),
+            ).lastrowid
+            self.store.db.executemany(
+                "INSERT OR IGNORE INTO cluster_bands VALUES (?, ?)",
+                ((band, member) for band in fingerprint.bands),
+            )
+
+    def assigning(self) -> AbstractContextManager[None]:
+        """The look-up and the add in one transaction: a second process sharing the file
+        waits for it (``busy_timeout``), then finds this article among the candidates."""
+        return self.store.transaction()
 
 
 class StateLock:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -73,6 +74,32 @@ def test_clusters_persist_and_a_forgotten_run_takes_its_rows_away(tmp_path: Path
     ).fetchone()
     assert orphans == (0,)
     store.close()
+
+
+def test_two_processes_linking_one_story_at_once_agree_on_its_cluster(tmp_path: Path) -> None:
+    """Two wires crawled side by side into one state (the README's cron lines): a copy
+    looked up while the original is being assigned waits for it, then joins its cluster,
+    instead of reading the index before the original is in and starting a second cluster."""
+    path = str(tmp_path / "seen.sqlite3")
+    first = SqliteSeenStore(path)
+    text = WEATHER.read_text("utf-8")
+    found: list[str] = []
+
+    def second_run() -> None:  # its own connection, as another process has
+        second = SqliteSeenStore(path)
+        found.append(assign_cluster(second.cluster_index(), "agency:2", text, RUN_2))
+        second.close()
+
+    copy = threading.Thread(target=second_run)
+    index = first.cluster_index()
+    with index.assigning():  # the first run is between its look-up and its add
+        copy.start()
+        copy.join(timeout=0.5)
+        assert copy.is_alive(), "the copy's look-up did not wait for the original's add"
+        assert assign_cluster(index, "menafn:1", text, RUN_1) == "menafn:1"
+    copy.join(timeout=30)
+    assert found == ["menafn:1"]
+    first.close()
 
 
 def test_a_text_too_short_to_recognise_is_its_own_story() -> None:

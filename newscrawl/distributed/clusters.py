@@ -14,7 +14,7 @@ next run writes that story under the same id.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 
 import orjson
 import redis
@@ -87,6 +87,11 @@ class RedisClusterIndex:
                 pipe.zadd(band_key(band), {story_id: order})
             pipe.sadd(key("run", run, "members"), story_id)
             pipe.execute()
+
+    def assigning(self) -> AbstractContextManager[None]:
+        """Not one step here: two workers linking copies of one story at the same moment may
+        both start a cluster (a lock per look-up would cost two more round trips)."""
+        return nullcontext()
 
     def forget(self, run: str) -> None:
         """Take a rolled-back run's members away."""
