@@ -41,9 +41,9 @@ def parse_json_ld(raw: str) -> Any:
     True
     """
     text = _WRAPPER.sub("", raw.strip())
-    for candidate in (text, _without_comments(text)):
+    for clean in (str, _without_comments):  # the second pass only for JSON that needs it
         try:
-            return json.loads(candidate, strict=False)  # strict=False: raw control characters
+            return json.loads(clean(text), strict=False)  # strict=False: raw control characters
         except ValueError:
             continue
     return None

@@ -104,8 +104,12 @@ def clean_story(paragraphs: list[str], title: str | None) -> Story:
     """MENAFN's rules on a story's paragraphs: footer cut, furniture out, dateline off, end
     marks and related links out, repeats once."""
     paragraphs, tracking_id = _cut_footer(paragraphs)
-    paywalled = any(is_paywall(p) for p in paragraphs)
-    paragraphs = [p for p in paragraphs if not _is_page_furniture(p, title) and not is_paywall(p)]
+    prompts = [is_paywall(p) for p in paragraphs]
+    paywalled = any(prompts)
+    paragraphs = [
+        p for p, prompt in zip(paragraphs, prompts, strict=True)
+        if not prompt and not _is_page_furniture(p, title)
+    ]  # fmt: skip
     dateline, paragraphs = _from_dateline(paragraphs)
     paragraphs = drop_repeats(_drop_end_marks(drop_related_links(paragraphs)))
     return Story(dateline, paragraphs, tracking_id, paywalled)
