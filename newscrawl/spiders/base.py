@@ -31,16 +31,14 @@ from newscrawl.items import Article
 from newscrawl.saved import UnreadablePage
 from newscrawl.signals import page_rejected
 from newscrawl.spiders.arguments import ARGUMENTS, check_arguments, parse_base_url, parse_since
-from newscrawl.spiders.offline import CRASHED, PagePool, pool_size
+from newscrawl.spiders.offline import CRASHED, OFFLINE_SETTINGS, source_outcomes
 from newscrawl.spiders.reading import (
     FAILED,
     TRUNCATED,
-    PageReader,
     Rejection,
     StoryPage,
     judge,
     page_of,
-    source_units,
 )
 from newscrawl.state import SeenStore
 from newscrawl.urls import Ref, saved_page_ref
@@ -70,13 +68,10 @@ class WireSpider(Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        """An offline run downloads nothing, so it builds no HTTP download handler and no
-        retries (they import Scrapy's TLS stack: a third of a second of its start-up).
-        Settings are not frozen yet here; ``-s`` still wins."""
+        """An offline run takes ``OFFLINE_SETTINGS`` (settings are not frozen yet here;
+        ``-s`` still wins)."""
         if kwargs.get("source"):
-            offline = {"http": None, "https": None}
-            crawler.settings.set("DOWNLOAD_HANDLERS", offline, priority="spider")
-            crawler.settings.set("RETRY_ENABLED", False, priority="spider")
+            crawler.settings.setdict(OFFLINE_SETTINGS, priority="spider")
         spider: Self = super().from_crawler(crawler, *args, **kwargs)
         return spider
 
@@ -157,10 +152,7 @@ class WireSpider(Spider):
         """The articles of a saved page, a WARC archive, or a folder of them, in order, parsed
         by ``NEWSCRAWL_OFFLINE_PROCESSES`` processes; what gives none is a rejects line."""
         settings = {name: self.settings[name] for name in self.PAGE_SETTINGS}
-        reader = PageReader(self, self.settings.getint("DOWNLOAD_MAXSIZE"))
-        processes = pool_size(self.settings.getint("NEWSCRAWL_OFFLINE_PROCESSES"))
-        pool = PagePool(reader, processes, (type(self), self.arguments, settings))
-        async for outcome in pool.outcomes(source_units(self.crawler, source)):
+        async for outcome in source_outcomes(self, source, settings):
             self.crawler.stats.inc_value("newscrawl/pages")  # every page is accounted for
             if isinstance(outcome, Article):
                 yield outcome
