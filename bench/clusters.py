@@ -167,7 +167,13 @@ def run(size: Size, results: Results, workdir: Path) -> None:
         "'bytes/article' column (signature, numbers, ids and the band index)",
     ]
     results.tables.append(table)
-    rss = max(fill_rss, lookup_rss)
+    # A bulk fill's RSS is its own page cache (BULK_CACHE_KB), not the state's: as for the
+    # seen store (benchmark 4), the target reads the look-up, and the add() fill when used.
+    rss = lookup_rss if n > PUBLIC_ADD_MAX else max(fill_rss, lookup_rss)
+    bulk = f" (the bulk fill's is its {BULK_CACHE_KB // 1000:,} MB page cache)"
+    table.notes.append(
+        "peak RSS target: the look-up process" + (bulk if n > PUBLIC_ADD_MAX else " and the fill")
+    )
     results.values.update(cluster_lookups_per_s=looked["rate"], cluster_rss_mb=rss)
     results.target(f"cluster look-ups at {n:,} articles", f"{looked['rate']:,.0f}/s",
                    "≥ 1,000/s", looked["rate"] >= 1000)  # fmt: skip
