@@ -220,3 +220,29 @@ def test_two_output_folders_sharing_one_state_get_distinct_runs(tmp_path: Path) 
     assert (first.status, second.status) == (0, 0), second.stderr[-1000:]
     assert first.last()["written"] == 1
     assert second.last()["duplicates"] == 1  # one state: the story is known
+
+
+def test_an_offline_run_builds_no_download_handler_but_a_live_run_does() -> None:
+    """Offline runs download nothing: no HTTP handler, no retries (Scrapy's TLS stack is
+    a quarter of a second of start-up); ``-s`` still wins, and live runs keep them. The
+    spider is made as ``scrapy crawl`` makes it: settings not yet frozen."""
+    from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
+
+    from newscrawl.spiders.menafn import MenafnSpider
+
+    def crawler(**arguments: str) -> Crawler:
+        made = Crawler(MenafnSpider, Settings({"RETRY_ENABLED": True}))
+        MenafnSpider.from_crawler(made, **arguments)
+        return made
+
+    offline = crawler(source=str(SAMPLE))
+    assert offline.settings.getdict("DOWNLOAD_HANDLERS") == {"http": None, "https": None}
+    assert not offline.settings.getbool("RETRY_ENABLED")
+    live = crawler()
+    assert live.settings.getdict("DOWNLOAD_HANDLERS") == {}
+    assert live.settings.getbool("RETRY_ENABLED")
+    asked = Crawler(MenafnSpider, Settings())
+    asked.settings.set("RETRY_ENABLED", True, priority="cmdline")
+    MenafnSpider.from_crawler(asked, source=str(SAMPLE))
+    assert asked.settings.getbool("RETRY_ENABLED")
