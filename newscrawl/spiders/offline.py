@@ -42,7 +42,7 @@ BATCH = 8  # pages per task: a round trip to a worker costs about a tenth of a p
 WINDOW = 4  # batches in flight per worker: every worker stays busy, memory stays flat
 CRASHED = "worker crashed"
 # What an offline run changes in its crawler's settings: it downloads nothing, so it builds no
-# HTTP download handler and no retries (they import Scrapy's TLS stack, a third of a second
+# HTTP download handler and no retries (they import Scrapy's TLS stack, a quarter of a second
 # of its start-up).
 OFFLINE_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_HANDLERS": {"http": None, "https": None},
