@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -100,6 +101,19 @@ def test_two_processes_linking_one_story_at_once_agree_on_its_cluster(tmp_path: 
     copy.join(timeout=30)
     assert found == ["menafn:1"]
     first.close()
+
+
+def test_a_texts_stored_fingerprint_never_changes() -> None:
+    """Signatures and band keys are kept in the state across runs and releases: a datasketch
+    release within the pinned range that hashed otherwise, or a changed parameter, would stop
+    every new copy from finding its earlier story, and say nothing. If this fails on purpose,
+    the state needs a scheme version and a rebuild first (``newscrawl/clusters.py``)."""
+    found = fingerprint(WEATHER.read_text("utf-8"))
+    assert found is not None
+    assert hashlib.sha256(found.signature).hexdigest() == (
+        "8bc34c841b5e5a8f208d1244c00135b2aca22168a5fe7d96c0e69ee6190de9b7"
+    )
+    assert found.bands[:3] == (8311110103094630554, -8739904134448107893, -1415138188819829562)
 
 
 def test_a_text_too_short_to_recognise_is_its_own_story() -> None:
