@@ -152,7 +152,7 @@ class SqliteSeenStore:
         self.db.execute("COMMIT")
 
     def cluster_index(self) -> ClusterIndex:
-        """The cluster state in the same file, written in the same batches as the stories."""
+        """The cluster state in the same file, committed with each article like the stories."""
         return SqliteClusterIndex(self)
 
     def flush(self) -> None:
@@ -160,17 +160,15 @@ class SqliteSeenStore:
 
     def begin_run(self, run: str, file: str) -> bool:
         """Record a new run as ``started``; False if the name is taken."""
-        self.flush()
         cursor = self.db.execute("INSERT OR IGNORE INTO runs VALUES (?, ?, 'started')", (run, file))
         return cursor.rowcount == 1
 
     def commit(self, run: str) -> set[str]:
-        """Make the run's stories durable; one writer per file, so nothing is ever lost."""
-        self.flush()
+        """Make the run's stories durable: each write is committed already; one writer per
+        spider, so nothing is ever lost."""
         return set()
 
     def set_run_state(self, run: str, state: str) -> None:
-        self.flush()
         self.db.execute("UPDATE runs SET state = ? WHERE run = ?", (state, run))
 
     def unfinished_runs(self) -> list[tuple[str, str, str]]:
@@ -196,7 +194,6 @@ class SqliteSeenStore:
             self.db.execute("DELETE FROM runs WHERE run = ?", (run,))
 
     def close(self) -> None:
-        self.flush()
         self.db.close()
 
 

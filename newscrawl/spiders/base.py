@@ -152,7 +152,8 @@ class WireSpider(Spider):
         """The articles of a saved page, a WARC archive, or a folder of them, in order, parsed
         by ``NEWSCRAWL_OFFLINE_PROCESSES`` processes; what gives none is a rejects line."""
         settings = {name: self.settings[name] for name in self.PAGE_SETTINGS}
-        async for outcome in source_outcomes(self, source, settings):
+        outcomes = source_outcomes(self, self.crawler, source, self.arguments, settings)
+        async for outcome in outcomes:
             self.crawler.stats.inc_value("newscrawl/pages")  # every page is accounted for
             if isinstance(outcome, Article):
                 yield outcome

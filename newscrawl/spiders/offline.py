@@ -28,13 +28,21 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from newscrawl.clusters import fingerprint, story_text
 from newscrawl.items import Article
-from newscrawl.spiders.reading import Outcome, PageReader, Rejection, Unit, source_units
+from newscrawl.spiders.reading import (
+    Outcome,
+    PageReader,
+    PageSource,
+    Rejection,
+    Unit,
+    source_units,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,15 +59,19 @@ OFFLINE_SETTINGS: dict[str, Any] = {
 
 
 async def source_outcomes(
-    spider: Any, source: Path, page_settings: Mapping[str, Any]
+    spider: PageSource,
+    crawler: Crawler,
+    source: Path,
+    arguments: Mapping[str, Any],
+    page_settings: Mapping[str, Any],
 ) -> AsyncIterator[Outcome]:
-    """The outcome of every page of ``source`` (a saved page, an archive, a folder), in order:
-    ``spider`` (a WireSpider) is the page source, and a worker builds its own copy of it from
-    its class, its arguments and ``page_settings``."""
-    reader = PageReader(spider, spider.settings.getint("DOWNLOAD_MAXSIZE"))
-    processes = pool_size(spider.settings.getint("NEWSCRAWL_OFFLINE_PROCESSES"))
-    pool = PagePool(reader, processes, (type(spider), spider.arguments, dict(page_settings)))
-    async for outcome in pool.outcomes(source_units(spider.crawler, source)):
+    """The outcome of every page of ``source`` (a saved page, an archive, a folder), in order.
+    A worker builds its own copy of ``spider`` from its class, ``arguments`` and
+    ``page_settings`` (the settings its pages read)."""
+    reader = PageReader(spider, crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+    processes = pool_size(crawler.settings.getint("NEWSCRAWL_OFFLINE_PROCESSES"))
+    pool = PagePool(reader, processes, (type(spider), dict(arguments), dict(page_settings)))
+    async for outcome in pool.outcomes(source_units(crawler, source)):
         yield outcome
 
 
