@@ -7,7 +7,7 @@ PORT ?= 8000
 STORIES ?= 200
 SITE ?= menafn
 
-.PHONY: run test lint site bench clean
+.PHONY: run test lint smoke check site bench clean
 
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,15 @@ run: $(READY)  ## the main job on the bundled sample page
 test: $(READY)  ## the whole test suite
 	$(BIN)/python -m pytest -q
 
+check: test lint smoke  ## everything CI runs: the tests, then lint and the benchmark smoke run
+
 lint: $(READY)  ## style and types
 	$(BIN)/ruff check newscrawl tests bench
 	$(BIN)/ruff format --check newscrawl tests bench
 	$(BIN)/mypy --strict newscrawl tests bench
+
+smoke: $(READY)  ## every benchmark at a tiny size, so its code cannot rot (numbers unchecked)
+	$(BIN)/python -m bench.smoke
 
 site: $(READY)  ## a local test site on 127.0.0.1:$(PORT) (SITE=menafn|globenewswire|prnewswire)
 	$(BIN)/python -m tests.site --site $(SITE) --port $(PORT) --stories $(STORIES)
