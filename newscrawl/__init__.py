@@ -1,3 +1,3 @@
 """newscrawl: a Scrapy crawler for wire-service news sites that writes each story once."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

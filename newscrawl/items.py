@@ -1,4 +1,4 @@
-"""Article: the one output schema (version 2); nothing else defines field names."""
+"""Article: the one output schema (version 3); nothing else defines field names."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from newscrawl.clusters import Fingerprint
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass
@@ -27,6 +27,7 @@ class Article:
     dateline: str | None = None
     provider: str | None = None
     organization: str | None = None  # v2: a press release's issuer
+    tickers: list[str] = field(default_factory=list)  # v3: the issuer's EXCHANGE:SYMBOL listings
     body: str | None = None
     summary: str | None = None
     image_url: str | None = None
@@ -37,7 +38,9 @@ class Article:
     word_count: int | None = None
     content_hash: str | None = None
     cluster_id: str | None = None  # v2: the id of the story's first article seen
+    corrects: str | None = None  # v3: the id of the release this one corrects or replaces
     crawled_at: str | None = None
+    extracted_by: str | None = None  # v3: "newscrawl <version>", set by the loader
     # Where the page was read (a file:// URI, or the URL fetched from a mirror): for rejects
     # lines and logs only, never written as part of the article.
     fetched_from: str | None = field(default=None, metadata={"export": False})

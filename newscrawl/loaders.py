@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
+from newscrawl import __version__
 from newscrawl import processors as p
 from newscrawl.dates import not_after, parse_banner_date, parse_datetime
 from newscrawl.items import Article
@@ -29,6 +30,9 @@ def parse_published(value: str, loader_context: Mapping[str, Any]) -> str | None
     return parse_datetime(value, loader_context.get("zone", UTC))
 
 
+EXTRACTED_BY = f"newscrawl {__version__}"  # v3: tells a re-extraction's rows from the first
+
+
 class ArticleLoader(ItemLoader):
     """Site values go in first and generic fallbacks after, so the site's value wins."""
 
@@ -47,6 +51,8 @@ class ArticleLoader(ItemLoader):
     image_url_in = MapCompose(p.absolute_http_url, p.no_placeholder_image)
     tags_in = MapCompose(p.clean_text)
     tags_out = Identity()
+    tickers_in = MapCompose(p.clean_text)
+    tickers_out = Identity()
     category_in = MapCompose(p.clean_text)
     language_in = MapCompose(p.normalise_language)
     tracking_id_in = MapCompose(p.find_tracking_id)
@@ -72,6 +78,8 @@ class ArticleLoader(ItemLoader):
         the article's own id as its cluster (``ClusterPipeline`` links it to an earlier one)."""
         article: Article = super().load_item()
         article.tags = unique(article.tags or [])
+        article.tickers = unique(article.tickers or [])
+        article.extracted_by = EXTRACTED_BY
         # A MENAFN dateline names the provider (a logo is only a fallback); a wire's dateline
         # (``PALO ALTO, Calif., April 25, 2016 /PRNewswire/ --``) does not.
         if article.dateline and p.split_dateline(article.dateline)[0]:

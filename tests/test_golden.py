@@ -28,7 +28,10 @@ MENAFN_CASES = [c for c in CASES if c.parent.name == "menafn"]
 WIRE_PAGES = {"globenewswire": GlobenewswirePage, "prnewswire": PrnewswirePage}
 VALIDATOR = Draft202012Validator(load_schema())
 # Not in expected.json: unknown in advance, or computed from other fields (checked below).
-DERIVED = {"schema_version", "source", "crawled_at", "word_count", "content_hash", "cluster_id"}
+DERIVED = {
+    "schema_version", "source", "crawled_at", "word_count", "content_hash", "cluster_id",
+    "extracted_by",
+}  # fmt: skip
 
 
 def page_file(case: Path) -> Path:

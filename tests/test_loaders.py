@@ -29,9 +29,9 @@ def test_a_typo_in_a_processor_name_is_caught() -> None:
 def test_schema_order_is_the_contract_order() -> None:
     assert ARTICLE_FIELDS == (
         "schema_version", "id", "source", "url", "title", "published_at", "published_text",
-        "page_date", "dateline", "provider", "organization", "body", "summary", "image_url",
-        "tags", "category", "language", "tracking_id", "word_count", "content_hash",
-        "cluster_id", "crawled_at",
+        "page_date", "dateline", "provider", "organization", "tickers", "body", "summary",
+        "image_url", "tags", "category", "language", "tracking_id", "word_count",
+        "content_hash", "cluster_id", "corrects", "crawled_at", "extracted_by",
     )  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""Schema versions: v2 is v1 plus three keys; v1 files stay valid and readable beside v2 files."""
+"""Schema versions: each is the one before plus three keys; older files stay valid and readable."""
 
 from __future__ import annotations
 
@@ -39,13 +39,61 @@ V1_LINE: dict[str, Any] = {
 def v2_line(**changes: Any) -> dict[str, Any]:
     line = {**V1_LINE, "schema_version": 2, "published_text": "2025-07-13 04:11:24"}
     line.update({"organization": None, "cluster_id": V1_LINE["id"], **changes})
+    return {name: line[name] for name in load_schema(2)["required"]}
+
+
+def v3_line(**changes: Any) -> dict[str, Any]:
+    line: dict[str, Any] = {**v2_line(), "schema_version": 3, "tickers": [], "corrects": None}
+    line.update({"extracted_by": "newscrawl 0.3.0", **changes})
     return {name: line[name] for name in ARTICLE_FIELDS}
+
+
+def test_v3_is_v2_plus_three_keys_in_contract_order() -> None:
+    v2, v3 = load_schema(2), load_schema(3)
+    assert SCHEMA_VERSION == 3
+    assert v3["required"] == list(ARTICLE_FIELDS)
+    added = [k for k in v3["required"] if k not in v2["required"]]
+    assert added == ["tickers", "corrects", "extracted_by"]
+    assert [k for k in v3["required"] if k in v2["required"]] == v2["required"]
+    order = v3["required"]
+    assert order.index("tickers") == order.index("organization") + 1
+    assert order.index("corrects") == order.index("cluster_id") + 1
+    assert order.index("extracted_by") == order.index("crawled_at") + 1
+    assert v3["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    ("changes", "valid"),
+    [
+        ({}, True),
+        ({"tickers": ["NASDAQ:AAPL", "TSX:ARG", "NYSE:BRK.B"]}, True),
+        ({"tickers": ["NASDAQ: AAPL"]}, False),  # EXCHANGE:SYMBOL, no space
+        ({"tickers": ["nasdaq:aapl"]}, False),  # upper case
+        ({"tickers": ["NYSE:IBM", "NYSE:IBM"]}, False),
+        ({"corrects": "prnewswire:302612345"}, True),
+        ({"corrects": "not an id"}, False),
+        ({"extracted_by": None}, False),
+        ({"extracted_by": "0.3.0"}, False),
+        ({"language": "eng"}, False),  # ISO 639-1: two letters
+        ({"body": "Results:\n\n| Item | Q3 |\n| --- | --- |\n| Revenue | 412.6 |"}, True),
+        ({"body": "Revenue\n412.6"}, False),  # a line break outside a table
+        ({"body": "| a | b |\nRevenue"}, False),
+        ({"schema_version": 2}, False),
+    ],
+)
+def test_v3_rules(changes: dict[str, Any], valid: bool) -> None:
+    errors = list(Draft202012Validator(load_schema(3)).iter_errors(v3_line(**changes)))
+    assert (not errors) is valid, errors
+
+
+def test_a_v2_line_still_validates_against_v2_and_not_as_v3() -> None:
+    line = v2_line()
+    assert not list(Draft202012Validator(load_schema(2)).iter_errors(line))
+    assert list(Draft202012Validator(load_schema(3)).iter_errors(line))
 
 
 def test_v2_is_v1_plus_three_keys_in_contract_order() -> None:
     v1, v2 = load_schema(1), load_schema(2)
-    assert SCHEMA_VERSION == 2
-    assert v2["required"] == list(ARTICLE_FIELDS)
     added = [k for k in v2["required"] if k not in v1["required"]]
     assert added == ["published_text", "organization", "cluster_id"]
     assert [k for k in v2["required"] if k in v1["required"]] == v1["required"]
