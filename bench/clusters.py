@@ -19,25 +19,24 @@ from bench import cluster_eval
 from bench.common import PYTHON, Size, checked, pinned, run_child
 from bench.report import Results, Table
 from bench.store import file_mb
-from newscrawl.clusters import (
-    MAX_CANDIDATES,
-    NUM_PERM,
-    Fingerprint,
-    band_keys,
-    same_story,
-)
+from newscrawl.clusters import MAX_CANDIDATES, Fingerprint, same_story
+from newscrawl.clusters.minhash import NUM_PERM, band_keys
 from newscrawl.state import SqliteSeenStore
 
 RUN = "menafn/bench"
 PUBLIC_ADD_MAX = 100_000  # larger states are filled in bulk (add() would take too long)
 BULK_ROWS = 100_000  # articles per transaction of a bulk fill
 BULK_CACHE_KB = 1_000_000  # page cache of the bulk filler (not of a run)
+FEATURES = 50  # filled slots per article: the median of the golden fixtures' articles
 
 
 def random_fingerprint(values: np.ndarray) -> Fingerprint:
+    """A fingerprint of these signature values, with ``FEATURES`` slot values made from them
+    (a copy shares its original's)."""
     full = values.astype("<u4").tobytes()
     low = values.astype(np.uint8).tobytes()
-    return Fingerprint(low, frozenset(), band_keys(full))
+    features = np.sort(np.random.default_rng(int(values[0])).integers(0, 2**63, FEATURES))
+    return Fingerprint(low, features.astype("<u8").tobytes(), band_keys(full))
 
 
 def article_signature(i: int) -> np.ndarray:
@@ -75,7 +74,7 @@ def bulk_fill(store: SqliteSeenStore, n: int) -> None:
         members, bands = [], []
         for i in range(start, min(n, start + BULK_ROWS)):
             fp = random_fingerprint(article_signature(i))
-            members.append((i + 1, f"menafn:{i}", f"menafn:{i}", fp.signature, "", RUN))
+            members.append((i + 1, f"menafn:{i}", f"menafn:{i}", fp.signature, fp.features, RUN))
             bands += [(band, i + 1) for band in fp.bands]
         db.execute("BEGIN")
         db.executemany("INSERT INTO cluster_members VALUES (?, ?, ?, ?, ?, ?)", members)

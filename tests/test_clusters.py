@@ -15,6 +15,7 @@ import pytest
 
 from bench.cluster_eval import evaluate, load
 from newscrawl.clusters import assign_cluster, fingerprint, story_text
+from newscrawl.clusters.scheme import SCHEME
 from newscrawl.state import SqliteSeenStore
 from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, crawl
 from tests.site import MenafnSite, Story, load_fixture_stories
@@ -104,16 +105,20 @@ def test_two_processes_linking_one_story_at_once_agree_on_its_cluster(tmp_path: 
 
 
 def test_a_texts_stored_fingerprint_never_changes() -> None:
-    """Signatures and band keys are kept in the state across runs and releases: a datasketch
-    release within the pinned range that hashed otherwise, or a changed parameter, would stop
-    every new copy from finding its earlier story, and say nothing. If this fails on purpose,
-    the state needs a scheme version and a rebuild first (``newscrawl/clusters.py``)."""
+    """Signatures, features and band keys are kept in the state across runs and releases: a
+    hash or a parameter that changed would stop every new copy from finding its earlier story,
+    and say nothing. If this fails on purpose, ``SCHEME`` must change with it (a state of the
+    old scheme then refuses to run until ``scrapy clusters rebuild``)."""
     found = fingerprint(WEATHER.read_text("utf-8"))
     assert found is not None
+    assert SCHEME.startswith("v2: ")
     assert hashlib.sha256(found.signature).hexdigest() == (
-        "8bc34c841b5e5a8f208d1244c00135b2aca22168a5fe7d96c0e69ee6190de9b7"
+        "18989339c5efac0aeed95c179042e0dd5154527d2f52fd4c78636e18bc16371a"
     )
-    assert found.bands[:3] == (8311110103094630554, -8739904134448107893, -1415138188819829562)
+    assert hashlib.sha256(found.features).hexdigest() == (
+        "afe23c2d751ac66c5ea6eeae1b6e934621aa0acb157b835ef4d49b3492cd10be"
+    )
+    assert found.bands[:3] == (6904580898566312330, -1440567724431814804, -5040021924503339407)
 
 
 def test_a_text_too_short_to_recognise_is_its_own_story() -> None:
