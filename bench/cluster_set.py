@@ -4,8 +4,11 @@
 Stories: every golden fixture's article (real MENAFN stories, real and written wire releases),
 copies of each as another site would carry it (other furniture, contact block trimmed, a
 paragraph added, reflowed), and day-by-day series of templated bulletins made from the real
-ones (weather, oil price, gold price, quarterly dividends). Pairs: each copy with its
-original (same story), every two different originals, and every two days of a series (not).
+ones (weather, oil price, gold price, quarterly dividends), and templated families written
+after the real templates (``bench.cluster_templates``: same-day statements of one agency,
+condolence cables, an issuer's quarters, other issuers' dividends, appointments), with copies
+of each. Pairs: each copy with its original (same story), every two different originals, every
+two days of a series and every two fills of a family (not).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from bench.cluster_templates import FAMILIES, family_stories, wire_copies
 from bench.common import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -240,19 +244,16 @@ def build() -> tuple[list[Story], list[dict[str, Any]]]:
         stories.append(story)
         return str(story["id"])
 
+    def add_copy(story: Story, story_id: str, kind: str, copy: Story, label: str) -> None:
+        copy = {**{k: story[k] for k in ("title", "source", "body", "dateline")}, **copy,
+                "note": f"{kind}: copy of {story_id}"}  # fmt: skip
+        pairs.append({"a": story_id, "b": add(copy), "same": True, "kind": label})
+
     bases = originals()
     base_ids = [add(story) for story in bases]
     for story, story_id in zip(bases, base_ids, strict=True):
         for kind, copy in copies(story, rng):
-            copy = {
-                "title": story["title"],
-                "source": story["source"],
-                "body": story["body"],
-                "dateline": story["dateline"],
-                **copy,
-                "note": f"{kind}: copy of {story_id}",
-            }
-            pairs.append({"a": story_id, "b": add(copy), "same": True, "kind": kind})
+            add_copy(story, story_id, kind, copy, kind)
     for i, a in enumerate(base_ids):
         for b in base_ids[i + 1 :]:
             pairs.append({"a": a, "b": b, "same": False, "kind": "different stories"})
@@ -299,6 +300,16 @@ def build() -> tuple[list[Story], list[dict[str, Any]]]:
                 "kind": "a briefing and one of its items",
             }
         )
+    for family, site, template, fills in FAMILIES:
+        members = family_stories(family, site, template, fills)
+        ids = [add(story) for story in members]
+        for i, a in enumerate(ids):
+            pairs.extend({"a": a, "b": b, "same": False, "kind": family} for b in ids[i + 1 :])
+        for kind, copy in copies(members[0], rng):
+            add_copy(members[0], ids[0], kind, copy, f"{family}, copy")
+        if "\n\nAttachment" in str(members[0]["body"]):
+            for kind, copy in wire_copies(members[0]):
+                add_copy(members[0], ids[0], kind, copy, kind)
     return stories, pairs
 
 
