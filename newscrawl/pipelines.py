@@ -12,7 +12,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from newscrawl.clusters import cluster_of, fingerprint, story_text
-from newscrawl.clusters.scheme import adopt
 from newscrawl.extensions import RunLedger
 from newscrawl.items import ARTICLE_FIELDS, SCHEMA_VERSION
 from newscrawl.state import StoreUnavailable
@@ -105,7 +104,6 @@ class ClusterPipeline(_LedgerPipeline):
     def __init__(self, ledger: RunLedger) -> None:
         super().__init__(ledger)
         self.index = ledger.store.cluster_index()
-        adopt(self.index, "the state")  # a new state records the scheme; another one refuses
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
