@@ -37,7 +37,7 @@ _DASH = "[-\u2010\u2011\u2013\u2014]+"  # hyphen-minus, hyphen, non-breaking hyp
 _TOKEN = re.compile(
     rf"(\d+(?:[.,]\d+)*)|(\w+)|[.!?;:()\[\]{{}}/\"“”«»\n]|(?<=\s){_DASH}|{_DASH}(?=\s)"
 )
-# Capitalised words that open sentences without naming anything: not features.
+# Function words, capitalised where a sentence or a headline has them, name nothing: not features.
 _FUNCTION_WORDS = frozenset(
     ("a", "an", "and", "as", "at", "but", "by", "for", "from", "he", "her", "his", "if", "in",
      "it", "its", "on", "or", "our", "she", "that", "the", "their", "these", "they", "this",
