@@ -126,6 +126,35 @@ def test_a_rebuild_counts_articles_the_new_scheme_links_otherwise(tmp_path: Path
     assert rows.fetchall() == [("menafn:1", "menafn:1", RUN), ("menafn:2", "menafn:2", RUN)]
 
 
+V02_CLUSTER_TABLES = """
+CREATE TABLE cluster_members (member INTEGER PRIMARY KEY, story TEXT NOT NULL,
+    cluster TEXT NOT NULL, signature BLOB NOT NULL, numbers TEXT NOT NULL, run TEXT NOT NULL);
+CREATE INDEX cluster_members_by_run ON cluster_members (run);
+CREATE TABLE cluster_bands (band INTEGER NOT NULL, member INTEGER NOT NULL,
+    PRIMARY KEY (band, member)) WITHOUT ROWID;
+INSERT INTO cluster_members VALUES (1, 'menafn:1', 'menafn:1', x'00', '9 2025', 'menafn/old');
+INSERT INTO cluster_bands VALUES (42, 1);
+"""
+
+
+def test_a_02_state_is_rebuilt_into_this_versions_tables(tmp_path: Path) -> None:
+    """A state as newscrawl 0.2 made it (cluster rows with numbers, no scheme record)."""
+    path = tmp_path / "seen.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript(V02_CLUSTER_TABLES)
+    text = WEATHER.read_text("utf-8")
+    written(tmp_path, [article("menafn:1", text), article("menafn:2", copy_of(text))])
+    assert SqliteSeenStore(str(path)).cluster_index().recorded_scheme() == LEGACY
+    rebuilt = rebuild_sqlite(str(path), tmp_path)
+    assert (rebuilt.articles, rebuilt.linked, rebuilt.changed) == (2, 1, 1)
+    with sqlite3.connect(path) as db:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(cluster_members)")]
+        assert "features" in columns
+        assert db.execute("SELECT count(*) FROM cluster_bands WHERE band = 42").fetchone() == (0,)
+        assert db.execute("SELECT story, cluster FROM cluster_members").fetchall() == [
+            ("menafn:1", "menafn:1"), ("menafn:2", "menafn:1")]  # fmt: skip
+
+
 def test_a_rebuild_waits_for_no_crawl(tmp_path: Path) -> None:
     written(tmp_path, [article("menafn:1", WEATHER.read_text("utf-8"))])
     path = str(tmp_path / "seen.sqlite3")
