@@ -155,6 +155,21 @@ def test_a_02_state_is_rebuilt_into_this_versions_tables(tmp_path: Path) -> None
             ("menafn:1", "menafn:1"), ("menafn:2", "menafn:1")]  # fmt: skip
 
 
+def test_a_rebuild_that_stops_half_way_leaves_no_index_a_crawl_would_use(tmp_path: Path) -> None:
+    """A damaged articles line stops the rebuild with its file and line; the state then says
+    so to every crawl (``UNFINISHED``) instead of offering an empty or partial index."""
+    written(tmp_path, [article("menafn:1", WEATHER.read_text("utf-8"))])
+    with (tmp_path / "menafn" / "articles" / "20260101T000000Z.jsonl").open("a") as lines:
+        lines.write('{"id": "menafn:2", "bo\n')
+    path = str(tmp_path / "seen.sqlite3")
+    with pytest.raises(ValueError, match=r"20260101T000000Z.jsonl:2: not an article line"):
+        rebuild_sqlite(path, tmp_path)
+    assert SqliteSeenStore(path).cluster_index().recorded_scheme() == UNFINISHED
+    settings = Settings({"NEWSCRAWL_OUTPUT_DIR": str(tmp_path), "NEWSCRAWL_STATE": path})
+    with pytest.raises(SchemeMismatch, match="an unfinished rebuild"):
+        check_scheme(settings)
+
+
 def test_a_rebuild_waits_for_no_crawl(tmp_path: Path) -> None:
     written(tmp_path, [article("menafn:1", WEATHER.read_text("utf-8"))])
     path = str(tmp_path / "seen.sqlite3")

@@ -68,18 +68,26 @@ def listed_runs(output_dir: Path) -> list[tuple[str, str, Path]]:
 
 
 def articles(path: Path) -> Iterator[dict[str, Any]]:
-    """The articles of one run's JSON lines file, in the order written."""
+    """The articles of one run's JSON lines file, in the order written; ``ValueError`` names
+    the file and line of one that is not a JSON object."""
     with path.open("rb") as lines:
-        for line in lines:
-            if line.strip():
-                yield orjson.loads(line)
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                article = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                article = None
+            if not isinstance(article, dict) or "id" not in article or "body" not in article:
+                raise ValueError(f"{path}:{number}: not an article line")
+            yield article
 
 
-def refill(index: ClusterIndex, output_dir: Path) -> Rebuilt:
-    """Assign every listed article to ``index`` (emptied first by the caller), oldest run
-    first; the caller records ``SCHEME`` when this returns."""
+def refill(index: ClusterIndex, runs: list[tuple[str, str, Path]]) -> Rebuilt:
+    """Assign the articles of ``runs`` (``listed_runs``, read before anything is emptied) to
+    ``index`` (emptied by the caller), in order; the caller records ``SCHEME`` after."""
     rebuilt = Rebuilt()
-    for _, run, path in listed_runs(output_dir):
+    for _, run, path in runs:
         rebuilt.runs += 1
         rebuilt.sources.add(run.split("/", 1)[0])
         for article in articles(path):

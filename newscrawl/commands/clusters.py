@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.settings import BaseSettings
 
-from newscrawl.clusters.rebuild import Rebuilt, refill, source_folders
+from newscrawl.clusters.rebuild import Rebuilt, listed_runs, refill, source_folders
 from newscrawl.clusters.scheme import SCHEME, UNFINISHED, SchemeMismatch, check_sqlite_file
 from newscrawl.commands.crawl import EX_TEMPFAIL, EX_USAGE, fail
 from newscrawl.layout import state_file
@@ -35,11 +35,13 @@ def check_scheme(settings: BaseSettings) -> None:
 
         from newscrawl.distributed.clusters import RedisClusterIndex
 
-        index = RedisClusterIndex(redis.Redis.from_url(url, socket_timeout=5), nullcontext)
+        server = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
         try:
-            recorded = index.recorded_scheme()
+            recorded = RedisClusterIndex(server, nullcontext).recorded_scheme()
         except redis.RedisError:
             return
+        finally:
+            server.close()
         if recorded not in (None, SCHEME):
             raise SchemeMismatch("Redis", str(recorded))
         return
@@ -57,6 +59,7 @@ def rebuild_sqlite(path: str, output_dir: Path) -> Rebuilt:
     try:
         for lock in locks:
             lock.acquire()  # raises StateLocked: a crawl is using the state
+        runs = listed_runs(output_dir)  # a missing file fails here, before anything is emptied
         store = SqliteSeenStore(path)
         store.cluster_index().record_scheme(UNFINISHED)
         for table in SQLITE_TABLES:
@@ -65,7 +68,7 @@ def rebuild_sqlite(path: str, output_dir: Path) -> Rebuilt:
         store = SqliteSeenStore(path)  # creates this version's cluster tables
         index = store.cluster_index()
         with store.transaction():
-            rebuilt = refill(index, output_dir)
+            rebuilt = refill(index, runs)
             index.record_scheme(SCHEME)
         store.close()
         return rebuilt
@@ -80,11 +83,12 @@ def rebuild_redis(url: str, output_dir: Path) -> Rebuilt:
 
     from newscrawl.distributed.clusters import RedisClusterIndex
 
+    runs = listed_runs(output_dir)
     index = RedisClusterIndex(redis.Redis.from_url(url), nullcontext)
     try:
         index.record_scheme(UNFINISHED)
         index.clear()
-        rebuilt = refill(index, output_dir)
+        rebuilt = refill(index, runs)
         index.record_scheme(SCHEME)
     except redis.RedisError as exc:
         raise StoreUnavailable(f"Redis failed: {exc}") from None
