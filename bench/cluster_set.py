@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.cluster_series import series
-from bench.cluster_templates import FAMILIES, family_stories, wire_copies
+from bench.cluster_templates import FAMILIES, family_stories, rewritten_statements, wire_copies
 from bench.common import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -206,6 +206,11 @@ def build() -> tuple[list[Story], list[dict[str, Any]]]:
         if "\n\nAttachment" in str(members[0]["body"]):
             for kind, copy in wire_copies(members[0]):
                 add_copy(members[0], ids[0], kind, copy, kind)
+    kind = "same-day statements, the event rewritten"
+    for original, rewrites in rewritten_statements(dict(zip(base_ids, bases, strict=True))):
+        ids = [original] + [add(rewrite) for rewrite in rewrites]
+        for i, a in enumerate(ids):
+            pairs.extend({"a": a, "b": b, "same": False, "kind": kind} for b in ids[i + 1 :])
     return stories, pairs
 
 

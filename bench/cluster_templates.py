@@ -183,3 +183,40 @@ def wire_copies(release: Story) -> list[tuple[str, Story]]:
         ("the same release on GlobeNewswire and PR Newswire, each with its furniture", prn),
         ("MENAFN's reprint of a GlobeNewswire release", menafn),
     ]
+
+
+# Real statements (golden fixtures) with what tells one day's statements apart rewritten: the
+# place, the event and the place, the organisation, the people; each a different story.
+REWRITES = {
+    "menafn:1108011564": [
+        ("terrorist attack in Kandahar Province, southern Afghanistan, which",
+         "suicide bombing in Peshawar. It"),
+        ("in Kandahar Province, southern Afghanistan, which", "near Kabul. It"),
+        ("Afghan people", "Iraqi people"),
+    ],
+    "menafn:1109657668": [
+        ("in the city of Graz, southern Austria", "in the town of Uvalde, Texas"),
+        ("at a school in the city of Graz, southern Austria", "at a university in Prague"),
+    ],
+    "menafn:1108051288": [
+        ("World Central Kitchen relief organization", "Doctors Without Borders organization"),
+        ("Gaza Strip", "Jenin camp"),
+    ],
+}  # fmt: skip
+
+
+def rewritten_statements(originals: dict[str, Story]) -> list[tuple[str, list[Story]]]:
+    """``(original id, its rewrites)`` for each real statement in ``REWRITES``."""
+    found = []
+    for story_id, changes in REWRITES.items():
+        story = originals[story_id]
+        rewrites = []
+        for old, new in changes:
+            if old not in story["body"]:
+                raise ValueError(f"{story_id} no longer says {old!r}")
+            rewrite = {key: value for key, value in story.items() if key != "id"}
+            rewrite.update(body=str(story["body"]).replace(old, new),
+                           note=f"{story_id} with {old!r} as {new!r}")  # fmt: skip
+            rewrites.append(rewrite)
+        found.append((story_id, rewrites))
+    return found

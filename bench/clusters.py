@@ -27,7 +27,7 @@ RUN = "menafn/bench"
 PUBLIC_ADD_MAX = 100_000  # larger states are filled in bulk (add() would take too long)
 BULK_ROWS = 100_000  # articles per transaction of a bulk fill
 BULK_CACHE_KB = 1_000_000  # page cache of the bulk filler (not of a run)
-FEATURES = 50  # filled slots per article: the median of the golden fixtures' articles
+FEATURES = 83  # filled slots per article: the median of the golden fixtures' articles
 
 
 def random_fingerprint(values: np.ndarray) -> Fingerprint:

@@ -5,7 +5,10 @@ results) shares most of its words; two stories of a template differ where the te
 slot: the place attacked, the price, the quarter's revenue, the person named. A *feature* is a
 run of capitalised words and numbers (``Kandahar Province``, ``USD 52.62``, ``March 22``, ``Jane
 Doe``) and its *slots* are the two words before it and the two after it, within its sentence or
-clause. Two texts **agree** when, in every slot both of them fill, the words that fill it in
+clause; the clause itself is a slot too, named by its first three words that are no feature and
+filled by all its features (an event rewritten with its place, ``terrorist attack in Kandahar``
+as ``suicide bombing in Peshawar``, changes the words around the place, not the clause's
+start). Two texts **agree** when, in every slot both of them fill, the words that fill it in
 one are all among those that fill it in the other. A copy only gains or loses text (another
 site's furniture, a trimmed contact block, a paragraph added), which adds or takes away slots
 and never fills a shared one otherwise; a story of the same template fills the same slot with
@@ -27,6 +30,7 @@ import numpy as np
 import xxhash
 
 SLOT_WORDS = 2  # words on each side that name a slot
+HEAD_WORDS = 3  # words that are no feature, from a clause's start, that name the clause's slot
 VALUE_BITS = 24
 # Clause boundaries: a slot never reaches across one. Commas, apostrophes, currency and
 # percent signs are inside a clause; parentheses and slashes set off wire names and tickers; a
@@ -70,13 +74,16 @@ def clauses(text: str) -> list[Clause]:
 
 
 def slots(clause: Clause) -> Iterator[tuple[str, list[str]]]:
-    """``(slot, words)`` for each feature run of a clause that has ``SLOT_WORDS`` words before
-    it (slot ``<words``) or after it (slot ``>words``).
+    """``(slot, words)``: for each feature run of a clause that has ``SLOT_WORDS`` words before
+    it (slot ``<words``) or after it (slot ``>words``), the run's words; and for a clause with
+    ``HEAD_WORDS`` words that are no feature, all its feature words in the slot its first
+    such words name (``^words``), wherever in the clause the features stand.
 
     >>> list(slots(clauses("an attack in Kandahar Province, southern Afghanistan")[0]))
     ... # doctest: +NORMALIZE_WHITESPACE
     [('<attack in', ['kandahar', 'province']), ('>southern afghanistan', ['kandahar', 'province']),
-     ('<province southern', ['afghanistan'])]
+     ('<province southern', ['afghanistan']),
+     ('^an attack in', ['kandahar', 'province', 'afghanistan'])]
     """
     start, size = 0, len(clause)
     while start < size:
@@ -92,6 +99,10 @@ def slots(clause: Clause) -> Iterator[tuple[str, list[str]]]:
         if end + SLOT_WORDS <= size:
             yield ">" + " ".join(word for word, _ in clause[end : end + SLOT_WORDS]), run
         start = end
+    head = [word for word, feature in clause if not feature][:HEAD_WORDS]
+    named = [word for word, feature in clause if feature]
+    if len(head) == HEAD_WORDS and named:
+        yield "^" + " ".join(head), named
 
 
 def features(found: Sequence[Clause]) -> bytes:
