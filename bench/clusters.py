@@ -35,8 +35,8 @@ def random_fingerprint(values: np.ndarray) -> Fingerprint:
     (a copy shares its original's)."""
     full = values.astype("<u4").tobytes()
     low = values.astype(np.uint8).tobytes()
-    features = np.sort(np.random.default_rng(int(values[0])).integers(0, 2**63, FEATURES))
-    return Fingerprint(low, features.astype("<u8").tobytes(), band_keys(full))
+    slots = np.random.default_rng(int(values[0])).integers(0, 2**32, FEATURES, dtype=np.uint32)
+    return Fingerprint(low, np.sort(slots).astype("<u4").tobytes(), band_keys(full))
 
 
 def article_signature(i: int) -> np.ndarray:

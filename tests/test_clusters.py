@@ -153,7 +153,7 @@ def test_a_texts_stored_fingerprint_never_changes() -> None:
         "18989339c5efac0aeed95c179042e0dd5154527d2f52fd4c78636e18bc16371a"
     )
     assert hashlib.sha256(found.features).hexdigest() == (
-        "7bb6e3219d3d9d9e08a11ad6f00e0f670b4c431fd26d082112d0fc3d19ad8208"
+        "69d13886bdd67f98088f3c6a7eb781705dbfa70dc3e44231a1ff6509fc728d38"
     )
     assert found.bands[:3] == (6904580898566312330, -1440567724431814804, -5040021924503339407)
 

@@ -14,8 +14,8 @@ site's furniture, a trimmed contact block, a paragraph added), which adds or tak
 and never fills a shared one otherwise; a story of the same template fills the same slot with
 another name or figure.
 
-A text's slots are kept as sorted 64-bit values: 40 bits of the slot's hash (side and words),
-24 bits of one word of the feature's: a slot holds the set of its features' words, so ``1
+A text's slots are kept as sorted 32-bit values: 20 bits of the slot's hash (its kind and
+words), 12 bits of one word that fills it: a slot holds the set of its features' words, so ``1
 March`` is ``March 1``, and a heading that a site ran into the next paragraph (``Peninsula
 Gold`` for ``Peninsula``, then ``Gold``) still agrees.
 """
@@ -31,7 +31,11 @@ import xxhash
 
 SLOT_WORDS = 2  # words on each side that name a slot
 HEAD_WORDS = 3  # words that are no feature, from a clause's start, that name the clause's slot
-VALUE_BITS = 24
+# A filled slot is kept in 32 bits: 20 of the slot's hash, 12 of the word's. Only slots one text
+# has and the other lacks can collide to a false conflict (a copy has few: about 10 x 10 / 2**20,
+# 1e-4 of comparisons); two templated stories' differing words must collide in every slot they
+# fill otherwise to look alike (4096**-k for k such slots, k >= 2 for a changed place).
+SLOT_BITS, VALUE_BITS = 20, 12
 # Clause boundaries: a slot never reaches across one. Commas, apostrophes, currency and
 # percent signs are inside a clause; parentheses and slashes set off wire names and tickers; a
 # dash with a space beside it sets off a dateline or a clause, a dash between two words or
@@ -106,15 +110,15 @@ def slots(clause: Clause) -> Iterator[tuple[str, list[str]]]:
 
 
 def features(found: Sequence[Clause]) -> bytes:
-    """The filled slots of a text's ``clauses``, packed: sorted little-endian uint64, each a
+    """The filled slots of a text's ``clauses``, packed: sorted little-endian uint32, each a
     slot's hash and the hash of one word that fills it."""
     hash64 = xxhash.xxh3_64_intdigest
     values: set[int] = set()
     for clause in found:
         for slot, run in slots(clause):
-            slot_bits = hash64(slot.encode()) >> VALUE_BITS << VALUE_BITS
+            slot_bits = hash64(slot.encode()) >> (64 - SLOT_BITS) << VALUE_BITS
             values.update(slot_bits | hash64(word.encode()) >> (64 - VALUE_BITS) for word in run)
-    return np.array(sorted(values), dtype="<u8").tobytes()
+    return np.array(sorted(values), dtype="<u4").tobytes()
 
 
 def agree(a: bytes, b: bytes) -> bool:
@@ -129,8 +133,8 @@ def agree(a: bytes, b: bytes) -> bool:
     >>> agree_texts("an attack in Kandahar.", "Editor's note. an attack in Kandahar.")
     True
     """
-    left, right = np.frombuffer(a, dtype="<u8"), np.frombuffer(b, dtype="<u8")
-    shift = np.uint64(VALUE_BITS)
+    left, right = np.frombuffer(a, dtype="<u4"), np.frombuffer(b, dtype="<u4")
+    shift = np.uint32(VALUE_BITS)
     left_slots, right_slots = left >> shift, right >> shift
     shared = np.intersect1d(left_slots, right_slots, assume_unique=False)
     if not len(shared):
@@ -145,5 +149,5 @@ def _slots_with_extra(mine: np.ndarray, theirs: np.ndarray, shared: np.ndarray) 
     """For each of the ``shared`` slots, whether ``mine`` fills it with a feature ``theirs``
     lacks."""
     extra = ~np.isin(mine, theirs, assume_unique=True)
-    where = np.searchsorted(shared, mine >> np.uint64(VALUE_BITS))
+    where = np.searchsorted(shared, mine >> np.uint32(VALUE_BITS))
     return np.bincount(where, weights=extra, minlength=len(shared)) > 0

@@ -14,12 +14,13 @@ import sqlite3
 from pathlib import Path
 from typing import Protocol
 
-from newscrawl.clusters.features import HEAD_WORDS, SLOT_WORDS
+from newscrawl.clusters.features import HEAD_WORDS, SLOT_BITS, SLOT_WORDS, VALUE_BITS
 from newscrawl.clusters.minhash import BANDS, NUM_PERM, ROWS, SHINGLE_WORDS
 
 SCHEME = (
     f"v2: {SHINGLE_WORDS}-word shingles, xxh3_64, {NUM_PERM} multiply-shift permutations, "
-    f"8-bit values, {BANDS}x{ROWS} bands, features slots-{SLOT_WORDS} heads-{HEAD_WORDS}/1"
+    f"8-bit values, {BANDS}x{ROWS} bands, "
+    f"features slots-{SLOT_WORDS} heads-{HEAD_WORDS} {SLOT_BITS}+{VALUE_BITS}-bit/1"
 )
 LEGACY = (
     "v1: 4-word shingles, sha1_32, 128 datasketch affine32 permutations, 8-bit values, "
