@@ -30,12 +30,12 @@ BULK_CACHE_KB = 1_000_000  # page cache of the bulk filler (not of a run)
 FEATURES = 83  # filled slots per article: the median of the golden fixtures' articles
 
 
-def random_fingerprint(values: np.ndarray) -> Fingerprint:
-    """A fingerprint of these signature values, with ``FEATURES`` slot values made from them
-    (a copy shares its original's)."""
+def random_fingerprint(values: np.ndarray, article: int) -> Fingerprint:
+    """A fingerprint of these signature values, with ``FEATURES`` random filled slots of
+    article ``article`` (a copy keeps its original's slots, as a copy's text does)."""
     full = values.astype("<u4").tobytes()
     low = values.astype(np.uint8).tobytes()
-    slots = np.random.default_rng(int(values[0])).integers(0, 2**32, FEATURES, dtype=np.uint32)
+    slots = np.random.default_rng(article).integers(0, 2**32, FEATURES, dtype=np.uint32)
     return Fingerprint(low, np.sort(slots).astype("<u4").tobytes(), band_keys(full))
 
 
@@ -54,7 +54,8 @@ def build(path: str, n: int) -> dict[str, float]:
     if n <= PUBLIC_ADD_MAX:
         index = store.cluster_index()
         for i in range(n):
-            index.add(f"menafn:{i}", f"menafn:{i}", random_fingerprint(article_signature(i)), RUN)
+            made = random_fingerprint(article_signature(i), i)
+            index.add(f"menafn:{i}", f"menafn:{i}", made, RUN)
         store.flush()
     else:
         bulk_fill(store, n)
@@ -73,7 +74,7 @@ def bulk_fill(store: SqliteSeenStore, n: int) -> None:
     for start in range(0, n, BULK_ROWS):
         members, bands = [], []
         for i in range(start, min(n, start + BULK_ROWS)):
-            fp = random_fingerprint(article_signature(i))
+            fp = random_fingerprint(article_signature(i), i)
             members.append((i + 1, f"menafn:{i}", f"menafn:{i}", fp.signature, fp.features, RUN))
             bands += [(band, i + 1) for band in fp.bands]
         db.execute("BEGIN")
@@ -98,9 +99,9 @@ def lookup(path: str, n: int, count: int) -> dict[str, float]:
             values = article_signature(i)
             changed = rng.choice(NUM_PERM, NUM_PERM // 5, replace=False)
             values[changed] = rng.integers(0, 2**32, size=len(changed), dtype=np.uint32)
-            wanted.append((f"menafn:{i}", random_fingerprint(values)))
+            wanted.append((f"menafn:{i}", random_fingerprint(values, i)))
         else:
-            wanted.append(("", random_fingerprint(article_signature(2**40 + k))))
+            wanted.append(("", random_fingerprint(article_signature(2**40 + k), 2**40 + k)))
     found = candidates = 0
     started = time.perf_counter()
     for expected, new in wanted:
