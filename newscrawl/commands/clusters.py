@@ -3,8 +3,9 @@
 Run it after an upgrade that changed the cluster scheme (a crawl then refuses with one line
 naming both schemes, exit status 2). It reads ``NEWSCRAWL_OUTPUT_DIR`` (every source folder's
 ``runs.jsonl`` and articles) and rebuilds the index of the state those runs share
-(``NEWSCRAWL_STATE``, or Redis with ``NEWSCRAWL_REDIS_URL``); nothing is fetched. Exit status:
-0 rebuilt, 2 bad usage or an unreadable output folder, 75 a crawl holds the state's lock.
+(``NEWSCRAWL_STATE``, or Redis with ``NEWSCRAWL_REDIS_URL``); nothing is fetched. Articles of
+the state written under other output folders are not read. Exit status: 0 rebuilt, 1 Redis
+failed, 2 bad usage or an unreadable output folder, 75 a crawl holds the state's lock.
 """
 
 from __future__ import annotations
