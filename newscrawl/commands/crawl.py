@@ -36,8 +36,11 @@ class Command(ScrapyCrawlCommand):
         except KeyError:
             fail(EX_USAGE, f"unknown spider {args[0]!r}")
             return
+        from newscrawl.commands.clusters import check_scheme  # it uses fail() from here
+
         try:
             check_settings(self.settings)
+            check_scheme(self.settings)  # a state of another cluster scheme: rebuild it first
             for name, value in (
                 ("check_arguments", opts.spargs),
                 ("check_settings", self.settings),
