@@ -17,7 +17,16 @@ import pytest
 from newscrawl.warc.members import ByteSource, resync
 from tests.site import synthetic_stories
 from tests.test_archive import MIRROR, stories_archive
-from tests.warc_files import bodies, ccnews_records, details, members, read, reasons, stories
+from tests.warc_files import (
+    bodies,
+    ccnews_records,
+    details,
+    members,
+    read,
+    reasons,
+    stories,
+    wget_records,
+)
 
 
 def member_offsets(data: bytes) -> list[int]:
@@ -121,3 +130,26 @@ class _Stream:
 
     def close(self) -> None:
         pass
+
+
+@pytest.mark.parametrize("fault", ["Content-Length too short", "header overwritten"])
+def test_an_uncompressed_warc_reads_on_past_a_broken_record(tmp_path: Path, fault: str) -> None:
+    answers = stories(5)
+    records = wget_records(answers, chunk=False)
+    data = members(records, compress=False)
+    second = records[4].bytes()  # warcinfo, then a request and a response per story
+    at = data.index(second)
+    if fault == "Content-Length too short":
+        length = f"Content-Length: {len(records[4].block)}".encode()
+        broken = second.replace(length, f"Content-Length: {len(records[4].block) // 2}".encode())
+    else:
+        broken = b"\x00\x17garbage over the header" + second[24:]
+    path = tmp_path / "wget.warc"
+    path.write_bytes(data[:at] + broken + data[at + len(second) :])
+    entries, _ = read(path)
+    assert reasons(entries)[0] is None
+    assert reasons(entries)[-3:] == [None] * 3
+    assert bodies(entries) == [answers[0].body, *(a.body for a in answers[2:])]
+    # The second story's record is one line, or two (its digest fails, then the bytes after
+    # its false end are no record), never more, never silence.
+    assert 1 <= len([reason for reason in reasons(entries) if reason]) <= 2

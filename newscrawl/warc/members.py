@@ -19,6 +19,7 @@ _GZIP_WBITS = 31  # a gzip header and trailer around the deflate data
 READ_SIZE = 65536  # compressed bytes read at a time
 HEAD_SIZE = 8192  # the first inflated bytes of a member kept, to name a record that breaks
 _PROBE = 65536  # compressed bytes a candidate member may need to show its first bytes
+KEEP_MAX = 64 * 2**20  # the most an uncompressed WARC's reader goes back over, past damage
 InflateError = cast(type[Exception], isal_zlib.error)  # its stubs call it an instance
 
 
@@ -46,12 +47,16 @@ class CutMember(Exception):
 
 
 class ByteSource:
-    """A binary stream read forwards, bytes pushed back, ``offset`` of the next byte."""
+    """A binary stream read forwards, bytes pushed back, ``offset`` of the next byte; once
+    ``keep_from`` is called, what is read from there on is kept (up to ``KEEP_MAX`` bytes) so
+    that ``rewind`` can give it back."""
 
     def __init__(self, stream: Readable) -> None:
         self.stream = stream
         self.pending = b""
         self.offset = 0
+        self.kept = bytearray()
+        self.kept_from: int | None = None  # the offset of kept[0]
 
     def read(self, size: int) -> bytes:
         if self.pending:
@@ -59,11 +64,18 @@ class ByteSource:
         else:
             data = self.stream.read(size)
         self.offset += len(data)
+        if self.kept_from is not None:
+            self.kept += data
+            if len(self.kept) > KEEP_MAX:  # a record too large to go back over
+                self.kept_from, self.kept = None, bytearray()
         return data
 
     def unread(self, data: bytes) -> None:
+        """Push back the bytes read last."""
         self.pending = data + self.pending
         self.offset -= len(data)
+        if self.kept_from is not None:
+            del self.kept[len(self.kept) - len(data) :]
 
     def peek(self, size: int) -> bytes:
         """Up to ``size`` bytes from here, left unread."""
@@ -72,6 +84,20 @@ class ByteSource:
             data += more
         self.unread(data)
         return data
+
+    def keep_from(self, offset: int) -> None:
+        """Keep what was read from ``offset`` on (and all that is read next)."""
+        if self.kept_from is None:
+            self.kept_from, self.kept = self.offset, bytearray()
+        del self.kept[: max(0, offset - self.kept_from)]
+        self.kept_from = max(offset, self.kept_from)
+
+    def rewind(self, offset: int) -> bool:
+        """Go back to ``offset``, if what was read since is kept."""
+        if self.kept_from is None or offset < self.kept_from:
+            return False
+        self.unread(bytes(self.kept[offset - self.kept_from :]))
+        return True
 
 
 class Member:
@@ -146,6 +172,21 @@ def resync(source: ByteSource, skip_first: bool) -> int:
         source.read(step)
         passed += step
     return passed
+
+
+def resync_plain(source: ByteSource) -> bool:
+    """Move an uncompressed WARC's ``source`` past the byte it stands at, to the next line
+    that begins a record (``WARC/1.``); False at the end."""
+    source.read(1)
+    while window := source.peek(_PROBE):
+        at = window.find(b"\nWARC/1.")
+        if at >= 0:
+            source.read(at + 1)
+            return True
+        source.read(max(1, len(window) - 8))  # a marker may straddle the window's end
+        if len(window) < 8:
+            source.read(len(window))
+    return False
 
 
 def _begins_record(data: bytes) -> bool:

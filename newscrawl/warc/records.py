@@ -33,6 +33,7 @@ from newscrawl.warc.members import (
     StreamCut,
     is_gzip,
     resync,
+    resync_plain,
 )
 from newscrawl.warc.scope import OTHER_HOST, Scope
 
@@ -101,7 +102,7 @@ class ArchiveReader:
         try:
             source = ByteSource(stream)
             yield from self._members(source) if is_gzip(source) else self._plain(source)
-        except (OSError, StreamCut) as exc:
+        except (OSError, StreamCut) as exc:  # between members, or in a plain WARC
             yield from self._lost(CUT, f"reading stopped: {exc}")
         finally:
             stream.close()
@@ -117,7 +118,7 @@ class ArchiveReader:
                 resync(source, skip_first=source.offset == member.start)
                 detail = f"{exc.detail}; read on at offset {source.offset}"
                 yield from self._lost("damaged record", detail, member.head)
-            except CutMember as exc:
+            except (CutMember, StreamCut) as exc:
                 yield from self._lost(CUT, str(exc), member.head)
                 return
 
@@ -138,21 +139,32 @@ class ArchiveReader:
             held = self._entry(record)
         member.drain()
         yield from filter(None, (held, unreadable))
+        self.current = self.counted = None  # read whole: nothing of it can break any more
 
     # -- .warc: records one after another ---------------------------------------------------
     def _plain(self, source: ByteSource) -> Iterator[Entry]:
-        records: Any = _Records(source, check_digests=True)
-        end = 0
-        while (record := _next(records)) is not None:
-            if isinstance(record, Exception):
-                yield self._unreadable(record, end)
+        """Records one after another; past one that cannot be parsed (a damaged header, a
+        wrong Content-Length), reading goes on at the next line that begins a record."""
+        source.keep_from(source.offset)
+        while True:
+            base, end = source.offset, 0
+            records: Any = _Records(source, check_digests=True)
+            while (record := _next(records)) is not None:
+                if isinstance(record, Exception):
+                    break
+                entry = self._entry(record)
+                end = records.get_record_offset() + records.get_record_length()
+                self.current = self.counted = None  # read whole: nothing of it can break now
+                source.keep_from(base + end)
+                if entry is not None:
+                    yield entry
+            if record is None:
+                if self.records == 0:
+                    yield BadRecord(self.uri, "not a WARC file", "no records")
                 return
-            entry = self._entry(record)
-            end = records.get_record_offset() + records.get_record_length()
-            if entry is not None:
-                yield entry
-        if self.records == 0:
-            yield BadRecord(self.uri, "not a WARC file", "no records")
+            yield self._unreadable(record, base + end)
+            if not (self.records and source.rewind(base + end) and resync_plain(source)):
+                return
 
     def _unreadable(self, exc: Exception, offset: int) -> BadRecord:
         why = "not a WARC file" if self.records == 0 else "unreadable WARC record"
