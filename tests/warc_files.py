@@ -108,7 +108,9 @@ def record_id() -> str:
 
 def members(records: Iterable[Record], compress: bool = True) -> bytes:
     """A WARC file: each record one gzip member (WARC annex D), or plain."""
-    return b"".join(gzip.compress(r.bytes(), mtime=0) if compress else r.bytes() for r in records)
+    return b"".join(
+        gzip.compress(r.bytes(), 6, mtime=0) if compress else r.bytes() for r in records
+    )
 
 
 # -- an HTTP exchange as each tool records it ---------------------------------------------------

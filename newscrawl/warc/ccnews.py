@@ -26,11 +26,12 @@ def is_listing(url: str) -> bool:
 
 
 def month_listings(url: str, since: date | None, until: date) -> list[str]:
-    """The listings a window reads: a CC-NEWS month listing stands for the months from
-    ``since`` to ``until``; any other listing for itself.
+    """The listings a window reads: a CC-NEWS month listing stands for the months of the
+    window, from the day before it (the file it opens in may have started then) to ``LATE``
+    after it; any other listing for itself.
 
     >>> root = "https://data.commoncrawl.org/crawl-data/CC-NEWS/"
-    >>> month_listings(root + "2024/01/warc.paths.gz", date(2023, 12, 30), date(2024, 2, 2))
+    >>> month_listings(root + "2024/01/warc.paths.gz", date(2024, 1, 1), date(2024, 2, 2))
     ... # doctest: +NORMALIZE_WHITESPACE
     ['https://data.commoncrawl.org/crawl-data/CC-NEWS/2023/12/warc.paths.gz',
      'https://data.commoncrawl.org/crawl-data/CC-NEWS/2024/01/warc.paths.gz',
@@ -41,8 +42,9 @@ def month_listings(url: str, since: date | None, until: date) -> list[str]:
     found = _MONTH_LISTING.match(url)
     if found is None or since is None:
         return [url]
-    months, year, month = [], since.year, since.month
-    while (year, month) <= (until.year, until.month):
+    first, last = since - timedelta(days=1), until + LATE
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
         months.append(f"{found['root']}{year:04d}/{month:02d}/{found['name']}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months

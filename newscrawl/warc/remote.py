@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import urllib3
 from scrapy.crawler import Crawler
-from urllib3.exceptions import HTTPError
+from urllib3.exceptions import HTTPError, ProtocolError
 
 from newscrawl.addresses import is_public
 from newscrawl.warc.members import StreamCut
@@ -178,6 +178,8 @@ def _checked(answer: urllib3.BaseHTTPResponse, url: str, start: int) -> urllib3.
 
 
 def _reason(exc: Exception) -> str:
-    """The innermost cause urllib3 wraps (MaxRetryError holds the last error)."""
-    inner = getattr(exc, "reason", None)
-    return str(inner or exc)[:200]
+    """What went wrong, in a few words: the last error a MaxRetryError holds, the message of a
+    ProtocolError (without the exception it wraps)."""
+    inner = getattr(exc, "reason", None) or exc
+    words = inner.args[0] if isinstance(inner, ProtocolError) and inner.args else inner
+    return str(words)[:200]
