@@ -1,10 +1,17 @@
-"""One archived HTTP answer to the Scrapy response a live fetch gave: its body de-chunked and
-checked against the record's digests, then decoded as HttpCompressionMiddleware decodes it."""
+"""One archived HTTP answer to the Scrapy response a live fetch gave: its block read whole (it is
+one of the spider's), checked against the record's digests, its body de-chunked and decoded
+as HttpCompressionMiddleware decodes it.
+
+The digests are checked here, not by warcio: warcio digests the payload as stored, where the
+standard digests the entity body (``payload.py``), and it would digest every record of a
+CC-NEWS file, thousands of other sites' included.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from io import BytesIO
 from typing import Any
 
 from scrapy import Request
@@ -13,11 +20,14 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from warcio.bufferedreaders import ChunkedDataReader
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.timeutils import iso_date_to_datetime
 
 from newscrawl.archive import FETCHED_AT
 from newscrawl.warc.payload import codings, digest_matches, stored_decoded
 from newscrawl.warc.scope import BEFORE_WINDOW, Scope
+
+HEAD_ROOM = 65536  # the most an answer's status line and headers may take
 
 
 @dataclass(frozen=True)
@@ -41,13 +51,14 @@ class AnswerReader:
         self.max_bytes = max_bytes
 
     def entry(self, record: Any, scope: Scope) -> Verdict:
-        """A Response, a BadRecord, or the reason the record is skipped (a non-2xx answer,
-        fetched before the window)."""
+        """A Response, a BadRecord, or why the record is skipped (a non-2xx answer, fetched
+        before the window)."""
         head = record.rec_headers
         url = head.get_header("WARC-Target-URI")
-        http = record.http_headers
+        block = _read_at_most(record.raw_stream, self.max_bytes + HEAD_ROOM)
+        http, payload = _http_answer(block)
         code = http.get_statuscode() if http else ""
-        if not code.isdigit():
+        if http is None or not code.isdigit():
             return BadRecord(url, "not an HTTP response", f"{head.get_header('Content-Type')}")
         if not 200 <= int(code) < 300:
             return f"HTTP {code}"
@@ -56,17 +67,35 @@ class AnswerReader:
             return BadRecord(url, "bad WARC record", "no valid WARC-Date")
         if scope.before_window(fetched):
             return BEFORE_WINDOW
-        cut = head.get_header("WARC-Truncated") or head.get_header("WARC-Segment-Number")
-        if cut:
-            return BadRecord(url, "truncated record", f"the archiving tool kept part of it: {cut}")
         chunked = (http.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
-        stream = ChunkedDataReader(record.raw_stream) if chunked else record.raw_stream
-        body = _read_at_most(stream, self.max_bytes)
-        problem = _damage(record, body, self.max_bytes, chunked)
+        body = ChunkedDataReader(BytesIO(payload)).read() if chunked else payload
+        problem = self.damage(record, block, payload, body)
         if problem:
             return BadRecord(url, *problem)
         scope.read(head)
         return self.response(url, int(code), http, body, fetched, chunked)
+
+    def damage(
+        self, record: Any, block: bytes, payload: bytes, body: bytes
+    ) -> tuple[str, str] | None:
+        """Why an answer cannot be trusted: too large, cut short (by the file's end, or by the
+        tool that wrote it), or a digest that matches nothing."""
+        head = record.rec_headers
+        if len(body) > self.max_bytes or len(block) > self.max_bytes + HEAD_ROOM:
+            return "too large", f"more than {self.max_bytes} bytes"
+        missing = getattr(record.raw_stream, "limit", 0)
+        if missing:
+            return "truncated record", f"{missing} bytes of the record are missing"
+        cut = head.get_header("WARC-Truncated") or head.get_header("WARC-Segment-Number")
+        if cut:
+            return "truncated record", f"the archiving tool kept part of it: {cut}"
+        block_digest = head.get_header("WARC-Block-Digest")
+        if block_digest and not digest_matches(block_digest, block):
+            return "corrupt record", f"block digest failed: {block_digest}"
+        payload_digest = head.get_header("WARC-Payload-Digest")
+        if payload_digest and not any(digest_matches(payload_digest, b) for b in (payload, body)):
+            return "corrupt record", f"payload digest failed: {payload_digest}"
+        return None
 
     def response(
         self, url: str, status: int, http: Any, body: bytes, fetched: datetime, chunked: bool
@@ -100,6 +129,16 @@ class AnswerReader:
         return decoded
 
 
+def _http_answer(block: bytes) -> tuple[StatusAndHeaders | None, bytes]:
+    """The status line and headers at the start of a block, and the payload after them."""
+    stream = BytesIO(block)
+    try:
+        http = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False).parse(stream)
+    except (EOFError, ValueError, IndexError):
+        return None, b""
+    return http, block[stream.tell() :]
+
+
 def _warc_date(value: str | None) -> datetime | None:
     try:
         return iso_date_to_datetime(value, True)  # type: ignore[no-any-return]
@@ -108,37 +147,11 @@ def _warc_date(value: str | None) -> datetime | None:
 
 
 def _read_at_most(stream: Any, limit: int) -> bytes:
-    """At most ``limit + 1`` bytes of ``stream`` (one more says it was longer)."""
+    """At most ``limit + 1`` bytes of ``stream`` (one more says it was longer); the rest is
+    read through, so that what the record lacks shows."""
     parts, size = [], 0
-    while size <= limit:
-        chunk = stream.read(min(65536, limit + 1 - size))
-        if not chunk:
-            break
-        parts.append(chunk)
+    while chunk := stream.read(65536):
+        if size <= limit:
+            parts.append(chunk)
         size += len(chunk)
-    return b"".join(parts)
-
-
-def _damage(record: Any, body: bytes, max_bytes: int, chunked: bool) -> tuple[str, str] | None:
-    """Why a record's body cannot be trusted: too large, cut short, or a failed digest. A
-    payload digest over the de-chunked body (the standard's) is as good as one over the
-    stored bytes (warcio's, wget's)."""
-    if len(body) > max_bytes:
-        return "too large", f"more than {max_bytes} bytes"
-    stream = record.raw_stream
-    while stream.read(65536):  # the rest, so the digests and the length can be checked
-        pass
-    missing = getattr(stream, "limit", 0)
-    if missing:
-        return "truncated record", f"{missing} bytes of the record are missing"
-    payload = record.rec_headers.get_header("WARC-Payload-Digest") or ""
-    problems = [
-        str(problem)
-        for problem in record.digest_checker.problems
-        if not (
-            str(problem).startswith("payload digest failed")
-            and chunked
-            and digest_matches(payload, body)
-        )
-    ]
-    return ("corrupt record", problems[0]) if problems else None
+    return b"".join(parts)[: limit + 1]

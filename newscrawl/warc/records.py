@@ -127,7 +127,7 @@ class ArchiveReader:
         where a tool compressed more together). The last waits for the member's end, where its
         CRC is checked: a member that fails it is damaged, whatever was read of it."""
         self.current = self.counted = None
-        records = iter(_Records(member, check_digests=True))
+        records = iter(_Records(member, no_record_parse=True))
         held: Entry | None = None
         unreadable = None
         while (record := _next(records)) is not None:
@@ -148,7 +148,7 @@ class ArchiveReader:
         source.keep_from(source.offset)
         while True:
             base, end = source.offset, 0
-            records: Any = _Records(source, check_digests=True)
+            records: Any = _Records(source, no_record_parse=True)
             while (record := _next(records)) is not None:
                 if isinstance(record, Exception):
                     break
@@ -246,8 +246,10 @@ def _identified(head: StatusAndHeaders) -> bool:
 
 
 class _Records(WARCIterator):  # type: ignore[misc]
-    """warcio's iterator, without its warning on stderr for a record that does not end where
-    its Content-Length says: the reader reports what that leads to itself."""
+    """warcio's iterator, used to parse the WARC headers only (``no_record_parse``: the HTTP
+    answers of the spider's records are parsed and checked in ``answers.py``, the thousands
+    of others are passed over); without its warning on stderr for a record that does not end
+    where its Content-Length says: the reader reports what that leads to itself."""
 
     INC_RECORD = ""
 
