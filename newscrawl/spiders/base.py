@@ -217,7 +217,7 @@ class WireSpider(Spider):
         self.crawler.stats.inc_value("newscrawl/listing_pages")
         if not isinstance(response, TextResponse):
             return
-        links = self.story_links(response, dated=self.since is not None)
+        links = self.story_links(response, dated=bool(self.window))
         yield from self.story_requests(links, depth=1)
         page = response.meta.get("listing_page", 1)
         if page < self.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"):
