@@ -44,6 +44,7 @@ LAYOUTS: dict[str, Layout] = {
     "wget-unchunked": lambda answers: wget_records(answers, chunk=False),
     "heritrix": heritrix_records,
     "ccnews": ccnews_records,
+    "ccnews-2016": lambda answers: ccnews_records(answers, masked=False),  # see ccnews_records
 }
 
 

@@ -227,20 +227,23 @@ def heritrix_records(
     return records
 
 
-def ccnews_records(exchanges: Iterable[Exchange]) -> list[Record]:
+def ccnews_records(exchanges: Iterable[Exchange], *, masked: bool = True) -> list[Record]:
     """Common Crawl's layout (WARC/1.0, CC-NEWS): warcinfo; per URL request, response,
-    metadata. The payload is stored decoded and de-chunked; the headers that described the
-    transfer are kept renamed (``X-Crawler-Content-Encoding``, ``X-Crawler-Transfer-
-    Encoding``), ``Content-Length`` is the stored body's; payload digest over the body."""
+    metadata. The payload is stored decoded and de-chunked, payload digest over it. Since May
+    2019 (commoncrawl/news-crawl#30) the headers that described the transfer are kept renamed
+    (``X-Crawler-Content-Encoding``, ``X-Crawler-Transfer-Encoding``) and ``Content-Length``
+    is the stored body's; before (``masked=False``), they were kept as the server sent them,
+    over the decoded body."""
     info = b"software: StormCrawler 2.10 https://stormcrawler.net/\r\nisPartOf: CC-NEWS\r\n"
     records = [_warcinfo(info, "CC-NEWS-20251121164000-00001.warc.gz")]
     for exchange in exchanges:
-        renamed = [
-            ("X-Crawler-Content-Encoding", "gzip"),
-            ("X-Crawler-Transfer-Encoding", "chunked"),
-            ("Content-Length", str(len(exchange.body))),
+        prefix = "X-Crawler-" if masked else ""
+        sent = [
+            (f"{prefix}Content-Encoding", "gzip"),
+            (f"{prefix}Transfer-Encoding", "chunked"),
+            ("Content-Length", str(len(exchange.body) if masked else len(exchange.body) // 4)),
         ]
-        block = exchange.http(extra=renamed)
+        block = exchange.http(extra=sent)
         request = _record(
             "request", exchange.url, exchange.when, exchange.request(),
             Content_Type="application/http; msgtype=request",
