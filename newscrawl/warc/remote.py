@@ -153,7 +153,8 @@ class RemoteFile:
 
     def resume(self, exc: Exception) -> None:
         self.answer.release_conn()
-        if self.resumed >= self.client.retries:
+        coded = self.answer.headers.get("Content-Encoding", "identity").lower() != "identity"
+        if self.resumed >= self.client.retries or coded:  # a range of coded bytes: not ours
             raise StreamCut(f"the connection was lost at byte {self.position}: {_reason(exc)}")
         self.resumed += 1
         logger.info("resuming %s at byte %d (%s)", self.url, self.position, _reason(exc))

@@ -48,6 +48,15 @@ def remote_readers(
     one after another, each streamed as it is read. A file that cannot be fetched is one
     warning line and a count (``warc_file_failures``, ``errors``); the others are read on."""
     client = Client.from_crawler(crawler, url)
+    try:
+        yield from _readers(crawler, client, url, scope, window, clock)
+    finally:
+        client.pool.clear()  # its connections
+
+
+def _readers(
+    crawler: Crawler, client: Client, url: str, scope: Scope, window: Window, clock: tzinfo
+) -> Iterator[ArchiveReader]:
     files = listed_files(crawler, client, url, window, clock) if is_listing(url) else [url]
     for number, file in enumerate(files, 1):
         try:
