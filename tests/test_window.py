@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from newscrawl.window import Window
+from tests.ccnews_site import story_published
 from tests.conftest import FAST, crawl
 from tests.site import MenafnSite, synthetic_stories
 
@@ -43,7 +44,8 @@ def test_a_day_on_the_sites_clock(day: date, opens: datetime, closes: datetime) 
 
 @pytest.mark.slow
 def test_until_skips_stories_the_listings_date_later(out: Path) -> None:
-    with MenafnSite(synthetic_stories(200)) as site:
+    evening = datetime(2025, 11, 1, 21, tzinfo=EASTERN)  # 40 stories, about 6 hours of them
+    with MenafnSite(synthetic_stories(40, start_id=story_published(evening).id)) as site:
         oldest = min(s.local_published for s in site.stories).date()
         run = crawl(out, "-a", f"base_url={site.base_url}", *FAST, "-a", f"until={oldest}",
                     "-s", "NEWSCRAWL_DISCOVERY_DEPTH=1")  # fmt: skip
