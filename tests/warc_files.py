@@ -157,8 +157,8 @@ REVISIT_PROFILE = "http://netpreserve.org/warc/1.0/revisit/identical-payload-dig
 
 
 def wget_records(exchanges: Iterable[Exchange], *, chunk: bool = True) -> list[Record]:
-    """wget's layout (WARC/1.0): warcinfo; per URL a request (the target in angle brackets,
-    as wget 1.19 wrote it), then the response with the answer as received (chunked where the
+    """wget's layout (WARC/1.0): warcinfo; per URL a request (targets in angle brackets, as
+    wget 1.19 wrote them), then the response with the answer as received (chunked where the
     server chunked it, the payload digest over the de-chunked body, as wget-lua and jwarc
     compute it); at the end a metadata record with the arguments and a resource with the log."""
     records = [_warcinfo(b"software: Wget/1.21.3-at (linux-gnu)\r\n", "menafn.warc.gz")]
@@ -171,7 +171,7 @@ def wget_records(exchanges: Iterable[Exchange], *, chunk: bool = True) -> list[R
         extra = [("Transfer-Encoding", "chunked")] if chunk else []
         block = exchange.http(chunked(exchange.body) if chunk else exchange.body, extra)
         response = _record(
-            "response", exchange.url, exchange.when, block,
+            "response", f"<{exchange.url}>", exchange.when, block,
             WARC_Concurrent_To=request.id, WARC_IP_Address="104.18.12.33",
             Content_Type="application/http;msgtype=response", WARC_Block_Digest=sha1(block),
             WARC_Payload_Digest=sha1(exchange.body),
