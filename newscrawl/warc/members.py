@@ -163,7 +163,7 @@ def resync(source: ByteSource, skip_first: bool) -> int:
         at = window.find(GZIP_MAGIC)
         if at < 0:
             keep = len(GZIP_MAGIC) - 1  # a magic number may straddle the window's end
-            step = max(1, len(window) - keep) if len(window) > keep else len(window)
+            step = len(window) - keep if len(window) > keep else len(window)
         elif _begins_record(source.peek(at + _PROBE)[at:]):
             source.read(at)
             return passed + at
@@ -183,9 +183,8 @@ def resync_plain(source: ByteSource) -> bool:
         if at >= 0:
             source.read(at + 1)
             return True
-        source.read(max(1, len(window) - 8))  # a marker may straddle the window's end
-        if len(window) < 8:
-            source.read(len(window))
+        marker = len(b"\nWARC/1.") - 1  # one may straddle the window's end
+        source.read(len(window) - marker if len(window) > marker else len(window))
     return False
 
 

@@ -42,9 +42,8 @@ def host_port(url: str) -> str:
     ('127.0.0.1:8000', 'data.example.org:443')
     """
     parts = urlsplit(url)
-    return (
-        f"{(parts.hostname or '').lower()}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
-    )
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{(parts.hostname or '').lower()}:{port}"
 
 
 @dataclass
