@@ -18,7 +18,7 @@ from scrapy.utils.test import get_crawler
 
 from newscrawl.spiders.arguments import BadArgument, check_arguments
 from newscrawl.warc.records import STATS, BadRecord, Entry
-from newscrawl.warc.sources import remote_readers
+from newscrawl.warc.sources import in_window_paths, remote_readers
 from newscrawl.window import Window
 from tests.ccnews_site import (
     ArchiveServer,
@@ -251,3 +251,16 @@ def test_a_source_of_which_nothing_can_be_read_fails_the_run(tmp_path: Path) -> 
     assert run.status == 1, run.stderr[-3000:]
     assert "Traceback" not in run.stderr
     assert run.last()["failures"] == ["no WARC file of the source could be read (1 failed)"]
+
+
+def test_downloaded_cc_news_files_outside_the_window_are_not_read(tmp_path: Path) -> None:
+    """A folder of a month's files: the window picks them by name, as from a listing."""
+    started = [at(29, 12, month=10), at(30, 12, month=10), at(31, 12, month=10)]
+    started += [at(day, 12) for day in range(1, 6)]
+    names = [Path(file_name(moment, n)).name for n, moment in enumerate(started)]
+    paths = [tmp_path / name for name in [*names, "notes.txt", "other.warc.gz"]]
+    crawler = reader_crawler()
+    window = Window(date(2025, 11, 1), date(2025, 11, 2))
+    kept = [p.name for p in in_window_paths(crawler, paths, window, EASTERN)]
+    assert kept == [names[2], names[3], names[4], names[5], "notes.txt", "other.warc.gz"]
+    assert stat(crawler, "files_outside_window") == 4

@@ -32,7 +32,7 @@ from newscrawl.saved import (
 )
 from newscrawl.urls import Ref
 from newscrawl.warc.records import ArchiveReader, BadRecord
-from newscrawl.warc.sources import local_reader, remote_readers, spider_scope
+from newscrawl.warc.sources import in_window_paths, local_reader, remote_readers, spider_scope
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ def source_units(crawler: Crawler, source: Path | str) -> Iterator[Unit]:
         for reader in remote_readers(crawler, source, scope, spider.window, spider.local):
             yield from archive_units(reader)
         return
-    for path in saved_page_paths(source):
+    for path in in_window_paths(crawler, saved_page_paths(source), spider.window, spider.local):
         if is_archive(path):
             yield from archive_units(local_reader(crawler, path, scope))
             continue

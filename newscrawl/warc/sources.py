@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,14 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from newscrawl.warc.ccnews import LISTING_MAX_BYTES, file_url, in_window, is_listing, month_listings
+from newscrawl.warc.ccnews import (
+    LISTING_MAX_BYTES,
+    file_url,
+    in_window,
+    is_listing,
+    month_listings,
+    started,
+)
 from newscrawl.warc.records import STATS, ArchiveReader
 from newscrawl.warc.remote import Client, FetchFailed, RemoteFile
 from newscrawl.warc.scope import Scope
@@ -32,6 +39,22 @@ def spider_scope(spider: Any) -> Scope:
         is_story=lambda url: spider.story_ref(url) is not None,
         opens=window.opens(spider.local),
     )
+
+
+def in_window_paths(
+    crawler: Crawler, paths: Iterable[Path], window: Window, clock: tzinfo
+) -> Iterator[Path]:
+    """The files of a source folder, less the CC-NEWS files (named by the time each was
+    started) that cannot hold pages fetched in the window: chosen as a listing's are, counted
+    in ``warc_files_outside_window``."""
+    paths = list(paths)
+    timed = [str(path) for path in paths if started(path.name) is not None]
+    chosen = set(in_window(timed, window.opens(clock), window.closes(clock)))
+    for path in paths:
+        if started(path.name) is None or str(path) in chosen:
+            yield path
+        elif crawler.stats is not None:
+            crawler.stats.inc_value(f"{STATS}files_outside_window")
 
 
 def local_reader(crawler: Crawler, path: Path, scope: Scope) -> ArchiveReader:
