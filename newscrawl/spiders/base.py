@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit
@@ -25,12 +25,20 @@ from twisted.python.failure import Failure
 
 from newscrawl import __version__
 from newscrawl.archive import ARCHIVE_META
+from newscrawl.dates import zone
 from newscrawl.discovery import ID_DIGITS, Link, feed_links, listing_links, next_pages
 from newscrawl.extensions import RunLedger
 from newscrawl.items import Article
 from newscrawl.saved import UnreadablePage
 from newscrawl.signals import page_rejected
-from newscrawl.spiders.arguments import ARGUMENTS, check_arguments, parse_base_url, parse_since
+from newscrawl.spiders.arguments import (
+    ARGUMENTS,
+    check_arguments,
+    is_source_url,
+    parse_base_url,
+    parse_since,
+    parse_until,
+)
 from newscrawl.spiders.offline import CRASHED, OFFLINE_SETTINGS, source_outcomes
 from newscrawl.spiders.reading import (
     FAILED,
@@ -42,6 +50,8 @@ from newscrawl.spiders.reading import (
 )
 from newscrawl.state import SeenStore
 from newscrawl.urls import Ref, saved_page_ref
+from newscrawl.warc.sources import unread_source
+from newscrawl.window import Window
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +60,13 @@ STORY_PRIORITY = 10  # stories before more listing pages: the queue stays one li
 
 def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def source_of(value: str) -> Path | str | None:
+    """What ``-a source=`` names: a path, a URL (kept as given), or nothing."""
+    if not value:
+        return None
+    return value.strip() if is_source_url(value) else Path(value)
 
 
 class WireSpider(Spider):
@@ -84,9 +101,11 @@ class WireSpider(Spider):
         self.check_arguments(kwargs)
         super().__init__()
         self.arguments = dict(kwargs)  # what a worker process builds its own copy from
-        self.source = Path(kwargs["source"]) if kwargs.get("source") else None
+        self.source = source_of(kwargs.get("source") or "")
         self.base_url = parse_base_url(kwargs.get("base_url") or self.default_base_url)
         self.since = parse_since(kwargs["since"]) if kwargs.get("since") else None
+        self.until = parse_until(kwargs["until"]) if kwargs.get("until") else None
+        self.window = Window(self.since, self.until)
         base = urlsplit(self.base_url)
         self.allowed_domains = [base.hostname or ""]
         self.site_hosts = self.site_hosts | {base.netloc, base.hostname or ""}
@@ -139,6 +158,12 @@ class WireSpider(Spider):
         """The story id a saved page's file name ``<id>[-<slug>]`` carries."""
         return saved_page_ref(stem)
 
+    @property
+    def local(self) -> tzinfo:
+        """The site's clock, the zone of the dates it prints and of ``since``/``until``: US
+        Eastern, where all three sites print theirs."""
+        return zone("America/New_York")
+
     # -- the run ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         if self.source is not None:
@@ -148,21 +173,34 @@ class WireSpider(Spider):
         for request in self.start_requests_for_site():
             yield request
 
-    async def read_source(self, source: Path) -> AsyncIterator[Article]:
-        """The articles of a saved page, a WARC archive, or a folder of them, in order, parsed
-        by ``NEWSCRAWL_OFFLINE_PROCESSES`` processes; what gives none is a rejects line."""
+    async def read_source(self, source: Path | str) -> AsyncIterator[Article]:
+        """The articles of a saved page, a WARC archive (a path or a URL), or a folder of them,
+        in order, parsed by ``NEWSCRAWL_OFFLINE_PROCESSES`` processes; what gives none is a
+        rejects line. Stories outside the window are counted, not pages."""
         settings = {name: self.settings[name] for name in self.PAGE_SETTINGS}
         outcomes = source_outcomes(self, self.crawler, source, self.arguments, settings)
         async for outcome in outcomes:
+            if isinstance(outcome, Article) and not self.window.holds_story(
+                outcome.published_at, outcome.crawled_at, self.local
+            ):
+                self.crawler.stats.inc_value("newscrawl/discovery/outside_window")
+                continue
             self.crawler.stats.inc_value("newscrawl/pages")  # every page is accounted for
             if isinstance(outcome, Article):
                 yield outcome
                 continue
             self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
             if outcome.reason in {FAILED, CRASHED}:  # our bug, or a dead process: fail the run
-                ledger = self.crawler.get_extension(RunLedger)
-                if ledger is not None:
-                    ledger.failures.append(f"{outcome.reason}: {outcome.url}: {outcome.detail}")
+                self.fail_run(f"{outcome.reason}: {outcome.url}: {outcome.detail}")
+        unread = unread_source(self.crawler.stats)
+        if unread:
+            self.fail_run(unread)
+
+    def fail_run(self, why: str) -> None:
+        """The run failed (exit status 1), for the reason given; it still writes its files."""
+        ledger = self.crawler.get_extension(RunLedger)
+        if ledger is not None:
+            ledger.failures.append(why)
 
     def reject(self, url: str, reason: str, detail: str = "", **fields: Any) -> None:
         self.crawler.signals.send_catch_log(
@@ -179,7 +217,7 @@ class WireSpider(Spider):
         self.crawler.stats.inc_value("newscrawl/listing_pages")
         if not isinstance(response, TextResponse):
             return
-        links = self.story_links(response, dated=self.since is not None)
+        links = self.story_links(response, dated=bool(self.window))
         yield from self.story_requests(links, depth=1)
         page = response.meta.get("listing_page", 1)
         if page < self.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"):
@@ -223,6 +261,9 @@ class WireSpider(Spider):
                 continue
             if self.since and link.published and link.published < self.since:
                 self.crawler.stats.inc_value("newscrawl/skipped_since")
+                continue
+            if self.until and link.published and link.published > self.until:
+                self.crawler.stats.inc_value("newscrawl/skipped_until")
                 continue
             fresh[link.story_id] = link
         store = self.ledger_store()

@@ -61,11 +61,12 @@ OFFLINE_SETTINGS: dict[str, Any] = {
 async def source_outcomes(
     spider: PageSource,
     crawler: Crawler,
-    source: Path,
+    source: Path | str,
     arguments: Mapping[str, Any],
     page_settings: Mapping[str, Any],
 ) -> AsyncIterator[Outcome]:
-    """The outcome of every page of ``source`` (a saved page, an archive, a folder), in order.
+    """The outcome of every page of ``source`` (a saved page, an archive, a folder, a URL of
+    WARC files), in order.
     A worker builds its own copy of ``spider`` from its class, ``arguments`` and
     ``page_settings`` (the settings its pages read)."""
     reader = PageReader(spider, crawler.settings.getint("DOWNLOAD_MAXSIZE"))

@@ -23,8 +23,6 @@ from newscrawl.items import Article, extracted_fields
 from newscrawl.pages.decoding import decode_page
 from newscrawl.pages.plausibility import split_problem
 from newscrawl.saved import (
-    ArchiveReader,
-    BadRecord,
     SavedPage,
     UnreadablePage,
     is_archive,
@@ -33,6 +31,8 @@ from newscrawl.saved import (
     saved_page_paths,
 )
 from newscrawl.urls import Ref
+from newscrawl.warc.records import ArchiveReader, BadRecord
+from newscrawl.warc.sources import in_window_paths, local_reader, remote_readers, spider_scope
 
 logger = logging.getLogger(__name__)
 
@@ -193,16 +193,19 @@ class PageReader:
         return judge(page, unit.url)
 
 
-def source_units(crawler: Crawler, source: Path) -> Iterator[Unit]:
-    """The pages of a saved page, a WARC archive, or a folder of them, in order; files that
-    are not pages are counted (``newscrawl/skipped_files``) and logged."""
-    for path in saved_page_paths(source):
+def source_units(crawler: Crawler, source: Path | str) -> Iterator[Unit]:
+    """The pages of a saved page, a WARC archive, or a folder of them, in order, or of the WARC
+    files a URL names; files that are not pages are counted (``newscrawl/skipped_files``) and
+    logged. Of an archive, only the spider's story answers are pages (``warc/scope.py``)."""
+    spider: Any = crawler.spider
+    scope = spider_scope(spider)
+    if isinstance(source, str):
+        for reader in remote_readers(crawler, source, scope, spider.window, spider.local):
+            yield from archive_units(reader)
+        return
+    for path in in_window_paths(crawler, saved_page_paths(source), spider.window, spider.local):
         if is_archive(path):
-            for entry in ArchiveReader.from_crawler(crawler, path):
-                if isinstance(entry, BadRecord):
-                    yield Rejection(entry.url, entry.reason, entry.detail)
-                else:
-                    yield ArchivedAnswer.of(entry)
+            yield from archive_units(local_reader(crawler, path, scope))
             continue
         if path != source and page_kind(path) is None:
             crawler.stats.inc_value("newscrawl/skipped_files")
@@ -212,3 +215,12 @@ def source_units(crawler: Crawler, source: Path) -> Iterator[Unit]:
     skipped = crawler.stats.get_value("newscrawl/skipped_files", 0)
     if skipped:
         logger.info("skipped %d files in %s that are not saved pages", skipped, source)
+
+
+def archive_units(reader: ArchiveReader) -> Iterator[Unit]:
+    """An archive's story answers as units, and what could not be read as rejects lines."""
+    for entry in reader:
+        if isinstance(entry, BadRecord):
+            yield Rejection(entry.url, entry.reason, entry.detail)
+        else:
+            yield ArchivedAnswer.of(entry)
