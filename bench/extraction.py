@@ -22,9 +22,9 @@ from scrapy.http import TextResponse
 from bench.common import FIXTURES, Size, median_seconds
 from bench.report import Results, Table
 from newscrawl.dates import MENAFN_ZONE, zone
-from newscrawl.pages.menafn import MenafnPage
-from newscrawl.pages.menafn_text import MenafnTextPage
-from newscrawl.urls import saved_page_ref
+from newscrawl.sites.menafn.page import MenafnPage
+from newscrawl.sites.menafn.text import MenafnTextPage
+from newscrawl.sites.menafn.urls import saved_page_ref
 from tests.site import Story, synthetic_stories
 from tests.site.pages import render_article
 

@@ -18,13 +18,13 @@ import lxml.html
 
 from bench.extraction import Page, fixture_pages, same_text, token_f1
 from bench.report import Results, Table
-from newscrawl.pages.base import compiled
-from newscrawl.pages.generic import main_text
-from newscrawl.pages.menafn import DISCLAIMER, ERROR_BLOCK
-from newscrawl.pages.menafn_story import clean_story
-from newscrawl.pages.paragraphs import paragraphs_from_text
-from newscrawl.pages.text import element_text
+from newscrawl.extraction.generic import main_text
+from newscrawl.extraction.page import compiled
+from newscrawl.extraction.paragraphs import paragraphs_from_text
+from newscrawl.extraction.text import element_text
 from newscrawl.processors import clean_body
+from newscrawl.sites.menafn.page import DISCLAIMER, ERROR_BLOCK
+from newscrawl.sites.menafn.story import clean_story
 from tests.site import synthetic_stories
 from tests.site.pages import render_article_redesigned, render_article_scripted
 
@@ -67,7 +67,7 @@ def storyless_pages(n: int) -> list[Page]:
 def _trafilatura(root: Any, **options: Any) -> str | None:
     import trafilatura
 
-    from newscrawl.pages.generic import extraction_text
+    from newscrawl.extraction.generic import extraction_text
 
     document: Any = trafilatura.bare_extraction(
         root, include_comments=False, include_tables=False, **options

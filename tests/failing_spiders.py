@@ -11,9 +11,9 @@ import signal
 
 from scrapy.http import TextResponse
 
-from newscrawl.pages.menafn import MenafnPage
+from newscrawl.sites.menafn.page import MenafnPage
+from newscrawl.sites.menafn.urls import Ref
 from newscrawl.spiders.menafn import MenafnSpider
-from newscrawl.urls import Ref
 from tests.site import synthetic_stories
 
 STORIES = synthetic_stories(30)

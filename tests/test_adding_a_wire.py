@@ -19,9 +19,9 @@ import pytest
 from scrapy.http import TextResponse
 
 from newscrawl.archive import fetched_at
-from newscrawl.pages.wire import WireReleasePage
+from newscrawl.sites.menafn.urls import Ref
+from newscrawl.sites.wire import WireReleasePage
 from newscrawl.spiders.base import WireSpider
-from newscrawl.urls import Ref
 from tests.conftest import FAST, Run, crawl
 from tests.site import LocalSite
 from tests.site.faults import Response

@@ -1,4 +1,4 @@
-"""newscrawl.discovery: story links from listings, RSS feeds and the mobile API, safely."""
+"""newscrawl.spiders.discovery: story links from listings, RSS feeds and the mobile API, safely."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
-from newscrawl.discovery import Link, feed_links, link_to, listing_links, next_pages
-from newscrawl.wire_urls import globenewswire_ref
+from newscrawl.sites.wire_urls import globenewswire_ref
+from newscrawl.spiders.discovery import Link, feed_links, link_to, listing_links, next_pages
 
 HOSTS = frozenset({"menafn.com", "www.menafn.com"})
 LISTING_URL = "https://menafn.com/tb_news.aspx?tb_html=tb_arab"

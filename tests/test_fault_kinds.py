@@ -10,7 +10,7 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from newscrawl.items import Article
-from newscrawl.pages.menafn import MenafnPage
+from newscrawl.sites.menafn.page import MenafnPage
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
 STORY_ID = "1110500001"

@@ -11,14 +11,14 @@ from jsonschema import Draft202012Validator
 from scrapy.http import TextResponse
 
 from newscrawl.items import ARTICLE_FIELDS, Article
-from newscrawl.pages.globenewswire import GlobenewswirePage
-from newscrawl.pages.menafn import MenafnPage
-from newscrawl.pages.menafn_text import MenafnTextPage
-from newscrawl.pages.prnewswire import PrnewswirePage
 from newscrawl.pipelines import load_schema
 from newscrawl.processors import content_hash, word_count
 from newscrawl.saved import page_kind
-from newscrawl.urls import saved_page_ref
+from newscrawl.sites.globenewswire import GlobenewswirePage
+from newscrawl.sites.menafn.page import MenafnPage
+from newscrawl.sites.menafn.text import MenafnTextPage
+from newscrawl.sites.menafn.urls import saved_page_ref
+from newscrawl.sites.prnewswire import PrnewswirePage
 from tests.conftest import FIXTURES
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"

@@ -9,9 +9,9 @@ from scrapy.http import HtmlResponse
 
 from newscrawl.dates import zone
 from newscrawl.items import Article
-from newscrawl.pages.menafn import MenafnPage
-from newscrawl.pages.menafn_story import Story, clean_story
-from newscrawl.pages.menafn_text import MenafnTextPage
+from newscrawl.sites.menafn.page import MenafnPage
+from newscrawl.sites.menafn.story import Story, clean_story
+from newscrawl.sites.menafn.text import MenafnTextPage
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
 TRACKING_ID = "MENAFN05092023000071011013ID1107006744"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse
 
+from newscrawl.extraction.plausibility import body_problem, is_furniture, is_paywall, split_problem
 from newscrawl.items import Article
-from newscrawl.pages.menafn import MenafnPage
-from newscrawl.pages.plausibility import body_problem, is_furniture, is_paywall, split_problem
+from newscrawl.sites.menafn.page import MenafnPage
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
 STORY_ID = "1110500011"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from scrapy.http import TextResponse
 
-from newscrawl.pages.globenewswire import GlobenewswirePage
-from newscrawl.pages.prnewswire import PrnewswirePage
+from newscrawl.sites.globenewswire import GlobenewswirePage
+from newscrawl.sites.prnewswire import PrnewswirePage
 from tests.conftest import FIXTURES
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 
-from newscrawl.discovery import feed_links, next_pages
-from newscrawl.pages.globenewswire import GlobenewswirePage
-from newscrawl.pages.prnewswire import PrnewswirePage
-from newscrawl.pages.wire import WireReleasePage
-from newscrawl.wire_urls import globenewswire_ref, prnewswire_ref
+from newscrawl.sites.globenewswire import GlobenewswirePage
+from newscrawl.sites.prnewswire import PrnewswirePage
+from newscrawl.sites.wire import WireReleasePage
+from newscrawl.sites.wire_urls import globenewswire_ref, prnewswire_ref
+from newscrawl.spiders.discovery import feed_links, next_pages
 from tests.site import WireSite, synthetic_releases
 from tests.site.wires import FEED_SIZE, LISTINGS, PAGE_SIZE
 

@@ -25,12 +25,13 @@ from twisted.python.failure import Failure
 
 from newscrawl import __version__
 from newscrawl.archive import ARCHIVE_META
-from newscrawl.discovery import ID_DIGITS, Link, feed_links, listing_links, next_pages
 from newscrawl.extensions import RunLedger
 from newscrawl.items import Article
 from newscrawl.saved import UnreadablePage
 from newscrawl.signals import page_rejected
+from newscrawl.sites.menafn.urls import Ref, saved_page_ref
 from newscrawl.spiders.arguments import ARGUMENTS, check_arguments, parse_base_url, parse_since
+from newscrawl.spiders.discovery import ID_DIGITS, Link, feed_links, listing_links, next_pages
 from newscrawl.spiders.offline import CRASHED, OFFLINE_SETTINGS, source_outcomes
 from newscrawl.spiders.reading import (
     FAILED,
@@ -41,7 +42,6 @@ from newscrawl.spiders.reading import (
     page_of,
 )
 from newscrawl.state import SeenStore
-from newscrawl.urls import Ref, saved_page_ref
 
 logger = logging.getLogger(__name__)
 

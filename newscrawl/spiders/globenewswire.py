@@ -5,10 +5,10 @@ from __future__ import annotations
 from scrapy.http import TextResponse
 
 from newscrawl.archive import fetched_at
-from newscrawl.pages.globenewswire import GlobenewswirePage
+from newscrawl.sites.globenewswire import GlobenewswirePage
+from newscrawl.sites.menafn.urls import Ref
+from newscrawl.sites.wire_urls import GLOBENEWSWIRE_HOST, globenewswire_ref, saved_globenewswire_ref
 from newscrawl.spiders.base import WireSpider
-from newscrawl.urls import Ref
-from newscrawl.wire_urls import GLOBENEWSWIRE_HOST, globenewswire_ref, saved_globenewswire_ref
 
 
 class GlobenewswireSpider(WireSpider):

@@ -9,11 +9,11 @@ from scrapy.settings import BaseSettings
 
 from newscrawl.archive import fetched_at
 from newscrawl.dates import zone
-from newscrawl.discovery import Link
-from newscrawl.pages.menafn import MenafnPage
-from newscrawl.pages.menafn_text import MenafnTextPage
+from newscrawl.sites.menafn.page import MenafnPage
+from newscrawl.sites.menafn.text import MenafnTextPage
+from newscrawl.sites.menafn.urls import Ref, story_ref
 from newscrawl.spiders.base import WireSpider, utc_now
-from newscrawl.urls import Ref, story_ref
+from newscrawl.spiders.discovery import Link
 
 
 class MenafnSpider(WireSpider):

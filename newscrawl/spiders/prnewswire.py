@@ -5,10 +5,10 @@ from __future__ import annotations
 from scrapy.http import TextResponse
 
 from newscrawl.archive import fetched_at
-from newscrawl.pages.prnewswire import PrnewswirePage
+from newscrawl.sites.menafn.urls import Ref
+from newscrawl.sites.prnewswire import PrnewswirePage
+from newscrawl.sites.wire_urls import PRNEWSWIRE_HOST, prnewswire_ref, saved_prnewswire_ref
 from newscrawl.spiders.base import WireSpider
-from newscrawl.urls import Ref
-from newscrawl.wire_urls import PRNEWSWIRE_HOST, prnewswire_ref, saved_prnewswire_ref
 
 
 class PrnewswireSpider(WireSpider):

@@ -19,9 +19,9 @@ from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response, TextResponse
 
 from newscrawl.archive import FETCHED_AT
+from newscrawl.extraction.decoding import decode_page
+from newscrawl.extraction.plausibility import split_problem
 from newscrawl.items import Article, extracted_fields
-from newscrawl.pages.decoding import decode_page
-from newscrawl.pages.plausibility import split_problem
 from newscrawl.saved import (
     ArchiveReader,
     BadRecord,
@@ -32,7 +32,7 @@ from newscrawl.saved import (
     read_saved_page,
     saved_page_paths,
 )
-from newscrawl.urls import Ref
+from newscrawl.sites.menafn.urls import Ref
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ import lxml.html
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from newscrawl.wire_urls import globenewswire_ref, prnewswire_ref
+from newscrawl.sites.wire_urls import globenewswire_ref, prnewswire_ref
 
 from .releases import HOSTS, Release, slugify
 

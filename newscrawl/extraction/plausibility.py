@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from newscrawl.items import Article
 from newscrawl.processors import collapse_whitespace, find_tracking_id, has_mojibake, split_dateline
-from newscrawl.urls import RefRule, slugify, story_ref
+from newscrawl.sites.menafn.urls import RefRule, slugify, story_ref
 
 MIN_STORY_WORDS = 12  # a wire story has at least one real sentence: "X said on Monday that…"
 MIN_SENTENCE_WORDS = 8  # a menu item, a label or a button has fewer

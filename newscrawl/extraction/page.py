@@ -15,10 +15,16 @@ from parsel import Selector
 from scrapy.http import TextResponse
 
 from newscrawl.dates import has_offset, read_timestamp
-from newscrawl.pages import jsonld, stamps
-from newscrawl.pages.generic import main_text
-from newscrawl.pages.text import element_text, is_furniture, is_hidden, markup_text
-from newscrawl.pages.tree import attribute_values, canonical_links, elements, in_article, text_nodes
+from newscrawl.extraction import jsonld, stamps
+from newscrawl.extraction.generic import main_text
+from newscrawl.extraction.text import element_text, is_furniture, is_hidden, markup_text
+from newscrawl.extraction.tree import (
+    attribute_values,
+    canonical_links,
+    elements,
+    in_article,
+    text_nodes,
+)
 from newscrawl.processors import strip_site_name
 
 # Compiled once per process. Typed Any: lxml's stubs cannot say what an XPath returns.

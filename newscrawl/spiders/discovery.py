@@ -18,8 +18,8 @@ from lxml import etree
 from scrapy.http import Response, TextResponse
 
 from newscrawl.dates import read_timestamp
-from newscrawl.pages.base import document_base
-from newscrawl.urls import RefRule, story_ref
+from newscrawl.extraction.page import document_base
+from newscrawl.sites.menafn.urls import RefRule, story_ref
 
 ID_DIGITS = 9  # MENAFN's story ids have 9 to 12 digits
 _PAGINATION = (

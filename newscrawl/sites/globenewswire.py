@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from newscrawl.pages.wire import WireReleasePage
-from newscrawl.urls import Ref
-from newscrawl.wire_urls import GLOBENEWSWIRE_HOST, globenewswire_ref
+from newscrawl.sites.menafn.urls import Ref
+from newscrawl.sites.wire import WireReleasePage
+from newscrawl.sites.wire_urls import GLOBENEWSWIRE_HOST, globenewswire_ref
 
 _OG_TIME_FORMAT = "%m/%d/%Y %I:%M:%S %p"  # "4/6/2016 4:00:00 PM": US order, in UTC
 

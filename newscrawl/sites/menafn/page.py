@@ -12,17 +12,9 @@ from lxml import etree
 from scrapy.http import TextResponse
 
 from newscrawl.dates import MENAFN_ZONE, is_banner, read_timestamp, zone
-from newscrawl.items import Article
-from newscrawl.pages.base import HtmlArticlePage, compiled, first_found, string_of, text_of
-from newscrawl.pages.menafn_story import (
-    LANGUAGE,
-    Story,
-    clean_story,
-    is_menafn_story,
-    story_loader,
-)
-from newscrawl.pages.paragraphs import paragraphs_from_text
-from newscrawl.pages.plausibility import (
+from newscrawl.extraction.page import HtmlArticlePage, compiled, first_found, string_of, text_of
+from newscrawl.extraction.paragraphs import paragraphs_from_text
+from newscrawl.extraction.plausibility import (
     body_problem,
     identity_problem,
     is_site_text,
@@ -31,10 +23,18 @@ from newscrawl.pages.plausibility import (
     title_fits_slug,
     unvouched_fallback,
 )
-from newscrawl.pages.text import element_text
-from newscrawl.pages.tree import elements
+from newscrawl.extraction.text import element_text
+from newscrawl.extraction.tree import elements
+from newscrawl.items import Article
 from newscrawl.processors import clean_text
-from newscrawl.urls import story_ref
+from newscrawl.sites.menafn.story import (
+    LANGUAGE,
+    Story,
+    clean_story,
+    is_menafn_story,
+    story_loader,
+)
+from newscrawl.sites.menafn.urls import story_ref
 
 _GMT_TEXT: Any = etree.XPath("descendant::text()[contains(., ' GMT')]")  # banner candidates
 _SOFT_404 = re.compile(r"page you (?:were|are) looking for (?:doesn.t|does not) exist", re.I)

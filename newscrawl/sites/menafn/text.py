@@ -6,17 +6,17 @@ import re
 from datetime import tzinfo
 
 from newscrawl.dates import MENAFN_ZONE, is_banner, looks_like_timestamp, read_timestamp, zone
+from newscrawl.extraction.paragraphs import paragraphs_from_text
+from newscrawl.extraction.plausibility import body_problem, text_problem
 from newscrawl.items import Article
-from newscrawl.pages.menafn_story import (
+from newscrawl.processors import find_tracking_id, slug_words, split_dateline
+from newscrawl.sites.menafn.story import (
     LANGUAGE,
     clean_story,
     is_menafn_story,
     story_loader,
 )
-from newscrawl.pages.paragraphs import paragraphs_from_text
-from newscrawl.pages.plausibility import body_problem, text_problem
-from newscrawl.processors import find_tracking_id, slug_words, split_dateline
-from newscrawl.urls import slugify
+from newscrawl.sites.menafn.urls import slugify
 
 # A page store put " date YYYY-MM-DD " in front of the first line; MENAFN never prints it.
 _STORE_PREFIX = re.compile(r"^\s*date \d{4}-\d{2}-\d{2}(?:\s|$)")

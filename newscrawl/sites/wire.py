@@ -12,10 +12,8 @@ from urllib.parse import urljoin
 from scrapy.http import TextResponse
 
 from newscrawl.dates import parse_datetime, to_utc, zone
-from newscrawl.items import Article
-from newscrawl.loaders import ArticleLoader
-from newscrawl.pages.base import HtmlArticlePage, document_base, first_found
-from newscrawl.pages.plausibility import (
+from newscrawl.extraction.page import HtmlArticlePage, document_base, first_found
+from newscrawl.extraction.plausibility import (
     body_problem,
     identity_problem,
     is_site_text,
@@ -23,10 +21,12 @@ from newscrawl.pages.plausibility import (
     text_problem,
     unvouched_fallback,
 )
-from newscrawl.pages.text import element_text
-from newscrawl.pages.tree import canonical_links
+from newscrawl.extraction.text import element_text
+from newscrawl.extraction.tree import canonical_links
+from newscrawl.items import Article
+from newscrawl.loaders import ArticleLoader
 from newscrawl.processors import clean_text
-from newscrawl.urls import Ref
+from newscrawl.sites.menafn.urls import Ref
 
 EASTERN = zone("America/New_York")  # the wires print "ET": US Eastern, DST included
 # "CITY, Date /PRNewswire/ --", "CITY--(Marketwired - Date) -", "CITY, Date (GLOBE NEWSWIRE) --",

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 
 from newscrawl.dates import is_banner, looks_like_timestamp
+from newscrawl.extraction.paragraphs import drop_related_links, drop_repeats
+from newscrawl.extraction.plausibility import is_furniture, is_paywall
 from newscrawl.items import Article
 from newscrawl.loaders import ArticleLoader
-from newscrawl.pages.paragraphs import drop_related_links, drop_repeats
-from newscrawl.pages.plausibility import is_furniture, is_paywall
 from newscrawl.processors import find_tracking_id, split_dateline
-from newscrawl.urls import canonical_url, slugify
+from newscrawl.sites.menafn.urls import canonical_url, slugify
 
 SOURCE = "menafn"
 LANGUAGE = "en"  # the English site; the Arabic one lives elsewhere

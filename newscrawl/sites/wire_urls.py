@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from newscrawl.urls import Ref
+from newscrawl.sites.menafn.urls import Ref
 
 GLOBENEWSWIRE_HOST = "www.globenewswire.com"
 PRNEWSWIRE_HOST = "www.prnewswire.com"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from newscrawl.pages.wire import WireReleasePage
-from newscrawl.urls import Ref
-from newscrawl.wire_urls import PRNEWSWIRE_HOST, prnewswire_ref
+from newscrawl.sites.menafn.urls import Ref
+from newscrawl.sites.wire import WireReleasePage
+from newscrawl.sites.wire_urls import PRNEWSWIRE_HOST, prnewswire_ref
 
 
 class PrnewswirePage(WireReleasePage):

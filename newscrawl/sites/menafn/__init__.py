@@ -1,0 +1,1 @@
+"""MENAFN (menafn.com): its URL rules and page classes."""
