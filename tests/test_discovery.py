@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
-from newscrawl.sites.wire_urls import globenewswire_ref
+from newscrawl.sites.globenewswire import globenewswire_ref
+from newscrawl.sites.menafn import MENAFN
 from newscrawl.spiders.discovery import Link, feed_links, link_to, listing_links, next_pages
 
 HOSTS = frozenset({"menafn.com", "www.menafn.com"})
@@ -36,9 +37,14 @@ LISTING = """<html><body><ul class="popular-news-list">
 </body></html>"""
 
 
+def menafn_links(response: TextResponse, hosts: frozenset[str] = HOSTS) -> list[Link]:
+    """The story links of a page by MENAFN's rules."""
+    return list(listing_links(response, hosts, ref=MENAFN.story_ref, id_digits=MENAFN.id_digits))
+
+
 def test_listing_links() -> None:
     response = HtmlResponse(url=LISTING_URL, body=LISTING, encoding="utf-8")
-    assert list(listing_links(response, HOSTS)) == [
+    assert menafn_links(response) == [
         Link("1109793603", "Lavrov-Meets-Kim", date(2025, 7, 13)),
         Link("1095277951", "Kuwait-oil-price", None),
         Link("1109588722", "How-The-UK", date(2025, 5, 1)),
@@ -51,10 +57,8 @@ def test_listing_links() -> None:
 def test_listing_links_resolve_against_a_test_site() -> None:
     body = '<html><body><a href="/1109793603/Lavrov">x</a></body></html>'
     response = HtmlResponse(url="http://127.0.0.1:8000/tb_news.aspx", body=body, encoding="utf-8")
-    assert list(listing_links(response, frozenset({"127.0.0.1:8000"}))) == [
-        Link("1109793603", "Lavrov")
-    ]
-    assert list(listing_links(response, HOSTS)) == []
+    assert menafn_links(response, frozenset({"127.0.0.1:8000"})) == [Link("1109793603", "Lavrov")]
+    assert menafn_links(response) == []
 
 
 def test_next_pages() -> None:
@@ -89,7 +93,7 @@ def test_story_ids_shorter_than_menafns_are_found_when_the_site_says_so() -> Non
     url = "https://www.globenewswire.com/newsroom"
     response = HtmlResponse(url=url, body=body, encoding="utf-8")
     hosts = frozenset({"www.globenewswire.com"})
-    assert list(listing_links(response, hosts, ref=globenewswire_ref)) == []
+    assert list(listing_links(response, hosts, ref=globenewswire_ref, id_digits=9)) == []
     found = list(listing_links(response, hosts, ref=globenewswire_ref, id_digits=4))
     assert found == [Link("1300478", "/news-release/2016/04/06/1300478/0/en/Segment.html")]
 
@@ -106,7 +110,7 @@ def test_story_ids_shorter_than_menafns_are_found_when_the_site_says_so() -> Non
     ],
 )
 def test_link_to(url: str, expected: Link | None) -> None:
-    assert link_to(url, HOSTS) == expected
+    assert link_to(url, HOSTS, MENAFN.story_ref) == expected
 
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -126,7 +130,7 @@ RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 
 def test_feed_links_rss() -> None:
     response = XmlResponse(url="https://menafn.com/rss/arab.xml", body=RSS)
-    assert feed_links(response, HOSTS) == [
+    assert feed_links(response, HOSTS, MENAFN.story_ref, MENAFN.json_feed) == [
         Link("1095277951", "Kuwait-oil-price", date(2017, 3, 1)),
         Link("1109793603", "Lavrov", None),
         Link("1109000001", "Spaced", None),
@@ -135,7 +139,7 @@ def test_feed_links_rss() -> None:
 
 def test_feed_links_empty_rss() -> None:
     response = XmlResponse(url="https://menafn.com/rss", body=b"<rss><channel></channel></rss>")
-    assert feed_links(response, HOSTS) == []
+    assert feed_links(response, HOSTS, MENAFN.story_ref, MENAFN.json_feed) == []
 
 
 API = b"""  [
@@ -150,7 +154,7 @@ API = b"""  [
 
 def test_feed_links_mobile_api() -> None:
     response = TextResponse(url="https://menafn.com/api/getsection", body=API, encoding="utf-8")
-    assert feed_links(response, HOSTS) == [
+    assert feed_links(response, HOSTS, MENAFN.story_ref, MENAFN.json_feed) == [
         Link("1109793603", "Lavrov", date(2025, 7, 13)),
         Link("1109000002", "", date(2025, 7, 14)),
         Link("1109000004", "From-Link", None),
@@ -169,13 +173,13 @@ def test_feed_links_mobile_api() -> None:
 )
 def test_feed_links_of_something_else_is_none(body: bytes) -> None:
     response = Response(url="https://menafn.com/rss", body=body)
-    assert feed_links(response, HOSTS) is None
+    assert feed_links(response, HOSTS, MENAFN.story_ref, MENAFN.json_feed) is None
 
 
 def test_feed_links_of_well_formed_html_is_none() -> None:
     body = b"<html><head><title>MENAFN</title></head><body><p>Not a feed</p></body></html>"
     response = HtmlResponse(url="https://menafn.com/rss", body=body)
-    assert feed_links(response, HOSTS) is None
+    assert feed_links(response, HOSTS, MENAFN.story_ref, MENAFN.json_feed) is None
 
 
 def billion_laughs() -> bytes:
@@ -192,7 +196,7 @@ def billion_laughs() -> bytes:
 def test_feed_links_billion_laughs_is_none_quickly() -> None:
     response = XmlResponse(url="https://menafn.com/rss", body=billion_laughs())
     started = time.perf_counter()
-    assert feed_links(response, HOSTS) is None
+    assert feed_links(response, HOSTS, MENAFN.story_ref, MENAFN.json_feed) is None
     assert time.perf_counter() - started < 0.5
 
 
@@ -206,7 +210,12 @@ def test_feed_links_external_entity_is_none(tmp_path: Path) -> None:
             '<rss version="2.0"><channel><item><title>&x;</title>'
             "<link>https://menafn.com/1109793603/X</link></item></channel></rss>"
         ).encode()
-        result = feed_links(XmlResponse(url="https://menafn.com/rss", body=body), HOSTS)
+        result = feed_links(
+            XmlResponse(url="https://menafn.com/rss", body=body),
+            HOSTS,
+            MENAFN.story_ref,
+            MENAFN.json_feed,
+        )
         assert result is None
         assert "root:" not in repr(result)
         assert "TOP-SECRET" not in repr(result)

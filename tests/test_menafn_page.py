@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import pytest
 from scrapy.http import HtmlResponse
 
 from newscrawl.dates import zone
 from newscrawl.items import Article
+from newscrawl.sites.menafn import MENAFN
 from newscrawl.sites.menafn.page import MenafnPage
 from newscrawl.sites.menafn.story import Story, clean_story
 from newscrawl.sites.menafn.text import MenafnTextPage
@@ -146,7 +148,7 @@ STORY = "(MENAFN) Lavrov met Kim.\n\nThey talked."
 
 
 def text_article(text: str, ref: tuple[str, str] | None = REF, url: str = URL) -> Article:
-    return MenafnTextPage(text, url, ref, CRAWLED_AT).to_article()
+    return MenafnTextPage(text, url, ref, CRAWLED_AT, MENAFN).to_article()
 
 
 @pytest.mark.parametrize(
@@ -226,7 +228,7 @@ def test_text_page_without_a_dateline() -> None:
 
 
 def test_text_page_with_only_a_tracking_id_has_an_empty_body() -> None:
-    page = MenafnTextPage(TRACKING_ID, URL, REF, CRAWLED_AT)
+    page = MenafnTextPage(TRACKING_ID, URL, REF, CRAWLED_AT, MENAFN)
     article = page.to_article()
     assert article.body is None
     assert (article.word_count, article.content_hash) == (None, None)
@@ -237,7 +239,7 @@ def test_text_page_with_only_a_tracking_id_has_an_empty_body() -> None:
 
 def test_a_non_menafn_text_is_not_menafn() -> None:
     page = MenafnTextPage(
-        "Just some notes\nNothing here.", "file:///tmp/notes.txt", None, CRAWLED_AT
+        "Just some notes\nNothing here.", "file:///tmp/notes.txt", None, CRAWLED_AT, MENAFN
     )
     article = page.to_article()
     assert page.is_site_page(article) is False
@@ -247,7 +249,7 @@ def test_a_non_menafn_text_is_not_menafn() -> None:
 
 
 def test_an_empty_text_is_not_menafn() -> None:
-    page = MenafnTextPage("", "file:///tmp/empty.txt", None, CRAWLED_AT)
+    page = MenafnTextPage("", "file:///tmp/empty.txt", None, CRAWLED_AT, MENAFN)
     article = page.to_article()
     assert (article.title, article.body, article.id) == (None, None, None)
     assert page.is_site_page(article) is False
@@ -319,7 +321,7 @@ def html_page(
     body: str, url: str = URL, ref: tuple[str, str] | None = None
 ) -> tuple[MenafnPage, Article]:
     response = HtmlResponse(url=url, body=body, encoding="utf-8")
-    page = MenafnPage(response, crawled_at=CRAWLED_AT, ref=ref)
+    page = MenafnPage(response, CRAWLED_AT, ref, MENAFN)
     return page, page.to_article()
 
 
@@ -354,7 +356,8 @@ def test_the_site_stamp_is_read_on_the_eastern_clock_when_nothing_states_an_offs
 def test_the_site_stamp_can_be_read_in_another_configured_zone() -> None:
     page = SITE_PAGE.replace("+03:00", "").replace("2025-01-01T10:00:00Z", "")
     response = HtmlResponse(url=URL, body=page, encoding="utf-8")
-    article = MenafnPage(response, CRAWLED_AT, local=zone("UTC")).to_article()
+    on_utc = replace(MENAFN, clock=zone("UTC"))
+    article = MenafnPage(response, CRAWLED_AT, None, on_utc).to_article()
     assert article.published_at == "2025-07-13T04:11:24+00:00"
 
 
@@ -513,14 +516,14 @@ def test_relative_image_urls_resolve_against_the_base_element() -> None:
         b"<p>(MENAFN) Body text here.</p></div></body></html>"
     )
     response = HtmlResponse("http://127.0.0.1:8000/1109000001/x", body=body, encoding="utf-8")
-    article = MenafnPage(response, "2026-11-28T00:00:00+00:00").to_article()
+    article = MenafnPage(response, CRAWLED_AT, None, MENAFN).to_article()
     assert article.image_url == "https://menafn.com/updates/pr/a.jpg"
 
 
 def test_a_title_ending_in_a_question_mark_is_known_by_its_slug() -> None:
     text = "Will Oil Prices Rise Again?\n2025-07-13 04:11:24\n(MENAFN) Analysts expect more.\n"
     page = MenafnTextPage(
-        text, "file:///x.txt", ("1109000001", "Will-Oil-Prices-Rise-Again"), CRAWLED_AT
+        text, "file:///x.txt", ("1109000001", "Will-Oil-Prices-Rise-Again"), CRAWLED_AT, MENAFN
     )
     article = page.to_article()
     assert article.title == "Will Oil Prices Rise Again?"

@@ -7,6 +7,7 @@ from scrapy.http import HtmlResponse
 
 from newscrawl.extraction.plausibility import body_problem, is_furniture, is_paywall, split_problem
 from newscrawl.items import Article
+from newscrawl.sites.menafn import MENAFN
 from newscrawl.sites.menafn.page import MenafnPage
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
@@ -36,7 +37,8 @@ def check(
     html: str, url: str = URL, ref: tuple[str, str] | None = (STORY_ID, SLUG)
 ) -> tuple[Article, str | None, str | None]:
     """(article, problem, layer) for a page."""
-    page = MenafnPage(HtmlResponse(url=url, body=html.encode(), encoding="utf-8"), CRAWLED_AT, ref)
+    response = HtmlResponse(url=url, body=html.encode(), encoding="utf-8")
+    page = MenafnPage(response, CRAWLED_AT, ref, MENAFN)
     article = page.to_article()
     return article, page.problem(article), page.layer
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property, partial
 from typing import ClassVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import TextResponse
 
@@ -26,7 +26,7 @@ from newscrawl.extraction.tree import canonical_links
 from newscrawl.items import Article
 from newscrawl.loaders import ArticleLoader
 from newscrawl.processors import clean_text
-from newscrawl.sites.menafn.urls import Ref
+from newscrawl.site import Ref, Site
 
 EASTERN = zone("America/New_York")  # the wires print "ET": US Eastern, DST included
 # "CITY, Date /PRNewswire/ --", "CITY--(Marketwired - Date) -", "CITY, Date (GLOBE NEWSWIRE) --",
@@ -55,6 +55,13 @@ _FURNITURE_LINE = re.compile(
 _SENTENCE_END = re.compile(r"[.!?:;\"'\u201d\u2019)\]]$")
 _CONTACT_WORDS = 12  # a contact line is a name, a company, an address, a phone or an e-mail
 _ET_FORMATS = ("%B %d %Y %H:%M", "%b %d %Y %H:%M", "%d %b %Y %H:%M", "%d %B %Y %H:%M")
+
+
+def path_ref(url: str, pattern: re.Pattern[str]) -> Ref | None:
+    """(id, path) of a URL whose path ``pattern`` matches (groups ``id`` and ``path``), else
+    None: the URL rule of a wire whose story paths hold their id."""
+    match = pattern.match(urlsplit(url.strip()).path)
+    return (match["id"], match["path"]) if match else None
 
 
 def split_wire_dateline(
@@ -171,26 +178,21 @@ def release_story(
 
 
 class WireReleasePage(HtmlArticlePage):
-    """A press release page of a wire: site selectors in subclasses, shared rules here."""
+    """A press release page of a wire: site selectors in subclasses, shared rules here; who
+    the wire is (its name, provider, URL rule, canonical URLs) comes from its ``Site``."""
 
-    SOURCE: ClassVar[str]  # the spider name, first part of every id
-    PROVIDER: ClassVar[str]  # the wire that distributes the release
-    HOST: ClassVar[str]  # the wire's own host, for canonical URLs
     TITLE_SELECTORS: ClassVar[tuple[str, ...]]
     BODY_SELECTORS: ClassVar[tuple[str, ...]]
     STAMP_SELECTORS: ClassVar[tuple[str, ...]]  # the stamp the page prints
     ISSUER_SELECTORS: ClassVar[tuple[str, ...]]
     DATELINE: ClassVar[re.Pattern[str]] = WIRE_DATELINE  # the datelines the wire prints
 
-    def __init__(self, response: TextResponse, crawled_at: str, story_id: str | None = None):
+    def __init__(self, response: TextResponse, crawled_at: str, ref: Ref | None, site: Site):
         super().__init__(response)
         self.crawled_at = crawled_at
-        self.known_id = story_id  # the release asked for (a link, a saved page's file name)
+        self.site = site
+        self.known_id = ref[0] if ref else None  # the release asked for (a link, a file name)
         self.layer: str | None = None  # which layer gave the body, once to_article() ran
-
-    def release_ref(self, url: str) -> Ref | None:
-        """(release id, path) of a URL of the wire's releases (``wire_urls``), else None."""
-        raise NotImplementedError
 
     @cached_property
     def ref(self) -> tuple[str, str] | None:
@@ -199,13 +201,13 @@ class WireReleasePage(HtmlArticlePage):
         wire's own host), else the URL read."""
         page_base = document_base(self.root, self.response.url)
         links = [*canonical_links(self.root), *self.meta_values("og:url")]
-        stated = [self.release_ref(urljoin(page_base, url.strip())) for url in links]
-        read = self.release_ref(self.response.url)
+        stated = [self.site.story_ref(urljoin(page_base, url.strip())) for url in links]
+        read = self.site.story_ref(self.response.url)
         story_id = self.known_id or next((ref[0] for ref in (read, *stated) if ref), None)
         if story_id is None:
             return None
         path = next((ref[1] for ref in (*stated, read) if ref and ref[0] == story_id), None)
-        url = f"https://{self.HOST}{path}" if path else self.response.url
+        url = self.site.canonical_url(story_id, path) if path else self.response.url
         return story_id, url
 
     @cached_property
@@ -248,17 +250,21 @@ class WireReleasePage(HtmlArticlePage):
         a release's, or the wire's own selectors found the release."""
         return self.ref is not None or self.layer == "site"
 
+    def opens_with_dateline(self, text: str) -> bool:
+        """Whether a text opens with the wire's dateline, the mark of its releases."""
+        return split_wire_dateline(text, self.DATELINE)[0] is not None
+
     def problem(self, article: Article) -> str | None:
         """Why this page gives no trustworthy article: not the release asked for (a redirect,
         a canonical link naming another release), a notice or chrome for a body, a body from a
         generic layer with no mark of a release, or broken text. The surest reason first."""
         requested = self.known_id
         if requested and self.response.url.startswith(("http://", "https://")):
-            landed = landed_elsewhere(requested, self.response.url, self.release_ref)
+            landed = landed_elsewhere(requested, self.response.url, self.site.story_ref)
             if landed:
                 return landed
         if requested:
-            wrong = identity_problem(requested, self.urls(), None, self.release_ref)
+            wrong = identity_problem(requested, self.urls(), None, self.site.story_ref)
             if wrong:
                 return wrong
         paragraphs = article.body.split("\n\n") if article.body else []
@@ -267,18 +273,20 @@ class WireReleasePage(HtmlArticlePage):
             if is_site_text(paragraphs, self.chrome_texts()):
                 sample = " / ".join(paragraphs)[:120]
                 return f"not a story: the body is the site's own text ({sample})"
-            found = unvouched_fallback(article.title, article.dateline, article.body or "")
+            found = unvouched_fallback(
+                article.title, article.dateline, article.body or "", self.opens_with_dateline
+            )
         return found or text_problem(article)
 
     def to_article(self) -> Article:
         loader = ArticleLoader()
         ref = self.ref
         if ref:
-            loader.add_value("id", f"{self.SOURCE}:{ref[0]}")
+            loader.add_value("id", f"{self.site.name}:{ref[0]}")
             loader.add_value("url", ref[1])
         loader.add_value("url", self.response.url)
         loader.add_value("fetched_from", self.response.url)
-        loader.add_value("source", self.SOURCE)
+        loader.add_value("source", self.site.name)
         loader.add_value("crawled_at", self.crawled_at)
         loader.add_value("title", first_found(partial(self.first_text, self.TITLE_SELECTORS),
                                               self.titles, valid=clean_text))  # fmt: skip
@@ -286,7 +294,7 @@ class WireReleasePage(HtmlArticlePage):
         times = [v for v in self.published_values() if parse_datetime(v)]
         loader.add_value("published_at", times)
         loader.add_value("published_text", [*self.stamps(), *times[:1]])
-        loader.add_value("provider", self.PROVIDER)
+        loader.add_value("provider", self.site.provider)
         loader.add_value("summary", self.summaries())
         loader.add_value("image_url", self.images())
         loader.add_value("tags", self.tags())

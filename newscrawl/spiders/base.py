@@ -1,4 +1,5 @@
-"""WireSpider: what every wire spider shares; a wire adds its start pages, link rule and pages.
+"""SiteSpider: the one spider, built from a site definition (``newscrawl/sites/``); a source's
+spider names its site and nothing else.
 
 Offline (``-a source=PATH``) it reads saved pages and archives on every core (``offline.py``);
 live it reads listings and feeds, looks each story id up in the seen store before any request,
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit
@@ -27,17 +28,15 @@ from newscrawl import __version__
 from newscrawl.archive import ARCHIVE_META
 from newscrawl.extensions import RunLedger
 from newscrawl.items import Article
-from newscrawl.saved import UnreadablePage
 from newscrawl.signals import page_rejected
-from newscrawl.sites.menafn.urls import Ref, saved_page_ref
+from newscrawl.site import Ref, Site, StoryPage
 from newscrawl.spiders.arguments import ARGUMENTS, check_arguments, parse_base_url, parse_since
-from newscrawl.spiders.discovery import ID_DIGITS, Link, feed_links, listing_links, next_pages
+from newscrawl.spiders.discovery import Link, feed_links, listing_links, next_pages
 from newscrawl.spiders.offline import CRASHED, OFFLINE_SETTINGS, source_outcomes
 from newscrawl.spiders.reading import (
     FAILED,
     TRUNCATED,
     Rejection,
-    StoryPage,
     judge,
     page_of,
 )
@@ -48,31 +47,28 @@ logger = logging.getLogger(__name__)
 STORY_PRIORITY = 10  # stories before more listing pages: the queue stays one listing deep
 
 
-def utc_now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+class SiteSpider(Spider):
+    """Live: listing pages and feeds, then only never-seen stories. Offline: saved pages and
+    archives. All that differs between sources is their ``site``."""
 
-
-class WireSpider(Spider):
-    """Live: listing pages and feeds, then only never-seen stories. Offline: saved pages."""
-
+    site: Site  # the source this spider crawls; its spider's name is the site's
     writes_articles = True  # the RunLedger keeps this spider's books
     ARGUMENTS: ClassVar[frozenset[str]] = ARGUMENTS
-    default_base_url: ClassVar[str] = ""
-    site_name: ClassVar[str] = ""  # as the site writes it, for messages: "MENAFN"
-    site_hosts: frozenset[str] = frozenset()  # hosts whose story links are this wire's
-    id_digits: ClassVar[int] = ID_DIGITS  # the fewest digits a story id of the site has
-    listing_paths: ClassVar[tuple[str, ...]] = ()  # NEWSCRAWL_LISTING_PATHS for this site
-    feed_paths: ClassVar[tuple[str, ...]] = ()  # NEWSCRAWL_FEED_PATHS for this site
-    # The settings its page classes read: all an offline run's worker processes are given.
-    PAGE_SETTINGS: ClassVar[tuple[str, ...]] = ("DOWNLOAD_MAXSIZE",)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A spider class that names its site is named after it (Scrapy finds it by name)."""
+        super().__init_subclass__(**kwargs)
+        if "site" in cls.__dict__ and "name" not in cls.__dict__:
+            cls.name = cls.site.name
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         """An offline run takes ``OFFLINE_SETTINGS`` (settings are not frozen yet here;
-        ``-s`` still wins)."""
+        ``-s`` still wins); the site is read on the clock the settings name, if they do."""
         if kwargs.get("source"):
             crawler.settings.setdict(OFFLINE_SETTINGS, priority="spider")
         spider: Self = super().from_crawler(crawler, *args, **kwargs)
+        spider.site = cls.site.on_clock(crawler.settings)
         return spider
 
     @classmethod
@@ -80,16 +76,21 @@ class WireSpider(Spider):
         """Raise BadArgument for an unknown name or a bad value, before anything runs."""
         check_arguments(kwargs, cls.ARGUMENTS)
 
+    @classmethod
+    def check_settings(cls, settings: BaseSettings) -> None:
+        """Raise ValueError for a setting value the site cannot use (exit status 2)."""
+        cls.site.check_settings(settings)
+
     def __init__(self, **kwargs: Any) -> None:
         self.check_arguments(kwargs)
         super().__init__()
-        self.arguments = dict(kwargs)  # what a worker process builds its own copy from
         self.source = Path(kwargs["source"]) if kwargs.get("source") else None
-        self.base_url = parse_base_url(kwargs.get("base_url") or self.default_base_url)
+        self.base_url = parse_base_url(kwargs.get("base_url") or self.site.root)
         self.since = parse_since(kwargs["since"]) if kwargs.get("since") else None
         base = urlsplit(self.base_url)
         self.allowed_domains = [base.hostname or ""]
-        self.site_hosts = self.site_hosts | {base.netloc, base.hostname or ""}
+        # Hosts whose story links are the site's: its own, and base_url's.
+        self.site_hosts = self.site.hosts | {base.netloc, base.hostname or ""}
         # A base_url the user gives is consent to fetch from that one host, even a local one.
         default_port = 443 if base.scheme == "https" else 80
         explicit = bool(kwargs.get("base_url"))
@@ -103,21 +104,25 @@ class WireSpider(Spider):
         ``NEWSCRAWL_FEED_PATHS`` (as ``custom_settings`` would: ``-s`` still wins); the project
         and its contact URL in the User-Agent, unless one is given."""
         super().update_settings(settings)
-        settings.set("NEWSCRAWL_LISTING_PATHS", list(cls.listing_paths), priority="spider")
-        settings.set("NEWSCRAWL_FEED_PATHS", list(cls.feed_paths), priority="spider")
+        settings.set("NEWSCRAWL_LISTING_PATHS", list(cls.site.listings), priority="spider")
+        settings.set("NEWSCRAWL_FEED_PATHS", list(cls.site.feeds), priority="spider")
         if settings.getpriority("USER_AGENT") == SETTINGS_PRIORITIES["default"]:
             contact = settings["NEWSCRAWL_CONTACT_URL"]
             settings.set("USER_AGENT", f"newscrawl/{__version__} (+{contact})", priority="spider")
 
-    # -- what a wire spider provides -------------------------------------------------------
+    # -- the site ------------------------------------------------------------------------
+    @property
+    def local(self) -> tzinfo:
+        """The site's clock, the zone it prints naive times in (the run's health reads it)."""
+        return self.site.clock
+
     def story_ref(self, url: str) -> Ref | None:
-        """(story id, slug) of one of this wire's story URLs, in any of its forms."""
-        raise NotImplementedError
+        """(story id, slug or path) of one of the site's story URLs, in any of its forms."""
+        return self.site.story_ref(url)
 
     def request_url(self, link: Link) -> str:
-        """Where to fetch a story found by discovery: on ``base_url``, the path its Ref holds
-        (a wire whose URL rule gives a slug instead says how to build the path)."""
-        return self.base_url + link.slug
+        """Where to fetch a story found by discovery: its path on ``base_url``."""
+        return self.base_url + self.site.story_path(link.story_id, link.slug)
 
     def start_requests_for_site(self) -> Iterator[Request]:
         """The listing pages (``NEWSCRAWL_LISTING_PATHS``) and feeds (``NEWSCRAWL_FEED_PATHS``)
@@ -126,18 +131,6 @@ class WireSpider(Spider):
             yield self.listing_request(self.base_url + path)
         for path in filter(None, self.settings.getlist("NEWSCRAWL_FEED_PATHS")):
             yield Request(self.base_url + path, self.parse_feed, errback=self.extra_failed)
-
-    def html_page(self, response: TextResponse, ref: Ref | None) -> StoryPage:
-        """The page object for a story page in HTML (fetched, or saved)."""
-        raise NotImplementedError
-
-    def text_page(self, text: str, url: str, ref: Ref | None) -> StoryPage:
-        """The page object for a saved text rendering; a wire without one refuses them."""
-        raise UnreadablePage("not a saved page", f"{self.name} reads saved HTML pages only")
-
-    def saved_ref(self, stem: str) -> Ref | None:
-        """The story id a saved page's file name ``<id>[-<slug>]`` carries."""
-        return saved_page_ref(stem)
 
     # -- the run ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -151,9 +144,7 @@ class WireSpider(Spider):
     async def read_source(self, source: Path) -> AsyncIterator[Article]:
         """The articles of a saved page, a WARC archive, or a folder of them, in order, parsed
         by ``NEWSCRAWL_OFFLINE_PROCESSES`` processes; what gives none is a rejects line."""
-        settings = {name: self.settings[name] for name in self.PAGE_SETTINGS}
-        outcomes = source_outcomes(self, self.crawler, source, self.arguments, settings)
-        async for outcome in outcomes:
+        async for outcome in source_outcomes(self.site, self.crawler, source):
             self.crawler.stats.inc_value("newscrawl/pages")  # every page is accounted for
             if isinstance(outcome, Article):
                 yield outcome
@@ -191,8 +182,8 @@ class WireSpider(Spider):
     ) -> Iterator[Link]:
         """The story links of a listing or story page, by the site's URL rule."""
         return listing_links(
-            response, self.site_hosts, dated=dated, root=root, ref=self.story_ref,
-            id_digits=self.id_digits,
+            response, self.site_hosts, dated=dated, root=root, ref=self.site.story_ref,
+            id_digits=self.site.id_digits,
         )  # fmt: skip
 
     def listing_failed(self, failure: Failure) -> None:
@@ -203,7 +194,7 @@ class WireSpider(Spider):
         self.crawler.stats.inc_value("newscrawl/errors")
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        links = feed_links(response, self.site_hosts, ref=self.story_ref)
+        links = feed_links(response, self.site_hosts, self.site.story_ref, self.site.json_feed)
         if links is None:
             logger.warning("ignored extra source %s: neither RSS nor the JSON API", response.url)
             self.crawler.stats.inc_value("newscrawl/extra_source_errors")
@@ -270,7 +261,7 @@ class WireSpider(Spider):
 
     def story_page(self, response: Response, ref: Ref | None) -> StoryPage | None:
         """The page object of a story answer; None (and a rejects line) if it is not text."""
-        page = page_of(self, response, ref)
+        page = page_of(self.site, response, ref)
         if isinstance(page, Rejection):
             self.reject(page.url, page.reason, page.detail)
             return None

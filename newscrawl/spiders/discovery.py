@@ -19,9 +19,8 @@ from scrapy.http import Response, TextResponse
 
 from newscrawl.dates import read_timestamp
 from newscrawl.extraction.page import document_base
-from newscrawl.sites.menafn.urls import RefRule, story_ref
+from newscrawl.site import JsonFeedRule, RefRule
 
-ID_DIGITS = 9  # MENAFN's story ids have 9 to 12 digits
 _PAGINATION = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' pagination ')"
     " or contains(concat(' ', normalize-space(@class), ' '), ' pager ')]//a/@href"
@@ -50,7 +49,7 @@ def _day(value: str | None) -> date | None:
 
 
 def link_to(
-    url: str, hosts: frozenset[str], published: date | None = None, ref: RefRule = story_ref
+    url: str, hosts: frozenset[str], ref: RefRule, published: date | None = None
 ) -> Link | None:
     """A Link for an on-site story URL in any of its forms (``ref``: the site's rule)."""
     if not _on_site(url, hosts):
@@ -87,8 +86,8 @@ def listing_links(
     *,
     dated: bool = True,
     root: Any = None,
-    ref: RefRule = story_ref,
-    id_digits: int = ID_DIGITS,
+    ref: RefRule,
+    id_digits: int,
 ) -> Iterator[Link]:
     """Every story link of a page (``.entry-title > a``, popular lists, More Stories...),
     with the date printed beside it when ``dated``. ``root``: the page's tree if parsed;
@@ -96,7 +95,7 @@ def listing_links(
     tree = response.selector.root if root is None else root
     base = document_base(tree, response.url)
     for anchor in story_anchors(id_digits)(tree):
-        link = link_to(urljoin(base, anchor.get("href").strip()), hosts, ref=ref)
+        link = link_to(urljoin(base, anchor.get("href").strip()), hosts, ref)
         if link:
             yield Link(link.story_id, link.slug, _item_date(anchor) if dated else None)
 
@@ -126,37 +125,38 @@ def next_pages(response: TextResponse) -> list[str]:
 def _rss_links(root: Element, hosts: frozenset[str], ref: RefRule) -> Iterator[Link]:
     for item in root.iter("item"):
         link = item.findtext("link") or item.findtext("guid") or ""
-        found = link_to(link.strip(), hosts, _day(item.findtext("pubDate")), ref)
+        found = link_to(link.strip(), hosts, ref, _day(item.findtext("pubDate")))
         if found:
             yield found
 
 
-def _api_links(records: object, hosts: frozenset[str], ref: RefRule) -> Iterator[Link]:
-    """Mobile API ``getsection`` records: ``newsid``, ``link``, ``newsdate``."""
-    for record in records if isinstance(records, list) else []:
-        if not isinstance(record, dict):
-            continue
-        url = str(record.get("link") or "")
-        story_id = str(record.get("newsid") or "")
-        published = _day(str(record.get("newsdate") or "").replace("T", " "))
-        found = link_to(url, hosts, published, ref)
+def _json_links(
+    answer: object, hosts: frozenset[str], ref: RefRule, json_feed: JsonFeedRule
+) -> Iterator[Link]:
+    """The story links of a site's JSON feed (``json_feed``: how the site's records read)."""
+    for record in json_feed(answer):
+        published = _day(record.published)
+        found = link_to(record.url, hosts, ref, published)
         if found:
             yield found
-        elif story_id.isdigit():
-            yield Link(story_id, "", published)
+        elif record.story_id.isdigit():
+            yield Link(record.story_id, "", published)
 
 
 def feed_links(
-    response: Response, hosts: frozenset[str], ref: RefRule = story_ref
+    response: Response, hosts: frozenset[str], ref: RefRule, json_feed: JsonFeedRule | None
 ) -> list[Link] | None:
-    """Links of an RSS feed or a mobile API answer; None when the body is neither."""
+    """Links of an RSS feed or of the site's JSON feed (``json_feed``: its reader, if it has
+    one); None when the body is neither."""
     body = response.body.lstrip()
     if body.startswith((b"[", b"{")):
         try:
-            records = json.loads(body)
+            answer = json.loads(body)
         except ValueError:
             return None
-        return list(_api_links(records, hosts, ref)) if isinstance(records, list) else None
+        if json_feed is None or not isinstance(answer, list):
+            return None
+        return list(_json_links(answer, hosts, ref, json_feed))
     try:  # no DTDs, no external entities, no entity expansion (billion laughs)
         root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (ParseError, DefusedXmlException, ValueError):

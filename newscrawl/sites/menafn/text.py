@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
-from datetime import tzinfo
 
-from newscrawl.dates import MENAFN_ZONE, is_banner, looks_like_timestamp, read_timestamp, zone
-from newscrawl.extraction.paragraphs import paragraphs_from_text
+from newscrawl.dates import is_banner, looks_like_timestamp, read_timestamp
 from newscrawl.extraction.plausibility import body_problem, text_problem
 from newscrawl.items import Article
-from newscrawl.processors import find_tracking_id, slug_words, split_dateline
+from newscrawl.processors import slug_words
+from newscrawl.site import Ref, Site
+from newscrawl.sites.menafn.marks import find_tracking_id, split_dateline
 from newscrawl.sites.menafn.story import (
     LANGUAGE,
     clean_story,
     is_menafn_story,
+    load_article,
     story_loader,
+    story_paragraphs,
 )
 from newscrawl.sites.menafn.urls import slugify
 
@@ -50,19 +52,12 @@ class MenafnTextPage:
 
     layer: str | None = "text"  # the extraction layer, for run health
 
-    def __init__(
-        self,
-        text: str,
-        url: str,
-        ref: tuple[str, str] | None,
-        crawled_at: str,
-        local: tzinfo | None = None,
-    ):
+    def __init__(self, text: str, url: str, ref: Ref | None, crawled_at: str, site: Site):
         self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.url = url
         self.ref = ref
         self.crawled_at = crawled_at
-        self.local = local or zone(MENAFN_ZONE)
+        self.site = site
 
     def is_title(self, line: str) -> bool:
         """A heading; or any line that is the page's own slug in words (``Is Oil Back?``)."""
@@ -108,12 +103,11 @@ class MenafnTextPage:
     def to_article(self) -> Article:
         header, story_lines = self.split_header()
         title = header.get("title") or (slug_words(self.ref[1]) if self.ref else None)
-        story = clean_story(paragraphs_from_text("\n".join(story_lines)), title)
-        loader = story_loader(self.ref, self.url, self.crawled_at, title, story, self.local)
+        story = clean_story(story_paragraphs("\n".join(story_lines)), title)
+        loader = story_loader(self.site, self.ref, self.url, self.crawled_at, title, story)
         loader.add_value("published_at", header.get("time"))
         loader.add_value("published_text", header.get("time"))
         loader.add_value("page_date", header.get("banner"))
         loader.add_value("language", LANGUAGE)
         loader.add_value("body_layer", self.layer)
-        article: Article = loader.load_item()
-        return article
+        return load_article(loader)
