@@ -196,6 +196,42 @@ def test_text_page_skips_navigation_lines_and_a_stray_403() -> None:
     assert article.body == "Lavrov met Kim.\n\nThey talked."
 
 
+ERROR_BLOCK_LINES = (
+    "403",
+    "Sorry!!",
+    "Error! We're sorry, but the page you were looking for doesn't exist.",
+)
+HEADLINE = "Kuwait, Oman Sign Power Link Deal, Eye Gas Swap"  # commas a slug drops
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "\n".join(ERROR_BLOCK_LINES),  # as the stored page text of 1109426932 has it
+        "\n\n".join(ERROR_BLOCK_LINES).replace("'", "\u2019"),  # spaced, curly apostrophes
+        "Sorry!!!\nERROR! We're sorry, but the page you were looking for doesn't exist",
+        f" date 2025-04-10 {ERROR_BLOCK_LINES[0]}\n{ERROR_BLOCK_LINES[1]}",  # page-store prefix
+    ],
+)
+def test_the_hidden_error_block_before_the_headline_is_not_the_header(block: str) -> None:
+    """MENAFN serves its hidden error block on every story page (menafn-site-2.md C1); in a
+    text rendering it can stand before the headline: the printed headline is the title, not
+    the slug's words, and the stamp after it is still read."""
+    ref = ("1109500001", "Kuwait-Oman-Sign-Power-Link-Deal-Eye-Gas-Swap")
+    text = f"{block}\n{HEADLINE}\n{TIMESTAMP}\n{STORY}"
+    article = text_article(text, ref, "https://menafn.com/1109500001/x")
+    assert article.title == HEADLINE
+    assert article.published_text == TIMESTAMP
+    assert article.body == "Lavrov met Kim.\n\nThey talked."
+
+
+def test_a_text_page_of_the_error_block_alone_has_no_body() -> None:
+    page = MenafnTextPage("\n".join(ERROR_BLOCK_LINES), URL, REF, CRAWLED_AT, MENAFN)
+    article = page.to_article()
+    assert (article.title, article.body) == ("Lavrov Meets Kim", None)
+    assert page.problem(article) == "no body"
+
+
 def test_text_page_drops_the_page_store_prefix() -> None:
     text = (
         " date 2023-09-05 (MENAFN- Kuwait News Agency (KUNA)) KUWAIT, Sept 5 (KUNA) --\n"

@@ -26,11 +26,15 @@ from newscrawl.sites.menafn.urls import slugify
 LANGUAGE = "en"  # the English site; the Arabic one lives elsewhere
 
 _FOOTER = re.compile(r"^(?:Legal Disclaimer|MENAFN provides the information|CommentsNo comment)")
+# The hidden error block every story page carries, found or not (menafn-site-2.md C1): "403",
+# "Sorry!!", "Error! We're sorry, but the page you were looking for doesn't exist."
+_ERROR_BLOCK = r"403|Sorry!+|Error! We.re sorry, but the page you were looking for doesn.t exist\.?"
+_ERROR_BLOCK_LINE = re.compile(rf"^(?:{_ERROR_BLOCK})$", re.IGNORECASE)
 _FURNITURE_LINE = re.compile(
     r"^(?:\(?(?:Photo|Photos|Image|Picture)(?: credit)?\s*[:/]\s*[^()]{1,60}\)?"
     r"|\S*\.(?:jpe?g|png|gif|webp)\)?"
-    r"|Sorry!+|Error! We.re sorry, but the page you were looking for doesn.t exist\.?"
-    r"|Tags|Category|Date|Comments|No comment|--|403|\u0639\u0631\u0628\u064a)$",
+    rf"|{_ERROR_BLOCK}"
+    r"|Tags|Category|Date|Comments|No comment|--|\u0639\u0631\u0628\u064a)$",
     re.IGNORECASE,
 )
 _END_MARK = re.compile(r"\s*\((?i:end)\)(?:\s+[a-z]{1,5}){0,2}\s*$")
@@ -78,6 +82,19 @@ def _drop_end_marks(paragraphs: list[str]) -> list[str]:
         if stripped:
             kept.append(stripped)
     return kept
+
+
+def is_error_block_line(line: str) -> bool:
+    """A line of MENAFN's hidden error block: furniture on every page, never a sign that the
+    story is missing, never its headline.
+
+    >>> is_error_block_line("Sorry!!"), is_error_block_line("Error! We’re sorry, but the page you"
+    ...                                                     " were looking for doesn’t exist.")
+    (True, True)
+    >>> is_error_block_line("Sorry, the minister said, talks failed.")
+    False
+    """
+    return bool(_ERROR_BLOCK_LINE.match(line.strip()))
 
 
 def _is_page_furniture(paragraph: str, title: str | None) -> bool:

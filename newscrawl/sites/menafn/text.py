@@ -13,6 +13,7 @@ from newscrawl.sites.menafn.marks import find_tracking_id, split_dateline
 from newscrawl.sites.menafn.story import (
     LANGUAGE,
     clean_story,
+    is_error_block_line,
     is_menafn_story,
     load_article,
     story_loader,
@@ -23,7 +24,7 @@ from newscrawl.sites.menafn.urls import slugify
 # A page store put " date YYYY-MM-DD " in front of the first line; MENAFN never prints it.
 _STORE_PREFIX = re.compile(r"^\s*date \d{4}-\d{2}-\d{2}(?:\s|$)")
 _MAX_TITLE_WORDS = 30
-_SKIPPED_HEADER = frozenset({"403", "--", "\u0639\u0631\u0628\u064a"})  # error stub, rule, عربي
+_SKIPPED_HEADER = frozenset({"--", "\u0639\u0631\u0628\u064a"})  # a rule, the عربي link
 
 
 def is_navigation(line: str) -> bool:
@@ -73,6 +74,8 @@ class MenafnTextPage:
         for index, raw in enumerate(lines):
             line = " ".join(raw.split())
             if not line or line in _SKIPPED_HEADER or is_navigation(raw):
+                continue
+            if is_error_block_line(line):  # hidden on the page, before the headline or not
                 continue
             if split_dateline(line)[0] or find_tracking_id(line):
                 return header, lines[index:]
