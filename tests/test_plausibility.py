@@ -104,6 +104,23 @@ def test_the_error_block_without_a_story_is_a_soft_404() -> None:
     assert problem == "soft 404: the site says the page does not exist"
 
 
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "<p><b>Error!</b> We're sorry, but the page you were looking for doesn't exist.</p>",
+        "<div><a href='/'>Home</a> &raquo; Sorry, the page you are looking for does not exist"
+        " or has moved.</div>",
+        "<p>The page you were looking for <em>doesn't</em> exist.<!-- 404 --></p>",
+    ],
+)
+def test_a_notice_that_starts_with_an_inline_element_is_a_soft_404(notice: str) -> None:
+    """The words after an inline element (its tail) are seen too (issue 17): a not-found
+    notice is one whatever markup its first words are in."""
+    html = f"<html><head><title>MENAFN</title></head><body><main>{notice}</main></body></html>"
+    _, problem, _ = check(html)
+    assert problem == "soft 404: the site says the page does not exist"
+
+
 def test_paragraphs_repeated_later_are_dropped_and_blank_runs_are_one_break() -> None:
     body = f"{DATELINE} {P1}<br><br><br><br>{P2}<br><br>{P3}<br><br>{P2}<br><br>{P3}"
     html = story_page(f"<div id='ContentPlaceHolder1_div_story_body'>{body}</div>")
