@@ -1,17 +1,16 @@
-"""newscrawl.spiders.discovery: story links from listings, RSS feeds and the mobile API, safely."""
+"""newscrawl.spiders.discovery: story links of listing and story pages, the next listing page
+(feeds: `test_feed_reading.py`)."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
-from pathlib import Path
 
 import pytest
-from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
+from scrapy.http import HtmlResponse, TextResponse
 
 from newscrawl.sites.globenewswire import globenewswire_ref
 from newscrawl.sites.menafn import MENAFN
-from newscrawl.spiders.discovery import Link, feed_links, link_to, listing_links, next_pages
+from newscrawl.spiders.discovery import Link, link_to, listing_links, next_pages
 
 HOSTS = frozenset({"menafn.com", "www.menafn.com"})
 LISTING_URL = "https://menafn.com/tb_news.aspx?tb_html=tb_arab"
@@ -111,111 +110,3 @@ def test_story_ids_shorter_than_menafns_are_found_when_the_site_says_so() -> Non
 )
 def test_link_to(url: str, expected: Link | None) -> None:
     assert link_to(url, HOSTS, MENAFN.story_ref) == expected
-
-
-RSS = b"""<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>MENAFN - Arab News</title>
-<item><title>Oil</title>
-  <link>http://menafn.com/1095277951/Kuwait-oil-price?src=RSS</link>
-  <pubDate>Wed, 01 Mar 2017 10:20:00 GMT</pubDate></item>
-<item><title>Only a guid</title><guid>https://menafn.com/1109793603/Lavrov</guid></item>
-<item><title>Offsite</title><link>https://example.com/1109999999/x</link></item>
-<item><title>Spaced, bad date</title>
-  <link>
-    https://www.menafn.com/1109000001/Spaced
-  </link><pubDate>garbage</pubDate></item>
-<item><title>Not a story</title><link>https://menafn.com/tb_news.aspx</link></item>
-</channel></rss>"""
-
-
-def test_feed_links_rss() -> None:
-    response = XmlResponse(url="https://menafn.com/rss/arab.xml", body=RSS)
-    assert feed_links(response, HOSTS, MENAFN.story_ref, MENAFN.json_feed) == [
-        Link("1095277951", "Kuwait-oil-price", date(2017, 3, 1)),
-        Link("1109793603", "Lavrov", None),
-        Link("1109000001", "Spaced", None),
-    ]
-
-
-def test_feed_links_empty_rss() -> None:
-    response = XmlResponse(url="https://menafn.com/rss", body=b"<rss><channel></channel></rss>")
-    assert feed_links(response, HOSTS, MENAFN.story_ref, MENAFN.json_feed) == []
-
-
-API = b"""  [
- {"newsid": "1109793603", "link": "https://menafn.com/1109793603/Lavrov",
-  "newsdate": "2025-07-13T04:11:24"},
- {"newsid": 1109000002, "link": "", "newsdate": "2025-07-14 01:00:00"},
- {"newsid": "abc", "link": "https://example.com/1/x"},
- "not a record",
- {"link": "http://www.menafn.com/1109000004/From-Link", "newsdate": "bad"}
-]"""
-
-
-def test_feed_links_mobile_api() -> None:
-    response = TextResponse(url="https://menafn.com/api/getsection", body=API, encoding="utf-8")
-    assert feed_links(response, HOSTS, MENAFN.story_ref, MENAFN.json_feed) == [
-        Link("1109793603", "Lavrov", date(2025, 7, 13)),
-        Link("1109000002", "", date(2025, 7, 14)),
-        Link("1109000004", "From-Link", None),
-    ]
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        b"<!DOCTYPE html><html><body><p>Not a feed</p></body></html>",
-        b"<html><body><p>Not a feed<br></p></body></html>",  # not well-formed XML
-        b"[not json",
-        b"",
-        b"plain text",
-    ],
-)
-def test_feed_links_of_something_else_is_none(body: bytes) -> None:
-    response = Response(url="https://menafn.com/rss", body=body)
-    assert feed_links(response, HOSTS, MENAFN.story_ref, MENAFN.json_feed) is None
-
-
-def test_feed_links_of_well_formed_html_is_none() -> None:
-    body = b"<html><head><title>MENAFN</title></head><body><p>Not a feed</p></body></html>"
-    response = HtmlResponse(url="https://menafn.com/rss", body=body)
-    assert feed_links(response, HOSTS, MENAFN.story_ref, MENAFN.json_feed) is None
-
-
-def billion_laughs() -> bytes:
-    entities = ['<!ENTITY lol0 "lol">']
-    entities += [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
-    return (
-        '<?xml version="1.0"?>\n<!DOCTYPE rss [\n'
-        + "\n".join(entities)
-        + "\n]>\n<rss><channel><item><link>https://menafn.com/1109793603/x</link>"
-        "<title>&lol9;</title></item></channel></rss>"
-    ).encode()
-
-
-def test_feed_links_billion_laughs_is_none_quickly() -> None:
-    response = XmlResponse(url="https://menafn.com/rss", body=billion_laughs())
-    started = time.perf_counter()
-    assert feed_links(response, HOSTS, MENAFN.story_ref, MENAFN.json_feed) is None
-    assert time.perf_counter() - started < 0.5
-
-
-def test_feed_links_external_entity_is_none(tmp_path: Path) -> None:
-    secret = tmp_path / "secret.txt"
-    secret.write_text("TOP-SECRET-1109793603", encoding="utf-8")
-    for target in ("file:///etc/passwd", secret.as_uri()):
-        body = (
-            '<?xml version="1.0"?>\n'
-            f'<!DOCTYPE rss [<!ENTITY x SYSTEM "{target}">]>\n'
-            '<rss version="2.0"><channel><item><title>&x;</title>'
-            "<link>https://menafn.com/1109793603/X</link></item></channel></rss>"
-        ).encode()
-        result = feed_links(
-            XmlResponse(url="https://menafn.com/rss", body=body),
-            HOSTS,
-            MENAFN.story_ref,
-            MENAFN.json_feed,
-        )
-        assert result is None
-        assert "root:" not in repr(result)
-        assert "TOP-SECRET" not in repr(result)

@@ -9,7 +9,8 @@ from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 from newscrawl.site import Site
 from newscrawl.sites.globenewswire import GLOBENEWSWIRE
 from newscrawl.sites.prnewswire import PRNEWSWIRE
-from newscrawl.spiders.discovery import feed_links, next_pages
+from newscrawl.spiders.discovery import next_pages
+from newscrawl.spiders.feeds import read_feed
 from tests.site import WireSite, synthetic_releases
 from tests.site.wires import FEED_SIZE, LISTINGS, PAGE_SIZE
 
@@ -51,5 +52,5 @@ def test_listings_page_and_feeds_hold_the_newest(wire: str) -> None:
     feed = site.route(FEEDS[wire], BASE)
     hosts = frozenset({"www.globenewswire.com", "www.prnewswire.com"})
     answer = XmlResponse(BASE + FEEDS[wire], body=feed.body)
-    links = feed_links(answer, hosts, SITES[wire].story_ref, None)
-    assert [link.story_id for link in links or []] == [r.id for r in newest[:FEED_SIZE]]
+    links = read_feed(answer, hosts, SITES[wire].story_ref, None).links
+    assert [link.story_id for link in links] == [r.id for r in newest[:FEED_SIZE]]

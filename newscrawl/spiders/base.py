@@ -31,7 +31,8 @@ from newscrawl.items import Article
 from newscrawl.signals import page_rejected
 from newscrawl.site import Ref, Site, StoryPage
 from newscrawl.spiders.arguments import ARGUMENTS, check_arguments, parse_base_url, parse_since
-from newscrawl.spiders.discovery import Link, feed_links, listing_links, next_pages
+from newscrawl.spiders.discovery import Link, listing_links, next_pages
+from newscrawl.spiders.feeds import NotAFeed, read_feed
 from newscrawl.spiders.offline import CRASHED, OFFLINE_SETTINGS, source_outcomes
 from newscrawl.spiders.reading import (
     FAILED,
@@ -45,6 +46,13 @@ from newscrawl.state import SeenStore
 logger = logging.getLogger(__name__)
 
 STORY_PRIORITY = 10  # stories before more listing pages: the queue stays one listing deep
+
+
+def why_failed(failure: Failure) -> str:
+    """What a failed request got: its HTTP status, else the error (a timeout, DNS…)."""
+    if isinstance(failure.value, HttpError):
+        return f"HTTP {failure.value.response.status}"
+    return failure.getErrorMessage() or (failure.type.__name__ if failure.type else "")
 
 
 class SiteSpider(Spider):
@@ -126,11 +134,11 @@ class SiteSpider(Spider):
 
     def start_requests_for_site(self) -> Iterator[Request]:
         """The listing pages (``NEWSCRAWL_LISTING_PATHS``) and feeds (``NEWSCRAWL_FEED_PATHS``)
-        a live run starts from: the site's ``listing_paths`` and ``feed_paths`` by default."""
+        a live run starts from: the site's ``listings`` and ``feeds`` by default."""
         for path in filter(None, self.settings.getlist("NEWSCRAWL_LISTING_PATHS")):
             yield self.listing_request(self.base_url + path)
         for path in filter(None, self.settings.getlist("NEWSCRAWL_FEED_PATHS")):
-            yield Request(self.base_url + path, self.parse_feed, errback=self.extra_failed)
+            yield Request(self.base_url + path, self.parse_feed, errback=self.feed_failed)
 
     # -- the run ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -166,8 +174,13 @@ class SiteSpider(Spider):
             url, self.parse_listing, errback=self.listing_failed, meta={"listing_page": page}
         )
 
+    def count_discovery(self, name: str, count: int = 1) -> None:
+        """Count a discovery event (``listing_pages``, ``feeds``, ``feed_items``…) under
+        ``newscrawl/discovery/<spider>/``: the run's line reports them as ``discovery``."""
+        self.crawler.stats.inc_value(f"newscrawl/discovery/{self.name}/{name}", count)
+
     def parse_listing(self, response: Response) -> Iterator[Request]:
-        self.crawler.stats.inc_value("newscrawl/listing_pages")
+        self.count_discovery("listing_pages")
         if not isinstance(response, TextResponse):
             return
         links = self.story_links(response, dated=self.since is not None)
@@ -189,22 +202,35 @@ class SiteSpider(Spider):
     def listing_failed(self, failure: Failure) -> None:
         """A listing page that failed after its retries: counted; the run goes on."""
         request = failure.request  # type: ignore[attr-defined]
-        logger.warning("listing page failed: %s: %s", request.url, failure.getErrorMessage())
-        self.crawler.stats.inc_value("newscrawl/listing_failures")
+        logger.warning("listing page failed: %s: %s", request.url, why_failed(failure))
+        self.count_discovery("listing_failures")
         self.crawler.stats.inc_value("newscrawl/errors")
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        links = feed_links(response, self.site_hosts, self.site.story_ref, self.site.json_feed)
-        if links is None:
-            logger.warning("ignored extra source %s: neither RSS nor the JSON API", response.url)
-            self.crawler.stats.inc_value("newscrawl/extra_source_errors")
+        """A feed's stories (any dialect: ``feeds.py``); one that holds no entries is a
+        warning, one that is no feed a failure, each naming the feed."""
+        try:
+            feed = read_feed(response, self.site_hosts, self.site.story_ref, self.site.json_feed)
+        except NotAFeed as exc:
+            logger.warning("feed failed: %s: HTTP %d, %s", response.url, response.status, exc)
+            self.count_discovery("feed_failures")
             return
-        yield from self.story_requests(links, depth=1)
+        self.count_discovery("feeds")
+        self.count_discovery("feed_items", feed.entries)
+        if not feed.entries:
+            logger.warning("feed is empty: %s: 0 items (%s)", response.url, feed.dialect)
+            self.count_discovery("feeds_empty")
+        logger.info(
+            "feed %s: %d items (%s), %d story links",
+            response.url, feed.entries, feed.dialect, len(feed.links),
+        )  # fmt: skip
+        yield from self.story_requests(feed.links, depth=1)
 
-    def extra_failed(self, failure: Failure) -> None:
-        """Feeds are optional extra sources: their failure does not fail the run."""
-        logger.warning("extra source failed: %s", failure.getErrorMessage())
-        self.crawler.stats.inc_value("newscrawl/extra_source_errors")
+    def feed_failed(self, failure: Failure) -> None:
+        """Feeds are optional extra sources: their failure is counted, not a failed run."""
+        request = failure.request  # type: ignore[attr-defined]
+        logger.warning("feed failed: %s: %s", request.url, why_failed(failure))
+        self.count_discovery("feed_failures")
 
     def story_requests(self, links: Iterable[Link], depth: int) -> Iterator[Request]:
         """Requests for stories never seen before; known ids are counted, not fetched."""
@@ -307,9 +333,5 @@ class SiteSpider(Spider):
         """A story page that failed for good (404, timeouts, too large…): one line, counted."""
         request = failure.request  # type: ignore[attr-defined]
         self.unanswered.pop(request.meta["ref"][0], None)
-        if isinstance(failure.value, HttpError):
-            why = f"HTTP {failure.value.response.status}"
-        else:
-            why = failure.getErrorMessage() or (failure.type.__name__ if failure.type else "")
-        logger.warning("gave up on %s: %s", request.url, why)
+        logger.warning("gave up on %s: %s", request.url, why_failed(failure))
         self.crawler.stats.inc_value("newscrawl/errors")

@@ -1,25 +1,22 @@
-"""Finding stories: article links on listing/story pages, RSS items, mobile API records."""
+"""Finding stories on pages: story links on listing and story pages, the next listing page.
+(Feeds are read in ``feeds.py``.)"""
 
 from __future__ import annotations
 
 import functools
 import itertools
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
-from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, fromstring
 from lxml import etree
-from scrapy.http import Response, TextResponse
+from scrapy.http import TextResponse
 
 from newscrawl.dates import read_timestamp
 from newscrawl.extraction.page import document_base
-from newscrawl.site import JsonFeedRule, RefRule
+from newscrawl.site import RefRule
 
 _PAGINATION = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' pagination ')"
@@ -42,8 +39,12 @@ def _on_site(url: str, hosts: frozenset[str]) -> bool:
     return parts.scheme in {"http", "https"} and (parts.netloc in hosts or parts.hostname in hosts)
 
 
-def _day(value: str | None) -> date | None:
-    """The day a listing or feed prints beside a link, as printed (on the site's clock)."""
+def printed_day(value: str | None) -> date | None:
+    """The day a listing or feed prints beside a link, as printed (on the site's clock).
+
+    >>> printed_day("Wed, 01 Mar 2017 23:20:00 -0500"), printed_day("soon")
+    (datetime.date(2017, 3, 1), None)
+    """
     moment = read_timestamp(value) if value else None
     return moment.date() if moment else None
 
@@ -65,7 +66,7 @@ def _item_date(anchor: Any) -> date | None:
         if len(stamps) > 1:
             return None  # a box of several items: no date belongs to this link
         if stamps:
-            return _day(stamps[0])
+            return printed_day(stamps[0])
     return None
 
 
@@ -120,47 +121,3 @@ def next_pages(response: TextResponse) -> list[str]:
     wanted = (_page_number(response.url) or 1) + 1
     numbered = [h for h in response.xpath(_PAGINATION).getall() if _page_number(h) == wanted]
     return numbered[:1]
-
-
-def _rss_links(root: Element, hosts: frozenset[str], ref: RefRule) -> Iterator[Link]:
-    for item in root.iter("item"):
-        link = item.findtext("link") or item.findtext("guid") or ""
-        found = link_to(link.strip(), hosts, ref, _day(item.findtext("pubDate")))
-        if found:
-            yield found
-
-
-def _json_links(
-    answer: object, hosts: frozenset[str], ref: RefRule, json_feed: JsonFeedRule
-) -> Iterator[Link]:
-    """The story links of a site's JSON feed (``json_feed``: how the site's records read)."""
-    for record in json_feed(answer):
-        published = _day(record.published)
-        found = link_to(record.url, hosts, ref, published)
-        if found:
-            yield found
-        elif record.story_id.isdigit():
-            yield Link(record.story_id, "", published)
-
-
-def feed_links(
-    response: Response, hosts: frozenset[str], ref: RefRule, json_feed: JsonFeedRule | None
-) -> list[Link] | None:
-    """Links of an RSS feed or of the site's JSON feed (``json_feed``: its reader, if it has
-    one); None when the body is neither."""
-    body = response.body.lstrip()
-    if body.startswith((b"[", b"{")):
-        try:
-            answer = json.loads(body)
-        except ValueError:
-            return None
-        if json_feed is None or not isinstance(answer, list):
-            return None
-        return list(_json_links(answer, hosts, ref, json_feed))
-    try:  # no DTDs, no external entities, no entity expansion (billion laughs)
-        root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (ParseError, DefusedXmlException, ValueError):
-        return None
-    if root.tag not in {"rss", "rdf", "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"}:
-        return None  # well-formed XML (or XHTML) that is not a feed
-    return list(_rss_links(root, hosts, ref))
