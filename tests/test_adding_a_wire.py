@@ -20,7 +20,8 @@ import pytest
 
 from newscrawl.dates import zone
 from newscrawl.site import Ref, Site
-from newscrawl.sites.wire import WireReleasePage, path_ref
+from newscrawl.sites.wire import WireReleasePage
+from newscrawl.sites.wire_story import path_ref
 from newscrawl.spiders.base import SiteSpider
 from tests.conftest import FAST, Run, crawl
 from tests.site import LocalSite

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 from newscrawl.dates import zone
 from newscrawl.site import Ref, Site
-from newscrawl.sites.wire import WireReleasePage, path_ref
+from newscrawl.sites.wire import WireReleasePage
+from newscrawl.sites.wire_story import path_ref
 
 HOST = "www.globenewswire.com"
 # /news-release/2016/04/06/1300478/0/en/Segment-Launches-Sources.html (also under /en/, /fr/…,

@@ -7,7 +7,8 @@ import re
 
 from newscrawl.dates import zone
 from newscrawl.site import Ref, Site
-from newscrawl.sites.wire import WireReleasePage, path_ref
+from newscrawl.sites.wire import WireReleasePage
+from newscrawl.sites.wire_story import path_ref
 
 HOST = "www.prnewswire.com"
 # /news-releases/hackerrank--cybermedia-technologies-partner-300256929.html
