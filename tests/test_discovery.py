@@ -6,14 +6,20 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from scrapy import Request
 from scrapy.http import HtmlResponse, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
 
 from newscrawl.sites.globenewswire import globenewswire_ref
 from newscrawl.sites.menafn import MENAFN
 from newscrawl.spiders.discovery import Link, link_to, listing_links, next_pages
+from newscrawl.spiders.menafn import MenafnSpider
 
 HOSTS = frozenset({"menafn.com", "www.menafn.com"})
 LISTING_URL = "https://menafn.com/tb_news.aspx?tb_html=tb_arab"
+FEED_URL = "https://menafn.com/rss/menafn_Kuwait.xml"
 
 LISTING = """<html><body><ul class="popular-news-list">
 <li><h2 class="entry-title"><a href="/1109793603/Lavrov-Meets-Kim">Lavrov</a></h2>
@@ -110,3 +116,21 @@ def test_story_ids_shorter_than_menafns_are_found_when_the_site_says_so() -> Non
 )
 def test_link_to(url: str, expected: Link | None) -> None:
     assert link_to(url, HOSTS, MENAFN.story_ref) == expected
+
+
+def test_a_listing_or_feed_that_fails_names_its_url_and_http_status(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    crawler = get_crawler(MenafnSpider)
+    spider = MenafnSpider.from_crawler(crawler)
+    for url, errback in [(LISTING_URL, spider.listing_failed), (FEED_URL, spider.feed_failed)]:
+        request = Request(url)
+        failure = Failure(HttpError(HtmlResponse(url, status=503, request=request)))  # type: ignore[no-untyped-call]
+        failure.request = request  # type: ignore[attr-defined]  # as Scrapy's errbacks get it
+        errback(failure)
+    assert f"listing page failed: {LISTING_URL}: HTTP 503" in caplog.text
+    assert f"feed failed: {FEED_URL}: HTTP 503" in caplog.text
+    stats = crawler.stats.get_stats()
+    assert stats["newscrawl/discovery/menafn/listing_failures"] == 1
+    assert stats["newscrawl/discovery/menafn/feed_failures"] == 1
+    assert stats["newscrawl/errors"] == 1  # a listing that fails is an error; a feed is extra
