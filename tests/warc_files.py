@@ -21,7 +21,7 @@ from typing import Any
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
-from newscrawl.urls import story_ref
+from newscrawl.sites.menafn.urls import story_ref
 from newscrawl.warc.records import ArchiveReader, BadRecord
 from newscrawl.warc.scope import Scope
 from tests.site import synthetic_stories

@@ -103,6 +103,35 @@ def is_hidden(element: Any) -> bool:
     )
 
 
+_UNSEEN_TAGS = frozenset({"script", "style", "head", "template"})  # never shown to a reader
+
+
+def visible_text(root: Any) -> str:
+    """All text a reader sees in ``root``, in reading order, whitespace collapsed: each
+    element's text and the text after it (its tail), hidden elements, scripts, styles and the
+    head left out (what follows one of them is seen); blocks and ``<br>`` end words.
+
+    >>> from lxml import html
+    >>> visible_text(html.fromstring("<div><b>Sorry</b>, the page <i>you</i> wanted is gone."
+    ...     "<span hidden>no</span> Really<!-- x --> gone.<script>x()</script><p>Home</p></div>"))
+    'Sorry, the page you wanted is gone. Really gone. Home'
+    """
+    parts: list[str] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]  # (node, whether its inside is done)
+    while stack:
+        node, done = stack.pop()
+        tag = node.tag if isinstance(node.tag, str) else ""
+        gap = " " if tag in _BLOCK_TAGS or tag == "br" else ""
+        if done:  # the text after the node is its parent's: seen with it
+            parts.extend((gap, node.tail or "") if node is not root else ())
+            continue
+        stack.append((node, True))
+        if tag and tag not in _UNSEEN_TAGS and not is_hidden(node):
+            parts.extend((gap, node.text or ""))
+            stack.extend((child, False) for child in reversed(node))
+    return " ".join("".join(parts).split())
+
+
 def element_text(element: Any) -> str:
     """Text of an element without furniture: blocks end paragraphs, ``<br>`` ends a line."""
     out: list[str] = []

@@ -8,25 +8,33 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import tzinfo
 
 from newscrawl.dates import is_banner, looks_like_timestamp
+from newscrawl.extraction.paragraphs import drop_related_links, drop_repeats, paragraphs_from_text
+from newscrawl.extraction.plausibility import is_furniture, is_paywall
 from newscrawl.items import Article
 from newscrawl.loaders import ArticleLoader
-from newscrawl.pages.paragraphs import drop_related_links, drop_repeats
-from newscrawl.pages.plausibility import is_furniture, is_paywall
-from newscrawl.processors import find_tracking_id, split_dateline
-from newscrawl.urls import canonical_url, slugify
+from newscrawl.site import Ref, Site
+from newscrawl.sites.menafn.marks import (
+    DATELINE_HEAD,
+    find_tracking_id,
+    provider_from_dateline,
+    split_dateline,
+)
+from newscrawl.sites.menafn.urls import slugify
 
-SOURCE = "menafn"
 LANGUAGE = "en"  # the English site; the Arabic one lives elsewhere
 
 _FOOTER = re.compile(r"^(?:Legal Disclaimer|MENAFN provides the information|CommentsNo comment)")
+# The hidden error block every story page carries, found or not (menafn-site-2.md C1): "403",
+# "Sorry!!", "Error! We're sorry, but the page you were looking for doesn't exist."
+_ERROR_BLOCK = r"403|Sorry!+|Error! We.re sorry, but the page you were looking for doesn.t exist\.?"
+_ERROR_BLOCK_LINE = re.compile(rf"^(?:{_ERROR_BLOCK})$", re.IGNORECASE)
 _FURNITURE_LINE = re.compile(
     r"^(?:\(?(?:Photo|Photos|Image|Picture)(?: credit)?\s*[:/]\s*[^()]{1,60}\)?"
     r"|\S*\.(?:jpe?g|png|gif|webp)\)?"
-    r"|Sorry!+|Error! We.re sorry, but the page you were looking for doesn.t exist\.?"
-    r"|Tags|Category|Date|Comments|No comment|--|403|\u0639\u0631\u0628\u064a)$",
+    rf"|{_ERROR_BLOCK}"
+    r"|Tags|Category|Date|Comments|No comment|--|\u0639\u0631\u0628\u064a)$",
     re.IGNORECASE,
 )
 _END_MARK = re.compile(r"\s*\((?i:end)\)(?:\s+[a-z]{1,5}){0,2}\s*$")
@@ -76,6 +84,19 @@ def _drop_end_marks(paragraphs: list[str]) -> list[str]:
     return kept
 
 
+def is_error_block_line(line: str) -> bool:
+    """A line of MENAFN's hidden error block: furniture on every page, never a sign that the
+    story is missing, never its headline.
+
+    >>> is_error_block_line("Sorry!!"), is_error_block_line("Error! We’re sorry, but the page you"
+    ...                                                     " were looking for doesn’t exist.")
+    (True, True)
+    >>> is_error_block_line("Sorry, the minister said, talks failed.")
+    False
+    """
+    return bool(_ERROR_BLOCK_LINE.match(line.strip()))
+
+
 def _is_page_furniture(paragraph: str, title: str | None) -> bool:
     """A line that is never story text: the title again, a stamp, the banner, a label."""
     return (
@@ -100,6 +121,12 @@ def _from_dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
     return None, paragraphs
 
 
+def story_paragraphs(text: str) -> list[str]:
+    """Paragraphs of a MENAFN story's text: a line starting a dateline is never joined onto
+    the line before it."""
+    return paragraphs_from_text(text, DATELINE_HEAD)
+
+
 def clean_story(paragraphs: list[str], title: str | None) -> Story:
     """MENAFN's rules on a story's paragraphs: footer cut, furniture out, dateline off, end
     marks and related links out, repeats once."""
@@ -116,27 +143,22 @@ def clean_story(paragraphs: list[str], title: str | None) -> Story:
 
 
 def story_loader(
-    ref: tuple[str, str] | None,
-    url: str,
-    crawled_at: str,
-    title: str | None,
-    story: Story,
-    local: tzinfo,
+    site: Site, ref: Ref | None, url: str, crawled_at: str, title: str | None, story: Story
 ) -> ArticleLoader:
     """A loader holding what every MENAFN page kind gives the same way: identity and story.
 
     The canonical URL and id where the story id is known; else the page's own URL (the
     loader's TakeFirst keeps the first) and an id from the content hash. Stamps without an
-    offset are read on MENAFN's clock, ``local``.
+    offset are read on the site's clock.
     """
-    loader = ArticleLoader(zone=local)
+    loader = ArticleLoader(zone=site.clock)
     if ref:
         story_id, slug = ref
-        loader.add_value("id", f"{SOURCE}:{story_id}")
-        loader.add_value("url", canonical_url(story_id, slug or slugify(title or "")))
+        loader.add_value("id", f"{site.name}:{story_id}")
+        loader.add_value("url", site.canonical_url(story_id, slug or slugify(title or "")))
     loader.add_value("url", url)
     loader.add_value("fetched_from", url)
-    loader.add_value("source", SOURCE)
+    loader.add_value("source", site.name)
     loader.add_value("crawled_at", crawled_at)
     loader.add_value("title", title)
     loader.add_value("dateline", story.dateline)
@@ -145,7 +167,17 @@ def story_loader(
     return loader
 
 
+def load_article(loader: ArticleLoader) -> Article:
+    """The loader's article, its provider the one its dateline names: a MENAFN dateline names
+    who wrote the story (MENAFN itself, or the syndicated provider); a logo is only a fallback.
+    """
+    article: Article = loader.load_item()
+    if article.dateline and split_dateline(article.dateline)[0]:
+        article.provider = provider_from_dateline(article.dateline)
+    return article
+
+
 def is_menafn_story(article: Article) -> bool:
     """A story id, a MENAFN dateline or a MENAFN stamp marks a MENAFN page."""
-    has_id = bool(article.id and not article.id.startswith(f"{SOURCE}:h"))
+    has_id = bool(article.id and not article.id.startswith(f"{article.source}:h"))
     return has_id or bool(article.dateline or article.tracking_id or article.page_date)

@@ -1,27 +1,23 @@
-"""Finding stories: article links on listing/story pages, RSS items, mobile API records."""
+"""Finding stories on pages: story links on listing and story pages, the next listing page.
+(Feeds are read in ``feeds.py``.)"""
 
 from __future__ import annotations
 
 import functools
 import itertools
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
-from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, fromstring
 from lxml import etree
-from scrapy.http import Response, TextResponse
+from scrapy.http import TextResponse
 
 from newscrawl.dates import read_timestamp
-from newscrawl.pages.base import document_base
-from newscrawl.urls import RefRule, story_ref
+from newscrawl.extraction.page import document_base
+from newscrawl.site import RefRule
 
-ID_DIGITS = 9  # MENAFN's story ids have 9 to 12 digits
 _PAGINATION = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' pagination ')"
     " or contains(concat(' ', normalize-space(@class), ' '), ' pager ')]//a/@href"
@@ -43,14 +39,18 @@ def _on_site(url: str, hosts: frozenset[str]) -> bool:
     return parts.scheme in {"http", "https"} and (parts.netloc in hosts or parts.hostname in hosts)
 
 
-def _day(value: str | None) -> date | None:
-    """The day a listing or feed prints beside a link, as printed (on the site's clock)."""
+def printed_day(value: str | None) -> date | None:
+    """The day a listing or feed prints beside a link, as printed (on the site's clock).
+
+    >>> printed_day("Wed, 01 Mar 2017 23:20:00 -0500"), printed_day("soon")
+    (datetime.date(2017, 3, 1), None)
+    """
     moment = read_timestamp(value) if value else None
     return moment.date() if moment else None
 
 
 def link_to(
-    url: str, hosts: frozenset[str], published: date | None = None, ref: RefRule = story_ref
+    url: str, hosts: frozenset[str], ref: RefRule, published: date | None = None
 ) -> Link | None:
     """A Link for an on-site story URL in any of its forms (``ref``: the site's rule)."""
     if not _on_site(url, hosts):
@@ -66,7 +66,7 @@ def _item_date(anchor: Any) -> date | None:
         if len(stamps) > 1:
             return None  # a box of several items: no date belongs to this link
         if stamps:
-            return _day(stamps[0])
+            return printed_day(stamps[0])
     return None
 
 
@@ -87,8 +87,8 @@ def listing_links(
     *,
     dated: bool = True,
     root: Any = None,
-    ref: RefRule = story_ref,
-    id_digits: int = ID_DIGITS,
+    ref: RefRule,
+    id_digits: int,
 ) -> Iterator[Link]:
     """Every story link of a page (``.entry-title > a``, popular lists, More Stories...),
     with the date printed beside it when ``dated``. ``root``: the page's tree if parsed;
@@ -96,7 +96,7 @@ def listing_links(
     tree = response.selector.root if root is None else root
     base = document_base(tree, response.url)
     for anchor in story_anchors(id_digits)(tree):
-        link = link_to(urljoin(base, anchor.get("href").strip()), hosts, ref=ref)
+        link = link_to(urljoin(base, anchor.get("href").strip()), hosts, ref)
         if link:
             yield Link(link.story_id, link.slug, _item_date(anchor) if dated else None)
 
@@ -121,46 +121,3 @@ def next_pages(response: TextResponse) -> list[str]:
     wanted = (_page_number(response.url) or 1) + 1
     numbered = [h for h in response.xpath(_PAGINATION).getall() if _page_number(h) == wanted]
     return numbered[:1]
-
-
-def _rss_links(root: Element, hosts: frozenset[str], ref: RefRule) -> Iterator[Link]:
-    for item in root.iter("item"):
-        link = item.findtext("link") or item.findtext("guid") or ""
-        found = link_to(link.strip(), hosts, _day(item.findtext("pubDate")), ref)
-        if found:
-            yield found
-
-
-def _api_links(records: object, hosts: frozenset[str], ref: RefRule) -> Iterator[Link]:
-    """Mobile API ``getsection`` records: ``newsid``, ``link``, ``newsdate``."""
-    for record in records if isinstance(records, list) else []:
-        if not isinstance(record, dict):
-            continue
-        url = str(record.get("link") or "")
-        story_id = str(record.get("newsid") or "")
-        published = _day(str(record.get("newsdate") or "").replace("T", " "))
-        found = link_to(url, hosts, published, ref)
-        if found:
-            yield found
-        elif story_id.isdigit():
-            yield Link(story_id, "", published)
-
-
-def feed_links(
-    response: Response, hosts: frozenset[str], ref: RefRule = story_ref
-) -> list[Link] | None:
-    """Links of an RSS feed or a mobile API answer; None when the body is neither."""
-    body = response.body.lstrip()
-    if body.startswith((b"[", b"{")):
-        try:
-            records = json.loads(body)
-        except ValueError:
-            return None
-        return list(_api_links(records, hosts, ref)) if isinstance(records, list) else None
-    try:  # no DTDs, no external entities, no entity expansion (billion laughs)
-        root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (ParseError, DefusedXmlException, ValueError):
-        return None
-    if root.tag not in {"rss", "rdf", "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"}:
-        return None  # well-formed XML (or XHTML) that is not a feed
-    return list(_rss_links(root, hosts, ref))

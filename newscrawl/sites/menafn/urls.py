@@ -1,15 +1,15 @@
-"""MENAFN story URLs: story ids, canonical form and slugs (shared by pages and spiders)."""
+"""MENAFN story URLs: story ids, the path to ask for, canonical form, slugs, saved-file names."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
-Ref = tuple[str, str]  # (story id, what the site's request URL needs: a slug, or a path)
-RefRule = Callable[[str], Ref | None]  # a site's URL rule: the Ref of one of its story URLs
+from newscrawl.extraction.plausibility import content_words
+from newscrawl.site import Ref
 
-CANONICAL_ROOT = "https://menafn.com"
+ROOT = "https://menafn.com"
+TITLE_WORDS_MIN_SHARE = 1 / 3  # of the link's slug words a requested story's title has
 _STORY_PATH = re.compile(r"^/(\d{9,12})(?:/([^/?#]*))?/?$")
 _SAVED_NAME = re.compile(r"^(\d{9,12})(?:-(.+))?$")
 _LEGACY_PAGE = re.compile(r"/qn_news_story(?:_s)?\.aspx$", re.IGNORECASE)
@@ -40,13 +40,23 @@ def story_ref(url: str) -> Ref | None:
     return None
 
 
+def story_path(story_id: str, slug: str) -> str:
+    """Where a story is asked for, whatever form its link had (``?src=RSS``, ``www.``, the old
+    ``.aspx`` page): one form, so one request.
+
+    >>> story_path("1109793603", "Lavrov-North-Korean"), story_path("1109000002", "")
+    ('/1109793603/Lavrov-North-Korean', '/1109000002/')
+    """
+    return f"/{story_id}/{slug}"
+
+
 def canonical_url(story_id: str, slug: str) -> str:
     """The one URL of a story: https, bare host, no query.
 
     >>> canonical_url("1109793603", "Lavrov-North-Korean")
     'https://menafn.com/1109793603/Lavrov-North-Korean'
     """
-    return f"{CANONICAL_ROOT}/{story_id}/{slug}" if slug else f"{CANONICAL_ROOT}/{story_id}"
+    return f"{ROOT}/{story_id}/{slug}" if slug else f"{ROOT}/{story_id}"
 
 
 def slugify(title: str) -> str:
@@ -69,3 +79,20 @@ def saved_page_ref(stem: str) -> Ref | None:
     """
     match = _SAVED_NAME.match(stem)
     return (match.group(1), match.group(2) or "") if match else None
+
+
+def title_fits_slug(title: str, slug: str) -> bool:
+    """Whether a page's title is the headline its link's slug was made from (MENAFN makes
+    slugs from headlines, ``slugify``); an empty slug says nothing.
+
+    >>> title_fits_slug("Kuwait Dinar Steady Against Dollar - Euro Slips",
+    ...                 "Kuwait-Dinar-Steady-Against-Dollar-Euro-Slips")
+    True
+    >>> title_fits_slug("Arab - Latest News", "Kuwait-Dinar-Steady-Against-Dollar-Euro-Slips")
+    False
+    """
+    wanted = content_words(slug.replace("-", " "))
+    if not wanted:
+        return True
+    have = content_words(slugify(title).replace("-", " "))
+    return len(wanted & have) >= TITLE_WORDS_MIN_SHARE * len(wanted)

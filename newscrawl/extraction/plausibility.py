@@ -9,16 +9,15 @@ later run asks for it again. The rules are about kinds of text, not about partic
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from newscrawl.items import Article
-from newscrawl.processors import collapse_whitespace, find_tracking_id, has_mojibake, split_dateline
-from newscrawl.urls import RefRule, slugify, story_ref
+from newscrawl.processors import collapse_whitespace, has_mojibake
+from newscrawl.site import RefRule
 
 MIN_STORY_WORDS = 12  # a wire story has at least one real sentence: "X said on Monday that…"
 MIN_SENTENCE_WORDS = 8  # a menu item, a label or a button has fewer
 NOTICE_MAX_WORDS = 40  # a notice is a line or two; a story may quote such words
-TITLE_WORDS_MIN_SHARE = 1 / 3  # of the link's slug words a requested story's title has
 
 # Lines that are site furniture wherever they stand (their page's footer, a paywall box).
 _FURNITURE = re.compile(
@@ -161,23 +160,6 @@ def names_its_title(title: str | None, text: str) -> bool:
     return len(wanted & content_words(text)) >= max(1, len(wanted) // 3)
 
 
-def title_fits_slug(title: str, slug: str) -> bool:
-    """Whether a page's title is the headline its link's slug was made from (MENAFN makes
-    slugs from headlines, ``urls.slugify``); an empty slug says nothing.
-
-    >>> title_fits_slug("Kuwait Dinar Steady Against Dollar - Euro Slips",
-    ...                 "Kuwait-Dinar-Steady-Against-Dollar-Euro-Slips")
-    True
-    >>> title_fits_slug("Arab - Latest News", "Kuwait-Dinar-Steady-Against-Dollar-Euro-Slips")
-    False
-    """
-    wanted = content_words(slug.replace("-", " "))
-    if not wanted:
-        return True
-    have = content_words(slugify(title).replace("-", " "))
-    return len(wanted & have) >= TITLE_WORDS_MIN_SHARE * len(wanted)
-
-
 def normalise(text: str) -> str:
     """Text compared as words only: case, spacing and punctuation do not matter.
 
@@ -204,14 +186,15 @@ def is_site_text(paragraphs: list[str], site_texts: Iterable[str]) -> bool:
 
 
 def identity_problem(
-    requested_id: str, page_urls: Iterable[str], tracking_id: str | None, ref: RefRule = story_ref
+    requested_id: str, page_urls: Iterable[str], tracking_id: str | None, ref: RefRule
 ) -> str | None:
     """Why a page is not the story asked for: its canonical link or tracking stamp names
-    another story id (``ref``: the site's URL rule, MENAFN's by default).
+    another story id (``ref``: the site's URL rule).
 
-    >>> identity_problem("1109793603", ["https://menafn.com/1109000001/Other"], None)
+    >>> def ref(url): return (url.rsplit("/", 1)[1], "") if url[-1].isdigit() else None
+    >>> identity_problem("1109793603", ["https://news.example/s/1109000001"], None, ref)
     'not the requested story (the page is story 1109000001)'
-    >>> identity_problem("1109793603", [], "MENAFN13072025000045015839ID1109793603") is None
+    >>> identity_problem("1109793603", [], "MENAFN13072025000045015839ID1109793603", ref) is None
     True
     """
     for url in page_urls:
@@ -223,13 +206,14 @@ def identity_problem(
     return None
 
 
-def landed_elsewhere(requested_id: str, final_url: str, ref: RefRule = story_ref) -> str | None:
+def landed_elsewhere(requested_id: str, final_url: str, ref: RefRule) -> str | None:
     """Why a fetched page is not the story: a redirect took us to another page (``ref``: the
     site's URL rule).
 
-    >>> landed_elsewhere("1109793603", "https://menafn.com/")
-    'redirected away from the story (landed on https://menafn.com/)'
-    >>> landed_elsewhere("1109793603", "https://menafn.com/1109793603/New-Slug") is None
+    >>> def ref(url): return (url.rsplit("/", 1)[1], "") if url[-1].isdigit() else None
+    >>> landed_elsewhere("1109793603", "https://news.example/", ref)
+    'redirected away from the story (landed on https://news.example/)'
+    >>> landed_elsewhere("1109793603", "https://news.example/s/1109793603", ref) is None
     True
     """
     found = ref(final_url)
@@ -238,16 +222,21 @@ def landed_elsewhere(requested_id: str, final_url: str, ref: RefRule = story_ref
     return None
 
 
-def unvouched_fallback(title: str | None, dateline: str | None, body: str) -> str | None:
+def unvouched_fallback(
+    title: str | None, dateline: str | None, body: str, marked: Callable[[str], object]
+) -> str | None:
     """Why a body from a generic layer is not trusted: it has no mark of a wire story (no
-    dateline, no tracking stamp) and names nothing the title names. Either mark alone is
-    enough to keep it: 8 of 43 stored MENAFN pages print no dateline (menafn-site.md §4).
+    dateline, nothing ``marked`` finds in it: the site's own marks, such as a tracking stamp)
+    and names nothing the title names. Either mark alone is enough to keep it: 8 of 43 stored
+    MENAFN pages print no dateline (menafn-site.md §4).
 
-    >>> unvouched_fallback("Qatar Opens Unit", None, "MENAFN is a news provider.")[:24]
+    >>> def stamped(text): return "STAMP-" in text
+    >>> unvouched_fallback("Qatar Opens Unit", None, "The site is a news provider.", stamped)[:24]
     'not a story: no dateline'
-    >>> unvouched_fallback("Qatar Opens Unit", "(MENAFN- The Peninsula)", "Doha opened it.")
+    >>> unvouched_fallback("Qatar Opens Unit", None, "Doha opened. STAMP-1109", stamped)
+    >>> unvouched_fallback("Qatar Opens Unit", "(MENAFN- The Peninsula)", "Doha opened.", stamped)
     """
-    if dateline or find_tracking_id(body) or split_dateline(body)[0]:
+    if dateline or marked(body):
         return None
     if names_its_title(title, body):
         return None

@@ -18,23 +18,26 @@ _ABBREVIATIONS = frozenset(
     }
 )  # fmt: skip
 _FRAGMENT_WORDS = 3
-_DATELINE = re.compile(r"\(?\s*MENAFN\b")
 
 
 def _ends_sentence(line: str) -> bool:
     return bool(_SENTENCE_END.search(line))
 
 
-def _continues(line: str, following: str) -> bool:
+def _continues(line: str, following: str, heading: re.Pattern[str] | None) -> bool:
     """Whether a line break between two lines falls inside a sentence (never after a stamp,
-    never before a MENAFN dateline: those are header lines, not a sentence's words)."""
-    if _ends_sentence(line) or looks_like_timestamp(line) or _DATELINE.match(following):
+    never before a line ``heading`` matches, the site's dateline: those are header lines, not
+    a sentence's words)."""
+    if _ends_sentence(line) or looks_like_timestamp(line):
+        return False
+    if heading is not None and heading.match(following):
         return False
     return following[:1].islower() or len(line.split()) <= _FRAGMENT_WORDS
 
 
-def join_broken_lines(lines: list[str]) -> list[str]:
-    """Join lines that a hard line break cut inside a sentence.
+def join_broken_lines(lines: list[str], heading: re.Pattern[str] | None = None) -> list[str]:
+    """Join lines that a hard line break cut inside a sentence (``heading``: lines that start
+    a story's header, such as its dateline, which are never joined onto the line before).
 
     >>> join_broken_lines(["Prime Minister", "Jaafar Hassan said in", "that the Council met.",
     ...                    "In addition, he left."])
@@ -44,7 +47,7 @@ def join_broken_lines(lines: list[str]) -> list[str]:
     """
     joined: list[str] = []
     for line in lines:
-        if joined and _continues(joined[-1], line):
+        if joined and _continues(joined[-1], line, heading):
             joined[-1] = f"{joined[-1]} {line}"
         else:
             joined.append(line)
@@ -70,8 +73,9 @@ def split_glued(paragraph: str) -> list[str]:
     return [*parts, paragraph[start:]]
 
 
-def paragraphs_from_text(text: str) -> list[str]:
-    """Paragraphs of plain story text: blank lines always separate, line breaks usually do.
+def paragraphs_from_text(text: str, heading: re.Pattern[str] | None = None) -> list[str]:
+    """Paragraphs of plain story text: blank lines always separate, line breaks usually do
+    (``heading``: as in ``join_broken_lines``).
 
     >>> paragraphs_from_text("One line\\nwrapped here.\\n\\n\\nSaid two.Three is glued.")
     ['One line wrapped here.', 'Said two.', 'Three is glued.']
@@ -79,7 +83,7 @@ def paragraphs_from_text(text: str) -> list[str]:
     paragraphs: list[str] = []
     for block in re.split(r"\n[^\S\n]*\n", text):
         lines = [" ".join(line.split()) for line in block.split("\n")]
-        for paragraph in join_broken_lines([line for line in lines if line]):
+        for paragraph in join_broken_lines([line for line in lines if line], heading):
             paragraphs.extend(split_glued(paragraph))
     return paragraphs
 

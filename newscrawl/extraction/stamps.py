@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 
 from newscrawl.dates import read_timestamp
-from newscrawl.pages.text import is_furniture
+from newscrawl.extraction.text import is_furniture
 
 _NOT_UPDATE = (
     "[not(contains(translate(@class, 'UPDATEMODIF', 'updatemodif'), 'update'))]"

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import re
-from datetime import tzinfo
 
-from newscrawl.dates import MENAFN_ZONE, is_banner, looks_like_timestamp, read_timestamp, zone
+from newscrawl.dates import is_banner, looks_like_timestamp, read_timestamp
+from newscrawl.extraction.plausibility import body_problem, text_problem
 from newscrawl.items import Article
-from newscrawl.pages.menafn_story import (
+from newscrawl.processors import slug_words
+from newscrawl.site import Ref, Site
+from newscrawl.sites.menafn.marks import find_tracking_id, split_dateline
+from newscrawl.sites.menafn.story import (
     LANGUAGE,
     clean_story,
+    is_error_block_line,
     is_menafn_story,
+    load_article,
     story_loader,
+    story_paragraphs,
 )
-from newscrawl.pages.paragraphs import paragraphs_from_text
-from newscrawl.pages.plausibility import body_problem, text_problem
-from newscrawl.processors import find_tracking_id, slug_words, split_dateline
-from newscrawl.urls import slugify
+from newscrawl.sites.menafn.urls import slugify
 
 # A page store put " date YYYY-MM-DD " in front of the first line; MENAFN never prints it.
 _STORE_PREFIX = re.compile(r"^\s*date \d{4}-\d{2}-\d{2}(?:\s|$)")
 _MAX_TITLE_WORDS = 30
-_SKIPPED_HEADER = frozenset({"403", "--", "\u0639\u0631\u0628\u064a"})  # error stub, rule, عربي
+_SKIPPED_HEADER = frozenset({"--", "\u0639\u0631\u0628\u064a"})  # a rule, the عربي link
 
 
 def is_navigation(line: str) -> bool:
@@ -50,19 +53,12 @@ class MenafnTextPage:
 
     layer: str | None = "text"  # the extraction layer, for run health
 
-    def __init__(
-        self,
-        text: str,
-        url: str,
-        ref: tuple[str, str] | None,
-        crawled_at: str,
-        local: tzinfo | None = None,
-    ):
+    def __init__(self, text: str, url: str, ref: Ref | None, crawled_at: str, site: Site):
         self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.url = url
         self.ref = ref
         self.crawled_at = crawled_at
-        self.local = local or zone(MENAFN_ZONE)
+        self.site = site
 
     def is_title(self, line: str) -> bool:
         """A heading; or any line that is the page's own slug in words (``Is Oil Back?``)."""
@@ -78,6 +74,8 @@ class MenafnTextPage:
         for index, raw in enumerate(lines):
             line = " ".join(raw.split())
             if not line or line in _SKIPPED_HEADER or is_navigation(raw):
+                continue
+            if is_error_block_line(line):  # hidden on the page, before the headline or not
                 continue
             if split_dateline(line)[0] or find_tracking_id(line):
                 return header, lines[index:]
@@ -108,12 +106,11 @@ class MenafnTextPage:
     def to_article(self) -> Article:
         header, story_lines = self.split_header()
         title = header.get("title") or (slug_words(self.ref[1]) if self.ref else None)
-        story = clean_story(paragraphs_from_text("\n".join(story_lines)), title)
-        loader = story_loader(self.ref, self.url, self.crawled_at, title, story, self.local)
+        story = clean_story(story_paragraphs("\n".join(story_lines)), title)
+        loader = story_loader(self.site, self.ref, self.url, self.crawled_at, title, story)
         loader.add_value("published_at", header.get("time"))
         loader.add_value("published_text", header.get("time"))
         loader.add_value("page_date", header.get("banner"))
         loader.add_value("language", LANGUAGE)
         loader.add_value("body_layer", self.layer)
-        article: Article = loader.load_item()
-        return article
+        return load_article(loader)

@@ -4,37 +4,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import tzinfo
 from functools import cached_property, partial
 from typing import Any
 
 from lxml import etree
 from scrapy.http import TextResponse
 
-from newscrawl.dates import MENAFN_ZONE, is_banner, read_timestamp, zone
-from newscrawl.items import Article
-from newscrawl.pages.base import HtmlArticlePage, compiled, first_found, string_of, text_of
-from newscrawl.pages.menafn_story import (
-    LANGUAGE,
-    Story,
-    clean_story,
-    is_menafn_story,
-    story_loader,
-)
-from newscrawl.pages.paragraphs import paragraphs_from_text
-from newscrawl.pages.plausibility import (
+from newscrawl.dates import is_banner, read_timestamp
+from newscrawl.extraction.page import HtmlArticlePage, compiled, first_found, string_of, text_of
+from newscrawl.extraction.plausibility import (
     body_problem,
     identity_problem,
     is_site_text,
     landed_elsewhere,
     text_problem,
-    title_fits_slug,
     unvouched_fallback,
 )
-from newscrawl.pages.text import element_text
-from newscrawl.pages.tree import elements
+from newscrawl.extraction.text import element_text
+from newscrawl.extraction.tree import elements
+from newscrawl.items import Article
 from newscrawl.processors import clean_text
-from newscrawl.urls import story_ref
+from newscrawl.site import Ref, Site
+from newscrawl.sites.menafn.marks import has_story_mark
+from newscrawl.sites.menafn.story import (
+    LANGUAGE,
+    Story,
+    clean_story,
+    is_menafn_story,
+    load_article,
+    story_loader,
+    story_paragraphs,
+)
+from newscrawl.sites.menafn.urls import title_fits_slug
 
 _GMT_TEXT: Any = etree.XPath("descendant::text()[contains(., ' GMT')]")  # banner candidates
 _SOFT_404 = re.compile(r"page you (?:were|are) looking for (?:doesn.t|does not) exist", re.I)
@@ -77,34 +78,28 @@ class MenafnPage(HtmlArticlePage):
     DATES_IN_STORY = ("span.entry-date", "time.entry-date")
     LAYERS = ("site", "json_ld", "meta", "generic")
 
-    def __init__(
-        self,
-        response: TextResponse,
-        crawled_at: str,
-        ref: tuple[str, str] | None = None,
-        local: tzinfo | None = None,
-    ) -> None:
+    def __init__(self, response: TextResponse, crawled_at: str, ref: Ref | None, site: Site):
         super().__init__(response)
         self.crawled_at = crawled_at
         self.known_ref = ref
-        self.local = local or zone(MENAFN_ZONE)
+        self.site = site
         self.layer: str | None = None  # which layer gave the body, once to_article() ran
         self.paywalled = False  # a subscription prompt cut the story it gave
 
     def is_own_url(self, url: str) -> bool:
         """This page's URL, or any URL of the story asked for (menafn.com or a mirror)."""
         if self.known_ref:
-            found = story_ref(url)
+            found = self.site.story_ref(url)
             if found:
                 return found[0] == self.known_ref[0]
         return super().is_own_url(url)
 
-    def ref(self) -> tuple[str, str] | None:
+    def ref(self) -> Ref | None:
         """The story id: from where the page came from, else from what the page says it is."""
         if self.known_ref:
             return self.known_ref
         for url in (self.response.url, *self.urls()):
-            found = story_ref(url)
+            found = self.site.story_ref(url)
             if found:
                 return found
         return None
@@ -149,7 +144,7 @@ class MenafnPage(HtmlArticlePage):
             text = source()
             if not text or not text.strip():
                 continue
-            story = clean_story(paragraphs_from_text(text), title)
+            story = clean_story(story_paragraphs(text), title)
             if story.paragraphs:
                 return story, layer
         return Story(), None
@@ -194,11 +189,13 @@ class MenafnPage(HtmlArticlePage):
         chrome for a body, or broken text. The surest reason goes first."""
         requested, slug = self.known_ref or ("", "")
         if requested and self.response.url.startswith(("http://", "https://")):
-            landed = landed_elsewhere(requested, self.response.url)
+            landed = landed_elsewhere(requested, self.response.url, self.site.story_ref)
             if landed:
                 return landed
         if requested:
-            wrong = identity_problem(requested, self.urls(), article.tracking_id)
+            wrong = identity_problem(
+                requested, self.urls(), article.tracking_id, self.site.story_ref
+            )
             if wrong:
                 return wrong
         unfound = article.body is None or self.layer in FALLBACK_LAYERS
@@ -213,10 +210,12 @@ class MenafnPage(HtmlArticlePage):
         if self.layer in FALLBACK_LAYERS and is_site_text(paragraphs, self.chrome_texts()):
             sample = " / ".join(paragraphs)[:120]
             return f"not a story: the body is the site's own text ({sample})"
-        found = unvouched_fallback(article.title, article.dateline, article.body or "")
+        found = unvouched_fallback(
+            article.title, article.dateline, article.body or "", has_story_mark
+        )
         if found:
             return found
-        vouched = bool(article.tracking_id) or any(story_ref(u) for u in self.urls())
+        vouched = bool(article.tracking_id) or any(map(self.site.story_ref, self.urls()))
         if requested and not vouched and not title_fits_slug(article.title or "", slug):
             return f"not the requested story (its title {article.title!r} is not the link's)"
         return text_problem(article)
@@ -228,7 +227,7 @@ class MenafnPage(HtmlArticlePage):
         story, self.layer = self.story(title)
         self.paywalled = story.paywalled
         loader = story_loader(
-            self.ref(), self.response.url, self.crawled_at, title, story, self.local
+            self.site, self.ref(), self.response.url, self.crawled_at, title, story
         )
         dates = [
             partial(self.css_text, self.DATE_ID),
@@ -246,8 +245,7 @@ class MenafnPage(HtmlArticlePage):
         loader.add_value("category", first_found(cats, self.categories))
         loader.add_value("language", [*self.languages(), LANGUAGE])
         loader.add_value("body_layer", self.layer)
-        article: Article = loader.load_item()
-        return article
+        return load_article(loader)
 
     def story_image(self) -> list[str]:
         return self.absolute([img.get("src", "") for img in self.css("#ImgNews")])

@@ -15,10 +15,16 @@ from parsel import Selector
 from scrapy.http import TextResponse
 
 from newscrawl.dates import has_offset, read_timestamp
-from newscrawl.pages import jsonld, stamps
-from newscrawl.pages.generic import main_text
-from newscrawl.pages.text import element_text, is_furniture, is_hidden, markup_text
-from newscrawl.pages.tree import attribute_values, canonical_links, elements, in_article, text_nodes
+from newscrawl.extraction import jsonld, stamps
+from newscrawl.extraction.generic import main_text
+from newscrawl.extraction.text import element_text, is_furniture, markup_text, visible_text
+from newscrawl.extraction.tree import (
+    attribute_values,
+    canonical_links,
+    elements,
+    in_article,
+    text_nodes,
+)
 from newscrawl.processors import strip_site_name
 
 # Compiled once per process. Typed Any: lxml's stubs cannot say what an XPath returns.
@@ -124,15 +130,9 @@ class HtmlArticlePage:
         return b"</html>" in tail or b"</body>" in tail
 
     def visible_text(self) -> str:
-        """All text a reader sees (hidden elements, scripts and styles left out)."""
-        parts: list[str] = []
-        for element in self.root.iter():
-            if not isinstance(element.tag, str) or element.tag in {"script", "style", "head"}:
-                continue
-            if any(is_hidden(e) for e in (element, *element.iterancestors())):
-                continue
-            parts.append(element.text or "")
-        return " ".join(" ".join(parts).split())
+        """All text a reader sees (``text.visible_text``: tails included, hidden elements,
+        scripts, styles and the head left out)."""
+        return visible_text(self.root)
 
     @cached_property
     def json_ld(self) -> list[dict[str, Any]]:
