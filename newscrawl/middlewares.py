@@ -1,4 +1,4 @@
-"""Downloader middlewares for politeness: retries that back off, and blocked runs that stop."""
+"""Downloader middlewares: retries, blocked runs that stop, robots.txt read as RFC 9309 says."""
 
 from __future__ import annotations
 
@@ -6,19 +6,16 @@ import logging
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from time import monotonic
 from typing import Any, Self
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Response
-from scrapy.utils.asyncio import call_later
+from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import deferred_from_coro
-
-from newscrawl.signals import host_paused
+from scrapy.utils.httpobj import urlparse_cached
 
 logger = logging.getLogger(__name__)
 
@@ -53,40 +50,18 @@ def retry_after_seconds(value: bytes | None, now: datetime | None = None) -> flo
 
 
 class PoliteRetryMiddleware(RetryMiddleware):
-    """Scrapy's retries, plus: the host waits out ``Retry-After`` (429/503), else backs off.
-
-    Waiting pauses the host's whole download slot, so no other request goes there meanwhile.
-    The pause is set on ``response_downloaded``, which fires before the slot sends its next
-    request (the moment AutoThrottle uses too).
-    """
+    """Scrapy's retries, except that a ``Retry-After`` longer than ``NEWSCRAWL_RETRY_AFTER_MAX``
+    gives the page up for this run. (The waiting itself, for Retry-After and our backoff, is
+    host-wide: ``newscrawl.politeness.HostPolitenessMiddleware``.)"""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler.settings)
         self.crawler = crawler
-        self.backoff = crawler.settings.getfloat("NEWSCRAWL_RETRY_BACKOFF")
         self.max_wait = crawler.settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX")
-        self.paused_until: dict[str, float] = {}  # per download slot (host)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        middleware = cls(crawler)
-        crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
-        return middleware
-
-    def wait_for(self, request: Request, response: Response) -> float | None:
-        """How long the host asked us to wait (Retry-After), else our backoff; None: no wait."""
-        if response.status not in self.retry_http_codes or request.meta.get("dont_retry"):
-            return None
-        if response.status in {429, 503}:
-            asked = retry_after_seconds(response.headers.get("Retry-After"))
-            if asked is not None:
-                return asked
-        return self.backoff_for(request.meta.get("retry_times", 0) + 1)
-
-    def response_downloaded(self, response: Response, request: Request) -> None:
-        wait = self.wait_for(request, response)
-        if wait:
-            self.pause(request, min(wait, self.max_wait))
+        return cls(crawler)
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
         if response.status in {429, 503}:
@@ -96,35 +71,6 @@ class PoliteRetryMiddleware(RetryMiddleware):
                 self.crawler.stats.inc_value("newscrawl/retry_after_too_long")
                 return response
         return super().process_response(request, response)
-
-    def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> Any:
-        result = super().process_exception(request, exception)
-        if isinstance(result, Request):
-            self.pause(request, self.backoff_for(result.meta.get("retry_times", 1)))
-        return result
-
-    def backoff_for(self, retry_times: int) -> float:
-        """1 s, 2 s, 4 s… (``NEWSCRAWL_RETRY_BACKOFF`` doubled per retry, at most 60 s)."""
-        return float(min(60.0, self.backoff * 2 ** (retry_times - 1)))
-
-    def pause(self, request: Request, seconds: float) -> None:
-        """Hold the host's download slot for ``seconds``: its queue waits, like a delay."""
-        engine = self.crawler.engine
-        if seconds <= 0 or engine is None:
-            return
-        downloader = engine.downloader
-        key = downloader.get_slot_key(request)
-        slot = downloader.slots.get(key)
-        until = monotonic() + seconds
-        if slot is None or until <= self.paused_until.get(key, 0.0):
-            return  # a longer pause is already running
-        self.paused_until[key] = until
-        if slot.latercall:
-            slot.latercall.cancel()
-        self.crawler.stats.inc_value("newscrawl/retry_pauses")
-        self.crawler.signals.send_catch_log(host_paused, slot=key, seconds=seconds)
-        # The downloader's own "wait before the next request" hook (what DOWNLOAD_DELAY uses).
-        slot.latercall = call_later(seconds, downloader._latercall, slot)
 
 
 class BlockDetector:
@@ -194,26 +140,38 @@ class _WithoutTraceback(logging.Filter):
         return True
 
 
-class RobotsRulesMiddleware(RobotsTxtMiddleware):
+class RobotsRulesMiddleware:
     """robots.txt read as RFC 9309 says: a 4xx means no rules; a 5xx puts the host off limits.
 
-    A host whose robots.txt answers 5xx is deferred to a later run, and the run says so.
+    A hook on the answers to the robots.txt requests of Scrapy's RobotsTxtMiddleware (they go
+    through the downloader middlewares like any request; ``NO_CALLBACK`` marks them): placed
+    below RetryMiddleware, it sees the answer the retries ended with, and hands Scrapy's parser
+    the rules that answer means. A host whose robots.txt answers 5xx is deferred to a later
+    run, and the run says so.
     """
 
     DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            raise NotConfigured
         robots_logger = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
         if not any(isinstance(f, _WithoutTraceback) for f in robots_logger.filters):
             robots_logger.addFilter(_WithoutTraceback())
-        return super().from_crawler(crawler)
+        return cls(crawler)
 
-    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
+        if request.callback is not NO_CALLBACK or urlparse_cached(request).path != "/robots.txt":
+            return response
         if response.status >= 500:
+            netloc = urlparse_cached(request).netloc
             logger.warning("robots.txt of %s answered %d: host deferred", netloc, response.status)
             self.crawler.stats.inc_value("newscrawl/robots_unavailable")
-            response = response.replace(body=self.DISALLOW_ALL)
-        elif response.status >= 400:
-            response = response.replace(body=b"")
-        await super()._parse_robots(response, netloc, request)
+            return response.replace(body=self.DISALLOW_ALL)
+        if response.status >= 400:
+            return response.replace(body=b"")
+        return response

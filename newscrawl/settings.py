@@ -17,6 +17,7 @@ NEWSCRAWL_DISCOVERY_DEPTH = 2  # 1: stories on listings; 2: also stories linked 
 
 NEWSCRAWL_RETRY_BACKOFF = 1.0  # seconds before the first retry of a host; doubles per retry
 NEWSCRAWL_RETRY_AFTER_MAX = 300  # longest Retry-After we wait out; longer gives the page up
+NEWSCRAWL_HOST_CLOCK = "newscrawl.politeness.MemoryClock"  # hosts' turns; Redis mode: shared
 NEWSCRAWL_BLOCKED_STREAK = 10  # this many 403/429/challenge answers in a row end the run
 NEWSCRAWL_BLOCKED_RATIO = 0.5  # ...or this share of all answers (from 5 answers on)
 NEWSCRAWL_BLOCKED_MIN_RESPONSES = 5
@@ -48,12 +49,12 @@ ITEM_PIPELINES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.addresses.AddressGuardMiddleware": 60,  # public addresses only, every hop
-    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "newscrawl.middlewares.RobotsRulesMiddleware": 100,  # 5xx robots.txt: host deferred
+    "newscrawl.middlewares.RobotsRulesMiddleware": 110,  # after retries: 5xx robots.txt defers
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "newscrawl.middlewares.PoliteRetryMiddleware": 550,  # + Retry-After and backoff
+    "newscrawl.middlewares.PoliteRetryMiddleware": 550,  # too long a Retry-After: given up
     "newscrawl.middlewares.BlockDetector": 950,  # sees every raw answer, before retries
     "newscrawl.archive.ArchiveMiddleware": 960,  # story answers as received, before decoding
+    "newscrawl.politeness.HostPolitenessMiddleware": 990,  # the host's turn: delay, pauses
 }
 EXTENSIONS = {
     "newscrawl.extensions.RunLedger": 0,  # lock, seen store, run files, runs.jsonl
@@ -68,6 +69,7 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0  # about one request in flight per site
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
+DOWNLOAD_DELAY_JITTER = 0  # HostPolitenessMiddleware spaces turns exactly; the slot adds none
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # a story page is ~100 KB; bigger is not a story
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024

@@ -39,11 +39,6 @@ class RedisAddon:
     def update_settings(self, settings: BaseSettings) -> None:
         if not settings.get("NEWSCRAWL_REDIS_URL"):
             return  # a single process: nothing changes
-        from newscrawl.distributed.politeness import SharedPolitenessMiddleware
-
         settings.set("SCHEDULER", "newscrawl.distributed.scheduler.SharedScheduler", "addon")
-        settings.set_in_component_priority_dict(
-            "DOWNLOADER_MIDDLEWARES",
-            SharedPolitenessMiddleware,
-            990,  # the last step before the downloader: waits for the host's shared turn
-        )
+        clock = "newscrawl.distributed.politeness.RedisClock"  # the hosts' turns, shared
+        settings.set("NEWSCRAWL_HOST_CLOCK", clock, "addon")
