@@ -2,7 +2,7 @@
 
 Each ``scrapy crawl <spider> -s NEWSCRAWL_REDIS_URL=redis://HOST:PORT/DB`` is one worker:
 
-- ``scheduler``: scrapy-redis's shared request queue and duplicate filter, keyed per crawl,
+- ``scheduler``: the shared request queue and duplicate filter (``queue``), keyed per crawl,
   requests stored as JSON; the crawl ends when the queue is empty and no worker is busy;
 - ``seen``: the seen store (story ids and content hashes claimed under a lease, committed
   with the run) that makes every story written once across all workers;
