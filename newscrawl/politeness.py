@@ -102,7 +102,8 @@ class HostPolitenessMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        clock_class = load_object(crawler.settings["NEWSCRAWL_HOST_CLOCK"])
+        # Unset in settings.py: the Redis add-on sets it (at a priority below the project's).
+        clock_class = load_object(crawler.settings.get("NEWSCRAWL_HOST_CLOCK") or MemoryClock)
         middleware = cls(crawler, build_from_crawler(clock_class, crawler))
         crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
         return middleware

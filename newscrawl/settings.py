@@ -17,7 +17,6 @@ NEWSCRAWL_DISCOVERY_DEPTH = 2  # 1: stories on listings; 2: also stories linked 
 
 NEWSCRAWL_RETRY_BACKOFF = 1.0  # seconds before the first retry of a host; doubles per retry
 NEWSCRAWL_RETRY_AFTER_MAX = 300  # longest Retry-After we wait out; longer gives the page up
-NEWSCRAWL_HOST_CLOCK = "newscrawl.politeness.MemoryClock"  # hosts' turns; Redis mode: shared
 NEWSCRAWL_BLOCKED_STREAK = 10  # this many 403/429/challenge answers in a row end the run
 NEWSCRAWL_BLOCKED_RATIO = 0.5  # ...or this share of all answers (from 5 answers on)
 NEWSCRAWL_BLOCKED_MIN_RESPONSES = 5

@@ -6,8 +6,9 @@ Each host has a hash ``newscrawl:host:<slot key>`` with ``next`` (the earliest t
 Redis server's clock, at which the next request may be sent) and ``paused`` (the end of a
 ``Retry-After`` pause). Before a request leaves, the worker *reserves* the next turn in one
 atomic script (``at = max(now, next, paused)``, ``next = at + delay``) and waits until then;
-after waiting it checks that no pause began meanwhile. So N workers together send a host at
-most one request per delay, and all of them hold back while it asked us to wait. The delay is
+if a pause began meanwhile, it reserves a new turn after the pause (so the requests that waited
+go one per delay after it, not all at once). So N workers together send a host at most one
+request per delay, and all of them hold back while it asked us to wait. The delay is
 the worker's own for that host (``DOWNLOAD_DELAY``, as AutoThrottle adapts it).
 """
 
@@ -33,24 +34,18 @@ _NOW = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 """
-# Reserve the host's next turn. KEYS: host. ARGV: delay ms. Returns ms to wait (0: go now).
+# Reserve the host's next turn. KEYS: host. ARGV: delay ms, ms kept, 1 to reserve only while a
+# pause is on (after a wait: a pause began meanwhile). Returns ms to wait (0: go now).
 RESERVE = (
     _NOW
     + """
 local next = tonumber(redis.call('HGET', KEYS[1], 'next') or '0')
 local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
+if ARGV[3] == '1' and paused <= now then return 0 end
 local at = math.max(now, next, paused)
 redis.call('HSET', KEYS[1], 'next', at + tonumber(ARGV[1]))
 redis.call('PEXPIRE', KEYS[1], at - now + tonumber(ARGV[1]) + tonumber(ARGV[2]))
 return at - now
-"""
-)
-# After a wait: ms still to wait if a pause began meanwhile, else 0. KEYS: host.
-PAUSED = (
-    _NOW
-    + """
-local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
-return math.max(0, paused - now)
 """
 )
 # Pause the host for ARGV[1] ms from now (a longer pause already set stays). KEYS: host.
@@ -78,7 +73,6 @@ class RedisClock:
     def __init__(self, crawler: Crawler, server: redis.Redis) -> None:
         self.crawler = crawler
         self.reserve = server.register_script(RESERVE)
-        self.paused = server.register_script(PAUSED)
         self.hold = server.register_script(PAUSE)
         self.local = MemoryClock()
 
@@ -89,11 +83,13 @@ class RedisClock:
     async def turn(self, host: str, delay: Callable[[], float]) -> None:
         shared = key("host", host)
         try:
-            wait = int(self.reserve(keys=[shared], args=[int(delay() * 1000), KEPT_MS]))
-            while wait > 0:
+            again = 0  # the first reservation; then one more only if a pause began meanwhile
+            while wait := int(
+                self.reserve(keys=[shared], args=[int(delay() * 1000), KEPT_MS, again])
+            ):
                 self.crawler.stats.inc_value("newscrawl/shared_delay_ms", wait)
                 await sleep(wait / 1000)
-                wait = int(self.paused(keys=[shared]))
+                again = 1
         except redis.RedisError as exc:
             redis_lost(self.crawler, exc)  # the worker stops; this request goes as it is
         await self.local.turn(host, delay)
