@@ -37,6 +37,7 @@ NEWSCRAWL_ALARM_REJECTED_SHARE = 0.5  # half or more of the story pages rejected
 NEWSCRAWL_REDIS_URL = ""  # redis://[:password@]HOST:PORT/DB
 NEWSCRAWL_REDIS_CRAWL = ""  # name the shared crawl; empty: join the running one or start one
 NEWSCRAWL_REDIS_LEASE = 30.0  # seconds a silent (killed, stalled) worker keeps its claims
+TWISTED_DNS_RESOLVER = "newscrawl.addresses.PublicAddressResolver"  # checks what we connect to
 ADDONS = {"newscrawl.distributed.RedisAddon": 0}  # sets the scheduler when the URL is set
 
 ITEM_PIPELINES = {
@@ -47,10 +48,10 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.JsonLinesPipeline": 300,
 }
 DOWNLOADER_MIDDLEWARES = {
-    "newscrawl.addresses.AddressGuardMiddleware": 60,  # public addresses only, every hop
     "newscrawl.middlewares.RobotsRulesMiddleware": 110,  # after retries: 5xx robots.txt defers
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.PoliteRetryMiddleware": 550,  # too long a Retry-After: given up
+    "newscrawl.addresses.AddressGuardMiddleware": 555,  # public addresses only; after retries
     "newscrawl.middlewares.BlockDetector": 950,  # sees every raw answer, before retries
     "newscrawl.archive.ArchiveMiddleware": 960,  # story answers as received, before decoding
     "newscrawl.politeness.HostPolitenessMiddleware": 990,  # the host's turn: delay, pauses
