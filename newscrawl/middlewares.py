@@ -7,10 +7,11 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
@@ -24,6 +25,8 @@ _CHALLENGE_TITLE = re.compile(
     rb"checking your browser|pardon our interruption)"
 )
 _CHALLENGE_MARK = re.compile(rb"cf-chl-|_Incapsula_Resource|g-recaptcha|cf-mitigated")
+_DENIED_HEADING = re.compile(rb"<h1[^>]*>\s*(?:access denied|request blocked|forbidden)\b")
+SMALL_PAGE = 4096  # bytes: a block page is a few hundred; no listing, feed or story is this small
 
 
 def retry_after_seconds(value: bytes | None, now: datetime | None = None) -> float | None:
@@ -51,8 +54,9 @@ def retry_after_seconds(value: bytes | None, now: datetime | None = None) -> flo
 
 class PoliteRetryMiddleware(RetryMiddleware):
     """Scrapy's retries, except that a ``Retry-After`` longer than ``NEWSCRAWL_RETRY_AFTER_MAX``
-    gives the page up for this run. (The waiting itself, for Retry-After and our backoff, is
-    host-wide: ``newscrawl.politeness.HostPolitenessMiddleware``.)"""
+    gives the page up for this run, and a 404 reached by a redirect that only added a trailing
+    slash is retried at the URL before the redirect. (The waiting, for Retry-After and our
+    backoff, is host-wide: ``newscrawl.politeness.HostPolitenessMiddleware``.)"""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler.settings)
@@ -70,7 +74,43 @@ class PoliteRetryMiddleware(RetryMiddleware):
                 logger.warning("%s asks to wait %.0f s: more than we wait", request.url, asked)
                 self.crawler.stats.inc_value("newscrawl/retry_after_too_long")
                 return response
+        if response.status == 404 and not request.meta.get("dont_retry"):
+            first = slash_redirect_origin(request)
+            if first is not None and self.crawler.spider is not None:  # ask the first form again
+                self.crawler.stats.inc_value("newscrawl/slash_redirect_retries")
+                reason = f"redirected from {first} to a missing trailing-slash URL"
+                retry = get_retry_request(
+                    request.replace(url=first),
+                    spider=self.crawler.spider,
+                    reason=reason,
+                    max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+                )
+                return retry or response
         return super().process_response(request, response)
+
+
+def added_slash(before: str, after: str) -> bool:
+    """Whether ``after`` is ``before`` with a slash added to the end of its path.
+
+    >>> added_slash("https://w/rss/list.rss", "https://w/rss/list.rss/")
+    True
+    >>> added_slash("https://w/rss/list.rss?a=1", "https://w/rss/list.rss/?a=1")
+    True
+    >>> added_slash("https://w/a", "https://w/b/"), added_slash("https://w/a/", "https://w/a/")
+    (False, False)
+    """
+    one, two = urlsplit(before), urlsplit(after)
+    return two._replace(path=two.path.removesuffix("/")) == one and two.path == one.path + "/"
+
+
+def slash_redirect_origin(request: Request) -> str | None:
+    """The URL a request was redirected from, when the redirect only added a trailing slash
+    (PR Newswire's feed does so about one time in three, to a URL that is 404:
+    discovery-sitemaps.md); else None."""
+    redirected = request.meta.get("redirect_urls") or []
+    if redirected and added_slash(redirected[-1], request.url):
+        return str(redirected[-1])
+    return None
 
 
 class BlockDetector:
@@ -95,14 +135,30 @@ class BlockDetector:
 
     @staticmethod
     def is_blocked(response: Response) -> bool:
-        """403/429, or a challenge page: by its title near the top, or (on 503) its marks."""
+        """403/429; a challenge page: by its title near the top, by an "Access Denied" heading
+        in a small page, or (on 503) its marks; or a 200 with nothing in it. (PR Newswire's
+        block page is a 200 "Access Denied" with an empty body: discovery-sitemaps.md.)
+
+        >>> from scrapy.http import HtmlResponse
+        >>> page = lambda body, status=200: HtmlResponse("https://x/", status=status, body=body)
+        >>> blocked = BlockDetector.is_blocked
+        >>> [blocked(page(b)) for b in (b"", b"  ", b"<H1>Access Denied</H1>", b"<p>Hello")]
+        [True, True, True, False]
+        >>> blocked(page(b"", status=301))
+        False
+        """
+        body = response.body
         if response.status in {403, 429} or response.headers.get("cf-mitigated"):
             return True
-        head = response.body[:4096].lower()
+        if response.status == 200 and not body.strip():
+            return True
+        head = body[:SMALL_PAGE].lower()
         title = head.find(b"<title")
         if title >= 0 and _CHALLENGE_TITLE.match(head, title):
             return True
-        return response.status == 503 and bool(_CHALLENGE_MARK.search(response.body[:65536]))
+        if len(body) <= SMALL_PAGE and _DENIED_HEADING.search(head):
+            return True
+        return response.status == 503 and bool(_CHALLENGE_MARK.search(body[:65536]))
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
         if request.url.endswith("/robots.txt"):
@@ -117,6 +173,11 @@ class BlockDetector:
         return response
 
     def mostly_blocked(self) -> bool:
+        """At the run's end: the share of blocked answers reached ``NEWSCRAWL_BLOCKED_RATIO``
+        (from ``NEWSCRAWL_BLOCKED_MIN_RESPONSES`` answers on), or every answer was blocked (a
+        wire has two starting points; both blocked is not a run that found nothing new)."""
+        if self.seen and self.blocked == self.seen:
+            return True
         return self.seen >= self.min_responses and self.blocked >= self.ratio * self.seen
 
     def spider_idle(self) -> None:

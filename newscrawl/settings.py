@@ -10,7 +10,7 @@ COMMANDS_MODULE = "newscrawl.commands"  # our `crawl` sets the contract's exit s
 # -- newscrawl's own settings (documented in the README) --------------------------------------
 NEWSCRAWL_OUTPUT_DIR = "output"  # root of all written files
 NEWSCRAWL_STATE: str | None = None  # seen store; unset: <OUTPUT_DIR>/.state/…; "": in memory
-NEWSCRAWL_CONTACT_URL = "https://github.com/newscrawl/newscrawl"  # named in the User-Agent
+NEWSCRAWL_CONTACT = ""  # the operator's e-mail or web page, named in the User-Agent
 # NEWSCRAWL_LISTING_PATHS, NEWSCRAWL_FEED_PATHS: each spider sets its site's (spiders/).
 NEWSCRAWL_MAX_LISTING_PAGES = 10  # pages followed per listing ("next" links)
 NEWSCRAWL_DISCOVERY_DEPTH = 2  # 1: stories on listings; 2: also stories linked from those

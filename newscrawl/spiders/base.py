@@ -27,6 +27,7 @@ from newscrawl import __version__
 from newscrawl.archive import ARCHIVE_META
 from newscrawl.discovery import ID_DIGITS, Link, feed_links, listing_links, next_pages
 from newscrawl.extensions import RunLedger
+from newscrawl.identity import user_agent
 from newscrawl.items import Article
 from newscrawl.saved import UnreadablePage
 from newscrawl.signals import page_rejected
@@ -101,13 +102,13 @@ class WireSpider(Spider):
     def update_settings(cls, settings: BaseSettings) -> None:
         """The site's listings and feeds as ``NEWSCRAWL_LISTING_PATHS`` and
         ``NEWSCRAWL_FEED_PATHS`` (as ``custom_settings`` would: ``-s`` still wins); the project
-        and its contact URL in the User-Agent, unless one is given."""
+        and its operator's contact in the User-Agent, unless one is given."""
         super().update_settings(settings)
         settings.set("NEWSCRAWL_LISTING_PATHS", list(cls.listing_paths), priority="spider")
         settings.set("NEWSCRAWL_FEED_PATHS", list(cls.feed_paths), priority="spider")
         if settings.getpriority("USER_AGENT") == SETTINGS_PRIORITIES["default"]:
-            contact = settings["NEWSCRAWL_CONTACT_URL"]
-            settings.set("USER_AGENT", f"newscrawl/{__version__} (+{contact})", priority="spider")
+            contact = settings.get("NEWSCRAWL_CONTACT") or settings.get("NEWSCRAWL_CONTACT_URL", "")
+            settings.set("USER_AGENT", user_agent(__version__, contact), priority="spider")
 
     # -- what a wire spider provides -------------------------------------------------------
     def story_ref(self, url: str) -> Ref | None:
