@@ -100,7 +100,8 @@ def added_slash(before: str, after: str) -> bool:
     (False, False)
     """
     one, two = urlsplit(before), urlsplit(after)
-    return two._replace(path=two.path.removesuffix("/")) == one and two.path == one.path + "/"
+    same_rest = (one.scheme, one.netloc, one.query) == (two.scheme, two.netloc, two.query)
+    return same_rest and two.path == one.path + "/"
 
 
 def slash_redirect_origin(request: Request) -> str | None:
