@@ -73,7 +73,7 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give one spider name, e.g. scrapy crawl menafn", print_help=False)
         assert self.crawler_process is not None
-        crawler = self._create_crawler(args[0])
+        crawler = self.crawler_process.create_crawler(args[0])
         outcome: list[BaseException] = []
         started: Any = self.crawler_process.crawl(crawler, **opts.spargs)
         if hasattr(started, "add_done_callback"):  # an asyncio Task (the default reactor)

@@ -27,6 +27,7 @@ from twisted.python.failure import Failure
 from newscrawl import __version__
 from newscrawl.archive import ARCHIVE_META
 from newscrawl.extensions import RunLedger
+from newscrawl.identity import user_agent
 from newscrawl.items import Article
 from newscrawl.signals import page_rejected
 from newscrawl.site import Ref, Site, StoryPage
@@ -128,13 +129,13 @@ class SiteSpider(Spider):
     def update_settings(cls, settings: BaseSettings) -> None:
         """The site's listings and feeds as ``NEWSCRAWL_LISTING_PATHS`` and
         ``NEWSCRAWL_FEED_PATHS`` (as ``custom_settings`` would: ``-s`` still wins); the project
-        and its contact URL in the User-Agent, unless one is given."""
+        and its operator's contact in the User-Agent, unless one is given."""
         super().update_settings(settings)
         settings.set("NEWSCRAWL_LISTING_PATHS", list(cls.site.listings), priority="spider")
         settings.set("NEWSCRAWL_FEED_PATHS", list(cls.site.feeds), priority="spider")
         if settings.getpriority("USER_AGENT") == SETTINGS_PRIORITIES["default"]:
-            contact = settings["NEWSCRAWL_CONTACT_URL"]
-            settings.set("USER_AGENT", f"newscrawl/{__version__} (+{contact})", priority="spider")
+            contact = settings.get("NEWSCRAWL_CONTACT") or settings.get("NEWSCRAWL_CONTACT_URL", "")
+            settings.set("USER_AGENT", user_agent(__version__, contact), priority="spider")
 
     # -- the site ------------------------------------------------------------------------
     @property

@@ -191,7 +191,7 @@ class PagePool:
             logger.info("parsing pages in %d worker processes", self.processes)
             self.executor = ProcessPoolExecutor(
                 self.processes,
-                mp_context=multiprocessing.get_context(_start_method()),
+                mp_context=worker_context(self.worker[0]),
                 initializer=start_worker,
                 initargs=self.worker,
             )
@@ -205,11 +205,16 @@ class PagePool:
             self.executor = None
 
 
-def _start_method() -> str | None:
-    """``fork`` where there is one: workers start in milliseconds with every module imported
-    (and leave with ``os._exit``, so nothing of the crawler's is flushed twice); elsewhere the
-    platform's default."""
-    return "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+def worker_context(spider_class: type) -> multiprocessing.context.BaseContext:
+    """How worker processes start: ``forkserver`` where there is one, else ``spawn``; never a
+    fork of this process, whose reactor runs (with its threads and open sockets). The fork
+    server imports this module and the spider's before it forks, so each worker starts with
+    them loaded (the modules are imported once, not once per worker)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, spider_class.__module__])
+    return context
 
 
 def _batches(units: Iterable[Unit]) -> Iterator[list[Unit]]:
