@@ -75,7 +75,9 @@ def apply_run(output_dir: Path, source: str, run_name: str, articles_path: Path)
     with locked_table(output_dir) as index:
         written = 0
         if not index.is_applied(source, run_name):
-            written = apply_runs(index, [RunFile(source, run_name, articles_path)])
+            written, problems = apply_runs(index, [RunFile(source, run_name, articles_path)])
+            if problems:
+                raise TableError(problems[0])
     write_views(output_dir)
     return written
 
@@ -113,10 +115,9 @@ def apply_pending(
     for source in sources if sources is not None else listed_sources(output_dir):
         pending = pending_runs(output_dir, source, index.applied_runs(source))
         for batch in batches(pending):
-            try:
-                written += apply_runs(index, batch)
-            except TableError as exc:
-                problems.append(str(exc))
+            done, left_out = apply_runs(index, batch)
+            written += done
+            problems += left_out
     return written, problems
 
 
@@ -159,22 +160,34 @@ def batches(runs: list[RunFile]) -> Iterator[list[RunFile]]:
         yield batch
 
 
-def apply_runs(index: TableIndex, runs: list[RunFile]) -> int:
-    """Merge runs of one source (in run order) into the table; record them in the index."""
-    source = runs[0].source
-    table = index.path.parent
+def apply_runs(index: TableIndex, runs: list[RunFile]) -> tuple[int, list[str]]:
+    """Merge runs of one source (in run order) into the table and record them in the index:
+    (rows written, why each run that could not be read was left out)."""
+    parts, applied, problems = [], [], []
+    for run in runs:
+        try:
+            parts.append(with_run(read_file(run.path), run))
+        except TableError as exc:
+            problems.append(str(exc))
+            continue
+        applied.append(run.run)
+    if not applied:
+        return 0, problems
+    table, source = index.path.parent, runs[0].source
     clear_scratch(table, source)
-    parts = [with_run(read_file(run.path), run.run) for run in runs]
-    rows = latest_rows(pa.concat_tables(parts))
-    entries = merge(table, index, source, rows)
-    index.record(source, [run.run for run in runs], entries)
-    written = len(entries)
-    logger.info("table: %d rows of %s from %d runs", written, source, len(runs))
-    return written
+    entries = merge(table, index, source, latest_rows(pa.concat_tables(parts)))
+    index.record(source, applied, entries)
+    logger.info("table: %d rows of %s from %d runs", len(entries), source, len(applied))
+    return len(entries), problems
 
 
-def with_run(articles: pa.Table, run: str) -> pa.Table:
-    return articles.append_column(RUN, pa.array([run] * articles.num_rows, pa.string()))
+def with_run(articles: pa.Table, run: RunFile) -> pa.Table:
+    """The articles of ``run`` with its name; ``TableError`` if a line is another source's."""
+    sources = set(articles.column("source").unique().to_pylist())
+    if sources - {run.source}:
+        others = ", ".join(sorted(map(str, sources - {run.source})))
+        raise TableError(f"{run.path}: articles of {others} in a file of {run.source}")
+    return articles.append_column(RUN, pa.array([run.run] * articles.num_rows, pa.string()))
 
 
 def latest_rows(rows: pa.Table) -> pa.Table:
@@ -183,7 +196,8 @@ def latest_rows(rows: pa.Table) -> pa.Table:
         return rows
     positions = pa.table({"id": rows.column("id"), "at": pa.array(range(rows.num_rows))})
     last = positions.group_by("id", use_threads=False).aggregate([("at", "max")])
-    return rows.take(pc.sort_indices(last.column("at_max")))
+    at = last.column("at_max")
+    return rows.take(pc.take(at, pc.sort_indices(at)))
 
 
 def merge(
