@@ -2,9 +2,10 @@
 replaced whole and atomically.
 
 ``table/source=<source>/month=<YYYY-MM>/articles.parquet``; a story whose ``published_at`` is
-null is in ``month=__HIVE_DEFAULT_PARTITION__``, Hive's name for a null partition value, which
-DuckDB, pyarrow, pandas and polars read back as null: its month is unknown, never guessed (not
-its crawl month). Months are UTC months, as ``published_at`` is UTC.
+null is in ``month=undated``: its month is unknown, never guessed (not its crawl month). Not
+Hive's null (``__HIVE_DEFAULT_PARTITION__``): pandas cannot read a table holding one (pyarrow
+26: "Cannot yet unify dictionaries with nulls"), while ``undated`` reads in every reader.
+Months are UTC months, as ``published_at`` is UTC.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pyarrow.parquet as pq
 from newscrawl.feeds import fsync_dir, make_folder
 from newscrawl.table.columns import table_schema
 
-NULL_MONTH = "__HIVE_DEFAULT_PARTITION__"  # Hive's null partition value
+NULL_MONTH = "undated"  # the partition of the stories whose published_at is null
 DATA_FILE = "articles.parquet"
 SCRATCH_PREFIX = ".articles.parquet."  # hidden from readers: a dot name, not *.parquet
 ORDER: list[tuple[str, Literal["ascending", "descending"]]] = [
@@ -37,7 +38,7 @@ def partition_file(table: Path, source: str, month: str | None) -> Path:
     >>> partition_file(Path("t"), "menafn", "2025-07").as_posix()
     't/source=menafn/month=2025-07/articles.parquet'
     >>> partition_file(Path("t"), "menafn", None).parent.name
-    'month=__HIVE_DEFAULT_PARTITION__'
+    'month=undated'
     """
     return table / f"source={source}" / f"month={month or NULL_MONTH}" / DATA_FILE
 
