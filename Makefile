@@ -43,4 +43,4 @@ bench: $(READY)  ## benchmarks against peers (not part of the tests); writes BEN
 	$(BIN)/python -m bench
 
 clean:  ## the venv, and what runs wrote under output/: every source folder and the state
-	rm -rf $(VENV) output/*/ output/.state
+	rm -rf $(VENV) output/*/ output/.state output/newscrawl.duckdb
