@@ -30,10 +30,9 @@ class TableUpdater:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not getattr(crawler.spidercls, "writes_articles", False):
-            raise NotConfigured(f"{crawler.spidercls.__name__} writes no articles")
-        if not crawler.settings.getbool("NEWSCRAWL_TABLE", True):
-            raise NotConfigured("NEWSCRAWL_TABLE is off")
+        writes = getattr(crawler.spidercls, "writes_articles", False)
+        if not writes or not crawler.settings.getbool("NEWSCRAWL_TABLE", True):
+            raise NotConfigured  # no message: Scrapy logs a warning for one
         output_dir = Path(crawler.settings["NEWSCRAWL_OUTPUT_DIR"])
         updater = cls(crawler, output_dir, crawler.spidercls.name)
         crawler.signals.connect(updater.run_listed, signal=run_listed)

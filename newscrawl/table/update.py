@@ -166,12 +166,17 @@ def apply_runs(index: TableIndex, runs: list[RunFile]) -> tuple[int, list[str]]:
     parts, applied, problems = [], [], []
     for run in runs:
         try:
-            parts.append(with_run(read_file(run.path), run))
+            if run.path.stat().st_size:  # a run with nothing new has nothing to read
+                parts.append(with_run(read_file(run.path), run))
+        except OSError as exc:
+            problems.append(f"cannot read {run.path}: {exc.strerror or exc}")
+            continue
         except TableError as exc:
             problems.append(str(exc))
             continue
         applied.append(run.run)
-    if not applied:
+    if not parts:
+        index.record(runs[0].source, applied, [])
         return 0, problems
     table, source = index.path.parent, runs[0].source
     clear_scratch(table, source)
