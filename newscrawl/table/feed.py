@@ -35,7 +35,7 @@ class ParquetItemExporter(BaseItemExporter):
         self.writer: pq.ParquetWriter | None = None
 
     def start_exporting(self) -> None:
-        if self.file.tell() > 0:  # Scrapy's -o opens the file for appending
+        if written_before(self.file):  # Scrapy's -o opens the file for appending
             raise ParquetAppendError(
                 f"{getattr(self.file, 'name', 'the feed file')} is not empty and a Parquet "
                 "file cannot be appended to: use -O to overwrite it"
@@ -79,3 +79,11 @@ def export_columns(fields: Any) -> list[tuple[str, str]]:
     if unknown:
         raise ValueError(f"the parquet feed has no type for {', '.join(unknown)}")
     return pairs
+
+
+def written_before(file: IO[bytes]) -> bool:
+    """True if ``file`` (opened for appending) already holds bytes; a pipe never does."""
+    try:
+        return file.tell() > 0
+    except OSError:  # stdout, a pipe: nothing to append to
+        return False
