@@ -267,3 +267,12 @@ def test_a_kill_at_any_moment_of_a_rebuild_leaves_readable_partitions(tmp_path: 
             pq.read_table(path)  # whole: a half-written file would not read
     catch_up(tmp_path)
     assert len(table_rows(tmp_path)) == 2400
+
+
+def test_a_line_of_another_source_or_without_an_id_is_named(tmp_path: Path) -> None:
+    write_run(tmp_path, "20261128T031202Z", [article(1, source="prnewswire")])
+    with pytest.raises(TableError, match="articles of prnewswire in a file of menafn"):
+        catch_up(tmp_path)
+    write_run(tmp_path / "b", "20261128T031202Z", [article(1), {**article(2), "id": None}])
+    with pytest.raises(TableError, match="1 lines without an id"):
+        catch_up(tmp_path / "b")

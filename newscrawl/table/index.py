@@ -93,7 +93,3 @@ class TableIndex:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
-
-    def stories(self) -> Iterator[tuple[str, str | None, str]]:
-        """Every ``(id, month, run)`` (for checks)."""
-        yield from self.db.execute("SELECT id, month, run FROM stories ORDER BY id")

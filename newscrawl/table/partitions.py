@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -41,11 +40,6 @@ def partition_file(table: Path, source: str, month: str | None) -> Path:
     'month=undated'
     """
     return table / f"source={source}" / f"month={month or NULL_MONTH}" / DATA_FILE
-
-
-def source_partitions(table: Path, source: str) -> Iterator[Path]:
-    """The partition files a source has now."""
-    return (table / f"source={source}").glob(f"month=*/{DATA_FILE}")
 
 
 def months(rows: pa.Table) -> list[str | None]:
