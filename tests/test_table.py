@@ -139,7 +139,7 @@ def test_applying_a_run_again_changes_nothing(tmp_path: Path) -> None:
 
 def forget_run(out: Path, run: str) -> None:
     index = TableIndex(out / TABLE_DIR)
-    with index.transaction():
+    with index.db:
         index.db.execute("DELETE FROM runs WHERE run = ?", (run,))
     index.close()
 

@@ -9,9 +9,8 @@ month when its date was corrected).
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 INDEX_FILE = "_index.sqlite3"
@@ -46,7 +45,7 @@ class TableIndex:
 
     def __init__(self, table: Path) -> None:
         self.path = table / INDEX_FILE
-        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self.db = sqlite3.connect(self.path, timeout=60)  # `with self.db`: one transaction
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = FULL")  # it is committed after the files it names
         self.db.executescript(SCHEMA)
@@ -77,19 +76,8 @@ class TableIndex:
         self, source: str, runs: Iterable[str], rows: Iterable[tuple[str, str | None, str]]
     ) -> None:
         """Note the rows now in the table (``(id, month, run)``) and the runs applied."""
-        with self.transaction():
+        with self.db:
             self.db.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?, ?)", rows)
             self.db.executemany(
                 "INSERT OR IGNORE INTO runs VALUES (?, ?)", ((source, run) for run in runs)
             )
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on an error."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
