@@ -216,7 +216,7 @@ def test_a_rebuild_gives_the_same_table_and_a_table_without_index_is_rebuilt(
     assert table_rows(tmp_path) == built
     (tmp_path / TABLE_DIR / "_index.sqlite3").unlink()
     (tmp_path / TABLE_DIR / "source=menafn" / "month=2099-01").mkdir()  # a stray folder
-    assert catch_up(tmp_path) == 34 + 8  # rebuilt, not doubled
+    assert catch_up(tmp_path, ["prnewswire"]) == 34 + 8  # every source rebuilt, not doubled
     assert table_rows(tmp_path) == built
 
 
@@ -276,3 +276,16 @@ def test_a_line_of_another_source_or_without_an_id_is_named(tmp_path: Path) -> N
     write_run(tmp_path / "b", "20261128T031202Z", [article(1), {**article(2), "id": None}])
     with pytest.raises(TableError, match="1 lines without an id"):
         catch_up(tmp_path / "b")
+
+
+def test_apply_run_on_a_table_that_lost_its_index_brings_back_every_source(
+    tmp_path: Path,
+) -> None:
+    write_run(tmp_path, "20261128T031202Z", [article(1)])
+    write_run(tmp_path, "20261128T040000Z", [article(1, source="prnewswire")], "prnewswire")
+    catch_up(tmp_path)
+    (tmp_path / TABLE_DIR / "_index.sqlite3").unlink()
+    path = write_run(tmp_path, "20261129T000000Z", [article(2)])
+    assert apply_run(tmp_path, "menafn", "20261129T000000Z", path) == 3
+    assert sorted(table_rows(tmp_path)) == [
+        "menafn:1109000001", "menafn:1109000002", "prnewswire:1109000001"]  # fmt: skip

@@ -47,9 +47,10 @@ class RunFile:
 
 
 @contextlib.contextmanager
-def locked_table(output_dir: Path, *, anew: bool = False) -> Iterator[TableIndex]:
-    """The table's index, with the table locked against other updates (they wait); ``anew``
-    clears the table first (as does a table found without its index)."""
+def locked_table(output_dir: Path, *, anew: bool = False) -> Iterator[tuple[TableIndex, bool]]:
+    """The table's index, with the table locked against other updates (they wait), and
+    whether the table was cleared: ``anew`` clears it, and so does finding it without its
+    index (then every source's runs must be applied again, not only the caller's)."""
     table = output_dir / TABLE_DIR
     make_folder(table)
     with (table / LOCK_FILE).open("a") as lock:
@@ -61,7 +62,7 @@ def locked_table(output_dir: Path, *, anew: bool = False) -> Iterator[TableIndex
             clear(table)
         index = TableIndex(table)
         try:
-            yield index
+            yield index, anew
         finally:
             index.close()
 
@@ -72,13 +73,14 @@ def apply_run(output_dir: Path, source: str, run_name: str, articles_path: Path)
     Safe to call again (after a crash, or twice): a run already applied changes nothing.
     Returns the number of rows written. Raises ``TableError`` (what and where) or ``OSError``.
     """
-    with locked_table(output_dir) as index:
-        written = 0
+    with locked_table(output_dir) as (index, cleared):
+        written, problems = apply_pending(output_dir, index, None) if cleared else (0, [])
         if not index.is_applied(source, run_name):
-            written, problems = apply_runs(index, [RunFile(source, run_name, articles_path)])
-            if problems:
-                raise TableError(problems[0])
+            done, left_out = apply_runs(index, [RunFile(source, run_name, articles_path)])
+            written, problems = written + done, problems + left_out
     write_views(output_dir)
+    if problems:
+        raise TableError(summary(problems))
     return written
 
 
@@ -98,13 +100,18 @@ def rebuild(output_dir: Path) -> int:
 
 
 def update(output_dir: Path, sources: list[str] | None, *, anew: bool) -> int:
-    with locked_table(output_dir, anew=anew) as index:
-        written, problems = apply_pending(output_dir, index, sources)
+    with locked_table(output_dir, anew=anew) as (index, cleared):
+        written, problems = apply_pending(output_dir, index, None if cleared else sources)
     write_views(output_dir)
     if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise TableError(f"{problems[0]}{more}")
+        raise TableError(summary(problems))
     return written
+
+
+def summary(problems: list[str]) -> str:
+    """The first problem, and how many more there were."""
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{problems[0]}{more}"
 
 
 def apply_pending(
