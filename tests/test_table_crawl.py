@@ -144,6 +144,7 @@ def test_a_failed_table_update_fails_the_run_in_one_line_and_the_next_update_cat
     assert run.status == 1
     (line,) = [x for x in run.stderr.splitlines() if x.startswith("newscrawl: table not updated")]
     assert "Not a directory" in line
+    assert run.stdout.strip().endswith("finished, exit status 1; table not updated")
     assert "Traceback" not in run.stderr
     assert len(run.articles()) > 10  # the run's own files are whole and listed
     (out / "table").unlink()
