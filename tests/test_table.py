@@ -289,3 +289,10 @@ def test_apply_run_on_a_table_that_lost_its_index_brings_back_every_source(
     assert apply_run(tmp_path, "menafn", "20261129T000000Z", path) == 3
     assert sorted(table_rows(tmp_path)) == [
         "menafn:1109000001", "menafn:1109000002", "prnewswire:1109000001"]  # fmt: skip
+
+
+def test_a_line_without_a_source_is_the_folders(tmp_path: Path) -> None:
+    line = {k: v for k, v in article(1).items() if k != "source"}
+    write_run(tmp_path, "20261128T031202Z", [line])
+    catch_up(tmp_path)
+    assert [row["source"] for row in table_rows(tmp_path).values()] == ["menafn"]

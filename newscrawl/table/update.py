@@ -194,11 +194,11 @@ def apply_runs(index: TableIndex, runs: list[RunFile]) -> tuple[int, list[str]]:
 
 
 def with_run(articles: pa.Table, run: RunFile) -> pa.Table:
-    """The articles of ``run`` with its name; ``TableError`` if a line has no id or is another
-    source's."""
+    """The articles of ``run`` with its name; ``TableError`` if a line has no id or names
+    another source (a line without ``source`` is the folder's)."""
     if articles.column("id").null_count:
         raise TableError(f"{run.path}: {articles.column('id').null_count} lines without an id")
-    sources = set(articles.column("source").unique().to_pylist())
+    sources = set(articles.column("source").drop_null().unique().to_pylist())
     if sources - {run.source}:
         others = ", ".join(sorted(map(str, sources - {run.source})))
         raise TableError(f"{run.path}: articles of {others} in a file of {run.source}")
