@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from newscrawl.clusters import assign_cluster, fingerprint, similarity, story_text
-from newscrawl.state import SqliteSeenStore
+from newscrawl.run.seen_sqlite import SqliteSeenStore
 
 SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "clusters"
 

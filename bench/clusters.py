@@ -26,7 +26,7 @@ from newscrawl.clusters import (
     band_keys,
     same_story,
 )
-from newscrawl.state import SqliteSeenStore
+from newscrawl.run.seen_sqlite import SqliteSeenStore
 
 RUN = "menafn/bench"
 PUBLIC_ADD_MAX = 100_000  # larger states are filled in bulk (add() would take too long)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.common import PYTHON, SAMPLE, SCRAPY, Size, checked, pinned, run_child
 from bench.report import Results, Table
-from newscrawl.state import SqliteSeenStore
+from newscrawl.run.seen_sqlite import SqliteSeenStore
 
 FIRST_ID = 2_000_000_000  # above every real and synthetic story id; ids step by 3
 BULK_ROWS = 500_000  # rows per transaction of a bulk fill

@@ -15,7 +15,7 @@ from newscrawl.pages.globenewswire import GlobenewswirePage
 from newscrawl.pages.menafn import MenafnPage
 from newscrawl.pages.menafn_text import MenafnTextPage
 from newscrawl.pages.prnewswire import PrnewswirePage
-from newscrawl.pipelines import load_schema
+from newscrawl.run.stages import load_schema
 from newscrawl.processors import content_hash, word_count
 from newscrawl.saved import page_kind
 from newscrawl.urls import saved_page_ref

@@ -5,11 +5,12 @@ committed (``seen:ids``, ``seen:hashes``) or held by another run whose lease is 
 ``run:<run>:alive`` key, renewed every lease/3 by a heartbeat). A run that dies or stalls past
 its lease loses its claims to the first run that asks. At the end the run *commits* its claims
 in chunks; each is fenced: kept if still its own, or lapsed and taken by nobody, else returned
-as lost (the ledger drops those lines from the ``.part`` file before renaming it). Only then is
-the run marked ``committed``, and only a run still ``committing`` may be: a worker finding a
-dead run stuck mid-commit (at its start) undoes its chunks, and the stalled owner, fenced out,
-rolls its file back. Recovery at start is the ledger's, for this worker's own runs
-(the runs whose worker is this host and output folder).
+as lost (the commit protocol drops those lines from the ``.part`` file before renaming it).
+Only then is the run marked ``committed``, and only a run still ``committing`` may be: a worker
+finding a dead run stuck mid-commit (at its start) undoes its chunks, and the stalled owner,
+fenced out, rolls its file back. A claim the run gives up (``release``) is freed at once.
+Recovery at start (``newscrawl.run.recovery``) settles this worker's own runs (the runs whose
+worker is this host and output folder).
 
 Content hashes are kept per source (``<source> <hash>``), as the SQLite store compares them;
 the cluster state is ``distributed.clusters``. Keys: ``newscrawl:seen:ids|hashes`` (sets),
@@ -29,12 +30,13 @@ from typing import Any, Self
 
 import redis
 from scrapy.crawler import Crawler
+from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
 from twisted.internet.task import LoopingCall
 
 from newscrawl.distributed import key
 from newscrawl.distributed.clusters import RedisClusterIndex
 from newscrawl.distributed.connection import client, lease_ms, redis_lost
-from newscrawl.state import StoreUnavailable
+from newscrawl.run.seen import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +96,14 @@ end
 return lost
 """
 )
+# KEYS: claims, run claims. ARGV: run, id, scoped hash. Only the run's own claims go.
+RELEASE = """
+for _, f in ipairs({'i:' .. ARGV[2], 'h:' .. ARGV[3]}) do
+  if redis.call('HGET', KEYS[1], f) == ARGV[1] then redis.call('HDEL', KEYS[1], f) end
+end
+redis.call('SREM', KEYS[2], ARGV[2] .. '\\t' .. ARGV[3])
+return 1
+"""
 # KEYS: run. ARGV: from state, to state. Fenced: only from the state expected.
 MOVE = """
 if redis.call('HGET', KEYS[1], 'state') ~= ARGV[1] then return redis.error_reply('FENCED') end
@@ -150,7 +160,7 @@ class RedisSeenStore:
         self.scripts = {name: server.register_script(code) for name, code in SCRIPTS.items()}
         self.pending: list[str] = []  # "id\thash" claimed by this process's run
         self.runs: list[str] = []  # runs begun here: their leases are renewed
-        self.heartbeat = LoopingCall(self.beat)
+        self.heartbeat: AsyncioLoopingCall | LoopingCall | None = None
         self.clusters = RedisClusterIndex(server, self.guard)
 
     @classmethod
@@ -205,15 +215,21 @@ class RedisSeenStore:
     # -- a run -----------------------------------------------------------------------------
     def claim(self, story_id: str, content_hash: str, run: str) -> bool:
         """Hold a story for ``run``; its content hash is one per source (the id's prefix)."""
-        scoped = f"{story_id.split(':', 1)[0]} {content_hash}"
+        scoped = scoped_hash(story_id, content_hash)
         keys = [SEEN_IDS, SEEN_HASHES, CLAIMS, f"{RUN}{run}:claims"]
         if not self.call("claim", keys, [run, RUN, story_id, scoped]):
             return False
         self.pending.append(f"{story_id}\t{scoped}")
         return True
 
-    def add(self, story_id: str, content_hash: str, run: str) -> None:
-        self.claim(story_id, content_hash, run)
+    def release(self, story_id: str, content_hash: str, run: str) -> None:
+        """Give back a claim of ``run`` and its cluster member: the story is free at once."""
+        scoped = scoped_hash(story_id, content_hash)
+        self.call("release", [CLAIMS, f"{RUN}{run}:claims"], [run, story_id, scoped])
+        with contextlib.suppress(ValueError):
+            self.pending.remove(f"{story_id}\t{scoped}")
+        with self.guard():
+            self.clusters.forget_member(story_id, run)
 
     def begin_run(self, run: str, file: str) -> bool:
         source, name = run.split("/", 1)
@@ -221,8 +237,10 @@ class RedisSeenStore:
         if not self.call("begin", keys, [file, self.worker, self.lease, name, run]):
             return False
         self.runs.append(run)
-        if not self.heartbeat.running:
-            self.heartbeat.start(self.lease / 3000, now=False)
+        if self.heartbeat is None:
+            self.heartbeat = looping_call(self.beat)
+            if self.heartbeat is not None:
+                self.heartbeat.start(self.lease / 3000, now=False)
         return True
 
     def commit(self, run: str) -> set[str]:
@@ -234,9 +252,6 @@ class RedisSeenStore:
             taken = self.call("commit", [*keys, f"{RUN}{run}"], [run, RUN, *chunk])
             lost.update(story_id.decode() for story_id in taken)
         return lost
-
-    def flush(self) -> None:
-        """Claims are made at once; nothing waits."""
 
     def set_run_state(self, run: str, state: str) -> None:
         """``committed`` only from ``committing`` (fenced: LeaseLost); ``listed`` forgets it."""
@@ -279,6 +294,22 @@ class RedisSeenStore:
         with self.guard():
             return {text(name) for name in self.server.smembers(key("runs", source))}
 
+    def adopt(self, run: str, file: str, stories: Iterable[tuple[str, str]]) -> set[str]:
+        """Record one of this worker's runs whose file is final as ``done``, and its stories
+        as seen (recovery, where Redis lost them: a restart without its data)."""
+        source, name = run.split("/", 1)
+        entries = list(stories)
+        with self.guard(), self.server.pipeline(transaction=True) as pipe:
+            for story_id, content_hash in entries:
+                pipe.sadd(SEEN_IDS, story_id)
+                pipe.sadd(SEEN_HASHES, scoped_hash(story_id, content_hash))
+            pipe.hset(f"{RUN}{run}", mapping={"state": "done", "file": file, "worker": self.worker})
+            pipe.sadd(OPEN, run)
+            pipe.sadd(key("runs", source), name)
+            flags = pipe.execute()
+        new = flags[: 2 * len(entries) : 2]  # each story's SADD to the seen ids
+        return {story_id for (story_id, _), added in zip(entries, new, strict=True) if added}
+
     def forget_run(self, run: str) -> None:
         """Roll back one of this worker's runs: its claims go, its chunks leave the seen sets."""
         source, name = run.split("/", 1)
@@ -300,11 +331,29 @@ class RedisSeenStore:
 
     def close(self) -> None:
         """Stop renewing; the claims of an unfinished run are free for others at once."""
-        if self.heartbeat.running:
+        if self.heartbeat is not None and self.heartbeat.running:
             self.heartbeat.stop()
         with contextlib.suppress(redis.RedisError):  # gone: the lease lapses by itself
             self.server.delete(*(f"{RUN}{run}:alive" for run in self.runs))
         self.runs = []
+
+
+def scoped_hash(story_id: str, content_hash: str) -> str:
+    """A content hash within its source (the id's prefix), as the seen sets keep it.
+
+    >>> scoped_hash("menafn:1", "sha256:ab")
+    'menafn sha256:ab'
+    """
+    return f"{story_id.split(':', 1)[0]} {content_hash}"
+
+
+def looping_call(beat: Any) -> AsyncioLoopingCall | LoopingCall | None:
+    """A looping call on the crawl's event loop (asyncio, or the Twisted reactor); None outside
+    a crawl (a store opened on its own, as the tests do: no loop runs to renew a lease)."""
+    try:
+        return create_looping_call(beat)
+    except RuntimeError:  # neither a running asyncio loop nor a reactor
+        return None
 
 
 def text(value: bytes | str) -> str:
@@ -316,4 +365,7 @@ def chunks(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
-SCRIPTS = {"claim": CLAIM, "commit": COMMIT, "move": MOVE, "begin": BEGIN, "undo": UNDO}
+SCRIPTS = {
+    "claim": CLAIM, "release": RELEASE, "commit": COMMIT, "move": MOVE, "begin": BEGIN,
+    "undo": UNDO,
+}  # fmt: skip

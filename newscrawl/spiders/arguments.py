@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newscrawl.saved import is_archive, page_kind
+
 ARGUMENTS = frozenset({"source", "base_url", "since"})
 
 
@@ -50,9 +52,31 @@ def check_arguments(kwargs: dict[str, Any], known: frozenset[str] = ARGUMENTS) -
             raise BadArgument("source is empty: give a saved page or a folder of them")
         if not Path(kwargs["source"]).exists():
             raise BadArgument(f"source not found: {kwargs['source']}")
+        if not holds_a_page(Path(kwargs["source"])):
+            raise BadArgument(
+                f"source holds no page: {kwargs['source']} (saved pages are .txt, .html, .htm"
+                ", .gz, .warc, .warc.gz files; dangling links and hidden files do not count)"
+            )
         if kwargs.get("base_url") or kwargs.get("since"):
             raise BadArgument("source reads saved pages: it takes no base_url or since")
     if kwargs.get("base_url") is not None:
         parse_base_url(kwargs["base_url"])
     if kwargs.get("since") is not None:
         parse_since(kwargs["since"])
+
+
+def holds_a_page(source: Path) -> bool:
+    """Whether ``source`` is a file, or a folder with at least one saved page or archive in it
+    (as ``saved_page_paths`` walks it: hidden files and dangling links left out).
+
+    >>> package = Path(__file__).parents[1]
+    >>> holds_a_page(package / "samples" / "menafn"), holds_a_page(package / "schema")
+    (True, False)
+    """
+    if source.is_file():
+        return True
+    for path in source.rglob("*"):
+        hidden = any(part.startswith(".") for part in path.relative_to(source).parts)
+        if not hidden and path.is_file() and (page_kind(path) or is_archive(path)):
+            return True
+    return False

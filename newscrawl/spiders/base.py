@@ -1,9 +1,10 @@
 """WireSpider: what every wire spider shares; a wire adds its start pages, link rule and pages.
 
 Offline (``-a source=PATH``) it reads saved pages and archives on every core (``offline.py``);
-live it reads listings and feeds, looks each story id up in the seen store before any request,
-asks only for stories never written, asks again for a page whose content came bad, and counts
-every story page that got no answer.
+live it reads listings and feeds and asks for each story found (the run's seen-story filter,
+``newscrawl.run.seen_filter``, drops the stories already written), asks again for a page whose
+content came bad, and counts every story page that got no answer. What cannot become an
+article is yielded as a ``Reject`` item, for the rejects file.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response, TextResponse
@@ -26,10 +27,9 @@ from twisted.python.failure import Failure
 from newscrawl import __version__
 from newscrawl.archive import ARCHIVE_META
 from newscrawl.discovery import ID_DIGITS, Link, feed_links, listing_links, next_pages
-from newscrawl.extensions import RunLedger
-from newscrawl.items import Article
+from newscrawl.items import Article, Reject
+from newscrawl.run.seen_filter import STORY_META
 from newscrawl.saved import UnreadablePage
-from newscrawl.signals import page_rejected
 from newscrawl.spiders.arguments import ARGUMENTS, check_arguments, parse_base_url, parse_since
 from newscrawl.spiders.offline import CRASHED, OFFLINE_SETTINGS, source_outcomes
 from newscrawl.spiders.reading import (
@@ -40,7 +40,6 @@ from newscrawl.spiders.reading import (
     judge,
     page_of,
 )
-from newscrawl.state import SeenStore
 from newscrawl.urls import Ref, saved_page_ref
 
 logger = logging.getLogger(__name__)
@@ -55,7 +54,7 @@ def utc_now() -> str:
 class WireSpider(Spider):
     """Live: listing pages and feeds, then only never-seen stories. Offline: saved pages."""
 
-    writes_articles = True  # the RunLedger keeps this spider's books
+    writes_articles = True  # a run keeps this spider's books (newscrawl/run/)
     ARGUMENTS: ClassVar[frozenset[str]] = ARGUMENTS
     default_base_url: ClassVar[str] = ""
     site_name: ClassVar[str] = ""  # as the site writes it, for messages: "MENAFN"
@@ -73,6 +72,7 @@ class WireSpider(Spider):
         if kwargs.get("source"):
             crawler.settings.setdict(OFFLINE_SETTINGS, priority="spider")
         spider: Self = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         return spider
 
     @classmethod
@@ -148,9 +148,9 @@ class WireSpider(Spider):
         for request in self.start_requests_for_site():
             yield request
 
-    async def read_source(self, source: Path) -> AsyncIterator[Article]:
+    async def read_source(self, source: Path) -> AsyncIterator[Article | Reject]:
         """The articles of a saved page, a WARC archive, or a folder of them, in order, parsed
-        by ``NEWSCRAWL_OFFLINE_PROCESSES`` processes; what gives none is a rejects line."""
+        by ``NEWSCRAWL_OFFLINE_PROCESSES`` processes; what gives none is a ``Reject``."""
         settings = {name: self.settings[name] for name in self.PAGE_SETTINGS}
         outcomes = source_outcomes(self, self.crawler, source, self.arguments, settings)
         async for outcome in outcomes:
@@ -158,16 +158,13 @@ class WireSpider(Spider):
             if isinstance(outcome, Article):
                 yield outcome
                 continue
-            self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
-            if outcome.reason in {FAILED, CRASHED}:  # our bug, or a dead process: fail the run
-                ledger = self.crawler.get_extension(RunLedger)
-                if ledger is not None:
-                    ledger.failures.append(f"{outcome.reason}: {outcome.url}: {outcome.detail}")
+            reject = self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
+            reject.fails_run = outcome.reason in {FAILED, CRASHED}  # our bug, or a dead process
+            yield reject
 
-    def reject(self, url: str, reason: str, detail: str = "", **fields: Any) -> None:
-        self.crawler.signals.send_catch_log(
-            page_rejected, url=url, reason=reason, detail=detail, fields=fields
-        )
+    def reject(self, url: str, reason: str, detail: str = "", **fields: Any) -> Reject:
+        """A page that cannot become an article, as the item to yield (its rejects line)."""
+        return Reject(url, reason, detail, fields)
 
     # -- live ------------------------------------------------------------------------------
     def listing_request(self, url: str, page: int = 1) -> Request:
@@ -225,41 +222,38 @@ class WireSpider(Spider):
                 self.crawler.stats.inc_value("newscrawl/skipped_since")
                 continue
             fresh[link.story_id] = link
-        store = self.ledger_store()
-        seen = store.known_ids(f"{self.name}:{i}" for i in fresh) if store else set()
         for story_id, link in fresh.items():
             self.requested.add(story_id)
-            if f"{self.name}:{story_id}" in seen:
-                self.crawler.stats.inc_value("newscrawl/skipped_seen")
-                continue
-            url = self.request_url(link)
-            self.unanswered[story_id] = url
             yield Request(
-                url,
+                self.request_url(link),
                 self.parse_article,
                 errback=self.article_failed,
                 # JSON-safe meta (a list, not a tuple): a shared queue stores it as JSON.
-                meta={"ref": [story_id, link.slug], "discovery_depth": depth, ARCHIVE_META: True},
+                meta={
+                    "ref": [story_id, link.slug], "discovery_depth": depth, ARCHIVE_META: True,
+                    STORY_META: f"{self.name}:{story_id}",  # the seen-story filter's key
+                },
                 priority=STORY_PRIORITY,
-            )
+            )  # fmt: skip
 
-    def ledger_store(self) -> SeenStore | None:
-        ledger = self.crawler.get_extension(RunLedger)
-        return ledger.store if ledger else None
+    def request_scheduled(self, request: Request) -> None:
+        """A story request that passed the seen-story filter awaits its answer."""
+        ref = request.meta.get("ref")
+        if ref and STORY_META in request.meta:
+            self.unanswered[ref[0]] = request.url
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         self.crawler.stats.inc_value("newscrawl/pages")
         self.unanswered.pop(response.meta["ref"][0], None)
         story_id, slug = response.meta["ref"]  # a list when it came through a shared queue
         page = self.story_page(response, (story_id, slug))
-        if page is None:
+        if isinstance(page, Reject):
+            yield page
             return
         if not page.is_complete():
             yield from self.retry_or_reject(response, TRUNCATED, "no </html>: cut short")
             return
-        article = self.accept(page, response.url)
-        if article is not None:
-            yield article
+        yield self.accept(page, response.url)
         depth = response.meta.get("discovery_depth", 1)
         if depth < self.settings.getint("NEWSCRAWL_DISCOVERY_DEPTH") and isinstance(
             response, TextResponse
@@ -268,20 +262,18 @@ class WireSpider(Spider):
             links = self.story_links(response, dated=False, root=root)
             yield from self.story_requests(links, depth + 1)
 
-    def story_page(self, response: Response, ref: Ref | None) -> StoryPage | None:
-        """The page object of a story answer; None (and a rejects line) if it is not text."""
+    def story_page(self, response: Response, ref: Ref | None) -> StoryPage | Reject:
+        """The page object of a story answer, or its ``Reject`` if it is not text."""
         page = page_of(self, response, ref)
         if isinstance(page, Rejection):
-            self.reject(page.url, page.reason, page.detail)
-            return None
+            return self.reject(page.url, page.reason, page.detail)
         return page
 
-    def accept(self, page: StoryPage, url: str) -> Article | None:
-        """The page's article, or None with a rejects line saying what is wrong with it."""
+    def accept(self, page: StoryPage, url: str) -> Article | Reject:
+        """The page's article, or a ``Reject`` saying what is wrong with it."""
         outcome = judge(page, url)
         if isinstance(outcome, Rejection):
-            self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
-            return None
+            return self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
         return outcome
 
     def closed(self, reason: str) -> None:
@@ -300,17 +292,18 @@ class WireSpider(Spider):
             "%d story pages got no answer (dropped on the way), e.g. %s", len(self.unanswered), urls
         )
 
-    def retry_or_reject(self, response: Response, reason: str, detail: str) -> Iterator[Request]:
+    def retry_or_reject(
+        self, response: Response, reason: str, detail: str
+    ) -> Iterator[Request | Reject]:
         """Ask again for a page whose content came bad; after the retries, reject it."""
         assert response.request is not None  # a downloaded response knows its request
         retry = get_retry_request(response.request, spider=self, reason=reason)
         if retry is not None:
             for key in [k for k in retry.meta if k.startswith("download_")]:
                 del retry.meta[key]  # the downloader's notes on the last try, not ours
-            self.unanswered[retry.meta["ref"][0]] = retry.url  # asked again: awaiting
-            yield retry
+            yield retry  # awaiting its answer again once scheduled (request_scheduled)
         else:
-            self.reject(response.url, reason, detail)
+            yield self.reject(response.url, reason, detail)
 
     def article_failed(self, failure: Failure) -> None:
         """A story page that failed for good (404, timeouts, too large…): one line, counted."""
