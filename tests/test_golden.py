@@ -15,8 +15,8 @@ from newscrawl.pages.globenewswire import GlobenewswirePage
 from newscrawl.pages.menafn import MenafnPage
 from newscrawl.pages.menafn_text import MenafnTextPage
 from newscrawl.pages.prnewswire import PrnewswirePage
-from newscrawl.run.stages import load_schema
 from newscrawl.processors import content_hash, word_count
+from newscrawl.run.stages import load_schema
 from newscrawl.saved import page_kind
 from newscrawl.urls import saved_page_ref
 from tests.conftest import FIXTURES

@@ -23,8 +23,8 @@ from scrapy.utils.test import get_crawler
 from newscrawl.run.extension import RunExtension
 from newscrawl.run.files import append_manifest, encode_line
 from newscrawl.run.layout import migrate
-from newscrawl.spiders.menafn import MenafnSpider
 from newscrawl.run.seen_sqlite import SqliteSeenStore
+from newscrawl.spiders.menafn import MenafnSpider
 from tests.conftest import DEFAULT_STATE, SAMPLE, crawl, read_jsonl
 
 A, B, C, D = (f"2026010{day}T000000Z" for day in range(1, 5))
