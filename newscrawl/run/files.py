@@ -204,10 +204,13 @@ def append_manifest(path: Path, record: dict[str, Any]) -> None:
 
 
 def manifest_lines(path: Path) -> list[dict[str, Any]]:
-    """The complete, readable lines of ``runs.jsonl``, oldest first."""
-    if not path.exists():
+    """The complete, readable lines of ``runs.jsonl``, oldest first (none from a file that
+    cannot be read: writing the next line says what is wrong with it)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
         return []
-    return [record for record in map(parsed, path.read_bytes().split(b"\n")) if record]
+    return [record for record in map(parsed, data.split(b"\n")) if record]
 
 
 def parsed(line: bytes) -> dict[str, Any]:

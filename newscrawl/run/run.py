@@ -108,6 +108,8 @@ def open_run(crawler: Crawler) -> Run:
         migrate(folder)  # a 0.1 folder's files first: its runs' names and recovery need them
         store = store or open_store(crawler, folder, state_path)
         recover_runs(store, source, folder)
+        with (folder / MANIFEST).open("ab"):  # it must take the run's line: else fail now
+            pass
         started = datetime.now(UTC).replace(microsecond=0)
         name = begin_run(store, folder, source, started)
     except BaseException:
