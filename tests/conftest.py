@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -83,6 +84,23 @@ def crawl(
         command, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env, check=False
     )
     return Run(done.returncode, done.stdout, done.stderr, out, spider)
+
+
+# Saved MENAFN text pages of the fixtures, one story each: sources for short offline runs.
+FIXTURE_PAGES = sorted(FIXTURES.glob("1*/1*.txt"))
+
+
+def page_copies(folder: Path, pages: list[Path]) -> Path:
+    """``folder``, made, with a copy of each of ``pages``: a run's ``source=``."""
+    folder.mkdir(parents=True)
+    for page in pages:
+        shutil.copy(page, folder)
+    return folder
+
+
+def story_id(page: Path) -> str:
+    """The article id of a saved page named ``<id>-<slug>.txt``: ``menafn:<id>``."""
+    return "menafn:" + page.name.split("-")[0]
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from newscrawl.run.checks import check_settings
-from tests.conftest import FIXTURES, ROOT, SAMPLE, Run, crawl
+from tests.conftest import FIXTURE_PAGES, ROOT, SAMPLE, Run, crawl, page_copies
 from tests.site import MenafnSite, synthetic_stories
 
 pytestmark = pytest.mark.slow
 
-PAGES = sorted(FIXTURES.glob("1*/1*.txt"))[:4]
+PAGES = FIXTURE_PAGES[:4]
 # root ignores file modes; without CAP_DAC_OVERRIDE it obeys them, as a cron user does
 AS_A_USER = (
     "setpriv", "--inh-caps=-dac_override,-dac_read_search",
@@ -36,11 +36,7 @@ def our_lines(run: Run) -> list[str]:
 
 @pytest.fixture
 def pages(tmp_path: Path) -> Path:
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    for page in PAGES:
-        shutil.copy(page, folder)
-    return folder
+    return page_copies(tmp_path / "pages", PAGES)
 
 
 def unwritable_articles(folder: Path, how: str) -> tuple[str, ...]:

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from newscrawl.run.seen_sqlite import SqliteSeenStore
-from tests.conftest import FIXTURES, read_jsonl
+from tests.conftest import FIXTURE_PAGES, page_copies, read_jsonl, story_id
 from tests.in_process import crawl_here
 
-PAGES = sorted(FIXTURES.glob("1*/1*.txt"))[:7]
+PAGES = FIXTURE_PAGES[:7]
 RUN = "menafn/20260101T000000Z"
 
 
@@ -40,25 +40,17 @@ def commit_points(wal: bytes) -> list[int]:
     return points
 
 
-def pages_folder(root: Path, pages: list[Path]) -> Path:
-    folder = root / "pages"
-    folder.mkdir(parents=True)
-    for page in pages:
-        shutil.copy(page, folder)
-    return folder
-
-
 def crash_images(tmp_path: Path) -> tuple[Path, list[tuple[str, bytes | None]]]:
     """Two runs (three stories each); the second one's state changes still only in the WAL
     (a reader keeps the file open, so no checkpoint folds them in). The output folder, and
     the WAL tails a crash could leave: none of it, and every prefix ending at a commit."""
     out = tmp_path / "out"
     state = out / ".state" / "seen.sqlite3"
-    assert crawl_here(out, source=str(pages_folder(tmp_path / "a", PAGES[:3]))).status == 0
+    assert crawl_here(out, source=str(page_copies(tmp_path / "a" / "pages", PAGES[:3]))).status == 0
     reader = sqlite3.connect(state)  # the second run's close is then not the last one
     try:
         reader.execute("SELECT count(*) FROM runs").fetchone()
-        second = crawl_here(out, source=str(pages_folder(tmp_path / "b", PAGES[3:6])))
+        second = crawl_here(out, source=str(page_copies(tmp_path / "b" / "pages", PAGES[3:6])))
         assert second.status == 0
         wal = Path(f"{state}-wal").read_bytes()
         shutil.copy(state, tmp_path / "db")  # the database file as a crash finds it
@@ -83,8 +75,8 @@ def image(tmp_path: Path, out: Path, wal: bytes | None, number: int) -> Path:
 
 def test_recovery_reconciles_state_files_and_runs_after_lost_wal_frames(tmp_path: Path) -> None:
     out, tails = crash_images(tmp_path)
-    everything = str(pages_folder(tmp_path / "c", PAGES))  # the six stories and a new one
-    expected = {"menafn:" + page.name.split("-")[0] for page in PAGES}
+    everything = str(page_copies(tmp_path / "c" / "pages", PAGES))  # the six stories and a new one
+    expected = {story_id(page) for page in PAGES}
     for number, (what, wal) in enumerate(tails):
         copy = image(tmp_path, out, wal, number)
         rerun = crawl_here(copy, source=everything)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,21 +22,25 @@ from scrapy.utils.test import get_crawler
 from newscrawl.distributed.seen import RedisSeenStore
 from newscrawl.run.extension import run_of
 from newscrawl.run.run import Run
-from tests.conftest import DEFAULT_STATE, FIXTURES, ROOT, crawl, read_jsonl
+from tests.conftest import (
+    DEFAULT_STATE,
+    FIXTURE_PAGES,
+    ROOT,
+    crawl,
+    page_copies,
+    read_jsonl,
+    story_id,
+)
 from tests.in_process import Crawled, crawl_here
 from tests.site import MenafnSite, synthetic_stories
 
-PAGES = sorted(FIXTURES.glob("1*/1*.txt"))[:5]
-TAKEN = "menafn:" + PAGES[1].name.split("-")[0]
+PAGES = FIXTURE_PAGES[:5]
+TAKEN = story_id(PAGES[1])
 
 
 @pytest.fixture
 def pages(tmp_path: Path) -> Path:
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    for page in PAGES:
-        shutil.copy(page, folder)
-    return folder
+    return page_copies(tmp_path / "pages", PAGES)
 
 
 def with_feed(feed: Path, **settings: Any) -> dict[str, Any]:

@@ -3,7 +3,6 @@ when the line cannot be written at the end, and the discovery counts."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any, Self
@@ -13,10 +12,10 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.test import get_crawler
 
 from newscrawl.run.report import discovery
-from tests.conftest import FIXTURES, read_jsonl
+from tests.conftest import FIXTURE_PAGES, page_copies, read_jsonl
 from tests.in_process import crawl_here
 
-PAGES = sorted(FIXTURES.glob("1*/1*.txt"))[:4]
+PAGES = FIXTURE_PAGES[:4]
 
 
 class RunsJsonlGoesAway:
@@ -40,10 +39,7 @@ class RunsJsonlGoesAway:
 def test_a_runs_jsonl_that_cannot_take_the_line_fails_the_run_and_the_next_lists_it(
     tmp_path: Path,
 ) -> None:
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for page in PAGES:
-        shutil.copy(page, pages)
+    pages = page_copies(tmp_path / "pages", PAGES)
     out, manifest = tmp_path / "out", tmp_path / "out" / "menafn" / "runs.jsonl"
     first = crawl_here(
         out, settings={"ITEM_PIPELINES": {RunsJsonlGoesAway: 400}}, source=str(pages)

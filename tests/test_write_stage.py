@@ -8,7 +8,6 @@ import ast
 import errno
 import json
 import os
-import shutil
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -21,12 +20,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newscrawl.distributed.clusters import MEMBERS
-from tests.conftest import FIXTURES, ROOT, read_jsonl
+from tests.conftest import FIXTURE_PAGES, ROOT, page_copies, read_jsonl, story_id
 from tests.in_process import Crawled, crawl_here
 
-PAGES = sorted(FIXTURES.glob("1*/1*.txt"))[:5]
-FAILING = "menafn:" + PAGES[2].name.split("-")[0]
-ALL = {"menafn:" + page.name.split("-")[0] for page in PAGES}
+PAGES = FIXTURE_PAGES[:5]
+FAILING = story_id(PAGES[2])
+ALL = {story_id(page) for page in PAGES}
 
 
 class FailingStage:
@@ -50,11 +49,7 @@ class FailingStage:
 
 @pytest.fixture
 def pages(tmp_path: Path) -> Path:
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    for page in PAGES:
-        shutil.copy(page, folder)
-    return folder
+    return page_copies(tmp_path / "pages", PAGES)
 
 
 @pytest.fixture(params=["sqlite", "redis"])
