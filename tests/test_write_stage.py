@@ -20,6 +20,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newscrawl.distributed.clusters import MEMBERS
+from newscrawl.run.extension import run_of
+from newscrawl.run.seen_sqlite import SqliteSeenStore
 from tests.conftest import FIXTURE_PAGES, ROOT, page_copies, read_jsonl, story_id
 from tests.in_process import Crawled, crawl_here
 
@@ -146,3 +148,37 @@ def test_every_reject_a_spider_makes_is_yielded() -> None:
                 used = parents[node]
                 kept = isinstance(used, ast.Yield | ast.Return | ast.Assign)
                 assert kept, f"{path.name}:{node.lineno}: reject(...) made and not yielded"
+
+
+class StateGoesReadOnly:
+    """A stage after which the SQLite state refuses writes (as a full or failing disk would)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        store = run_of(self.crawler).store
+        assert isinstance(store, SqliteSeenStore)
+        store.db.execute("PRAGMA query_only=1")
+        return item
+
+
+def test_a_state_that_cannot_be_written_fails_the_run_and_loses_no_story(
+    tmp_path: Path, pages: Path
+) -> None:
+    out = tmp_path / "out"
+    first = crawl_here(out, settings={"ITEM_PIPELINES": {StateGoesReadOnly: 50}}, source=str(pages))
+    assert first.status == 1
+    line = last_line(first)
+    assert (line["file"], line["written"]) == (None, 0)
+    assert line["failures"] == [
+        "the state could not be written: attempt to write a readonly database: "
+        "0 articles left for the next run"
+    ]
+    second = crawl_here(out, source=str(pages))
+    assert (second.status, last_line(second)["written"]) == (0, 5)
+    assert written(out) == dict.fromkeys(ALL, 1)

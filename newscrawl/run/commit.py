@@ -82,7 +82,7 @@ def settle(run: Run, dropped: Callable[[int], None], written: int) -> str:
         if run.state == COMMITTED:  # only the rename failed: the next start finishes it
             run.fail(f"the article file could not be renamed ({exc}): the next run finishes it")
             return UNSETTLED
-        what = f"output could not be written: {exc}" if isinstance(exc, OSError) else f"{exc}"
+        what = failure(exc)
         logger.error("%s: %d articles left for the next run", what, written)
         run.failures = [f for f in run.failures if f != what]  # said once, with its count
         run.fail(f"{what}: {written} articles left for the next run")
@@ -95,6 +95,15 @@ def settle(run: Run, dropped: Callable[[int], None], written: int) -> str:
     return PUBLISHED
 
 
+def failure(error: Exception) -> str:
+    """What a commit that failed says: which of the output or the state, and why."""
+    if isinstance(error, OSError):
+        return f"output could not be written: {error}"
+    if isinstance(error, sqlite3.Error):
+        return f"the state could not be written: {error}"
+    return str(error)  # Redis gone, or the lease lost: its message says so
+
+
 def roll_back(run: Run, *, forget: bool) -> None:
     """Undo a run that cannot commit: its ``.part`` article file and archive go, and (where
     its store can still be reached, ``forget``) its claims, so its stories are new again. A
@@ -102,6 +111,8 @@ def roll_back(run: Run, *, forget: bool) -> None:
     run.articles.abandon()
     if run.archive is not None:  # its answers are fetched again, and archived, next run
         run.archive.abandon()
+        if run.archive.file.done:  # renamed already (step 3): undone with the run
+            run.archive.file.path.unlink(missing_ok=True)
         run.archive = None
     if forget:
         with contextlib.suppress(*STORE_ERRORS):

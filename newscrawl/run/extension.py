@@ -68,34 +68,37 @@ class RunExtension:
             self.run.close()
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
-        run = self.run
         self.closed = True
-        run.failures[:0] = report.closing_failures(self.stats, reason)
-        outcome = settle(run, self.dropped, report.counted(self.stats, "written"))
+        self.run.failures[:0] = report.closing_failures(self.stats, reason)
+        outcome = settle(self.run, self.dropped, report.counted(self.stats, "written"))
+        record = self.close_books(spider, reason, outcome)
+        articles = self.run.articles.path if outcome == PUBLISHED else None
+        await self.crawler.signals.send_catch_log_async(
+            run_listed, record=record, articles=articles
+        )
+        self.run.close()
+
+    def close_books(self, spider: Spider, reason: str, outcome: str) -> dict[str, Any]:
+        """The run's ``runs.jsonl`` line, appended (a run left ``UNSETTLED`` is listed by the
+        next start), and its verdict in the stats for the crawl command."""
         published = outcome == PUBLISHED
         if not published:
             self.stats.set_value("newscrawl/written", 0)
         mode = "offline" if getattr(spider, "source", None) else "live"
         health, alarms = self.health(mode) if published else (None, [])
-        status = report.exit_status(reason, bool(run.failures), bool(alarms))
-        record = report.run_record(run, self.stats, reason, status, published)
+        status = report.exit_status(reason, bool(self.run.failures), bool(alarms))
+        record = report.run_record(self.run, self.stats, reason, status, published)
         record.update(health=health, alarms=alarms)
         if outcome != UNSETTLED and not self.list_run(record):
             status = 1
-        line = report.summary(run, self.stats, reason, status, published)
-        if alarms:
-            line += f"; alarms: {'; '.join(alarms)}"
+        line = report.summary(self.run, self.stats, reason, status, published)
+        line += f"; alarms: {'; '.join(alarms)}" if alarms else ""
         logger.info(line)
-        for name, value in {
-            "exit_status": status, "run": run.name, "alarms": alarms, "summary": line,
-            "failures": list(run.failures),
-        }.items():  # fmt: skip
+        verdict = {"exit_status": status, "run": self.run.name, "summary": line}
+        verdict.update(alarms=alarms, failures=list(self.run.failures))
+        for name, value in verdict.items():
             self.stats.set_value(f"newscrawl/{name}", value)
-        articles = run.articles.path if published else None
-        await self.crawler.signals.send_catch_log_async(
-            run_listed, record=record, articles=articles
-        )
-        run.close()
+        return record
 
     def dropped(self, lines: int) -> None:
         """Lines another worker's commit took out of the run's file: duplicates, not written."""

@@ -67,11 +67,12 @@ class Run:
         """Record a failure of the run (exit status 1, ``failures`` in ``runs.jsonl``)."""
         self.failures.append(why)
 
-    def output_failed(self, error: OSError) -> None:
-        """A run file could not be written: the run fails, said once per error. The crawl goes
-        on (a disk may get space again; closing a spider mid-item can hang Scrapy 2.19 when
-        the items come from ``start()``): what is written whole is still committed."""
-        why = f"output could not be written: {error}"
+    def output_failed(self, error: Exception, what: str = "output") -> None:
+        """A run file (or the state: ``what``) could not be written: the run fails, said once
+        per error. The crawl goes on (a disk may get space again; closing a spider mid-item
+        can hang Scrapy 2.19 when the items come from ``start()``): what is written whole is
+        still committed."""
+        why = f"{what} could not be written: {error}"
         if why not in self.failures:
             logger.error("%s", why)
             self.fail(why)

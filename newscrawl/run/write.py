@@ -19,6 +19,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
 
 from newscrawl.clusters import cluster_of, fingerprint, story_text
 from newscrawl.items import ARTICLE_FIELDS
@@ -55,9 +56,9 @@ class WritePipeline:
         story_id, content_hash = adapter["id"], adapter["content_hash"]
         try:
             new = self.run.store.claim(story_id, content_hash, self.run.key)
-        except StoreUnavailable:  # the run is stopping (said once); the story stays unseen
-            self.count("errors")
-            raise DropItem(f"{story_id} not claimed: no store", log_level="DEBUG") from None
+        except STORE_ERRORS as exc:  # the story stays unseen
+            store_failed(self.stats, self.run, exc)
+            raise DropItem(f"{story_id} not claimed: {exc}", log_level="DEBUG") from None
         if not new:
             self.count("duplicates")
             raise DropItem(f"duplicate {story_id} ({adapter['url']})", log_level="DEBUG")
@@ -103,6 +104,14 @@ class WritePipeline:
         self.claims.clear()
 
 
+def store_failed(stats: StatsCollector, run: Run, error: Exception) -> None:
+    """The seen store failed an article: an error (the story stays unseen). Redis gone stops
+    the worker and says so once; an SQLite file that cannot be written fails the run."""
+    stats.inc_value("newscrawl/errors")
+    if not isinstance(error, StoreUnavailable):
+        run.output_failed(error, "the state")
+
+
 class ClusterPipeline:
     """Links an article to the first article seen, from any source, that carries its story
     (``cluster_id``; ``newscrawl.clusters``). Its cluster rows are written with its story's
@@ -124,10 +133,9 @@ class ClusterPipeline:
             new = fingerprint(story_text(adapter.get("dateline"), adapter["body"]))
         try:
             cluster = cluster_of(self.index, adapter["id"], new, self.run.key)
-        except StoreUnavailable:  # as WritePipeline: the run is stopping
-            self.stats.inc_value("newscrawl/errors")
-            story_id = adapter["id"]
-            raise DropItem(f"{story_id} not linked: the store is gone", log_level="DEBUG") from None
+        except STORE_ERRORS as exc:  # as in WritePipeline
+            store_failed(self.stats, self.run, exc)
+            raise DropItem(f"{adapter['id']} not linked: {exc}", log_level="DEBUG") from None
         adapter["cluster_id"] = cluster
         if cluster != adapter["id"]:
             self.stats.inc_value("newscrawl/linked")
