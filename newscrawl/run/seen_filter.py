@@ -35,8 +35,14 @@ class SeenStoriesMiddleware:
     async def process_spider_output(
         self, response: Any, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
-        """A callback's output, less its requests for seen stories (one look-up per page)."""
-        output = [entry async for entry in result]
+        """A callback's output, less its requests for seen stories (one look-up per page).
+        A callback that raises halfway still has what it gave before go on, then its error."""
+        output, error = [], None
+        try:
+            async for entry in result:
+                output.append(entry)
+        except Exception as exc:  # handed on below, after its output
+            error = exc
         wanted = [story for entry in output if (story := story_of(entry))]
         seen = self.store.known_ids(wanted) if wanted else set()
         for entry in output:
@@ -44,6 +50,8 @@ class SeenStoriesMiddleware:
                 self.stats.inc_value("newscrawl/skipped_seen")
                 continue
             yield entry
+        if error is not None:
+            raise error
 
 
 def story_of(entry: Any) -> str | None:
