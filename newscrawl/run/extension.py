@@ -18,6 +18,7 @@ from newscrawl.run import report
 from newscrawl.run.commit import PUBLISHED, UNSETTLED, roll_back, settle
 from newscrawl.run.files import append_manifest, manifest_lines
 from newscrawl.run.health import HealthPipeline
+from newscrawl.run.report import count
 from newscrawl.run.run import Run, open_run
 from newscrawl.run.seen import LISTED, STORE_ERRORS
 from newscrawl.signals import run_listed
@@ -48,17 +49,14 @@ class RunExtension:
         crawler.signals.connect(extension.spider_error, signal=signals.spider_error)
         return extension
 
-    def count(self, name: str, by: int = 1) -> None:
-        self.stats.inc_value(f"newscrawl/{name}", by)
-
     def item_error(self, item: Any, response: Any, spider: Spider, failure: Failure) -> None:
         story = ItemAdapter(item).get("id") or ItemAdapter(item).get("url")
         self.run.fail(f"pipeline error on {story}: {failure.getErrorMessage()}")
-        self.count("errors")
+        count(self.stats, "errors")
 
     def spider_error(self, failure: Failure, response: Any, spider: Spider) -> None:
         self.run.fail(f"callback error on {response.url}: {failure.getErrorMessage()}")
-        self.count("errors")
+        count(self.stats, "errors")
 
     def discard(self) -> None:
         """Undo a run whose crawl could not start: nothing of it stays, not even its name."""
@@ -102,8 +100,8 @@ class RunExtension:
 
     def dropped(self, lines: int) -> None:
         """Lines another worker's commit took out of the run's file: duplicates, not written."""
-        self.count("written", -lines)
-        self.count("duplicates", lines)
+        count(self.stats, "written", -lines)
+        count(self.stats, "duplicates", lines)
 
     def health(self, mode: str) -> tuple[dict[str, Any] | None, list[str]]:
         """The run's ``health`` and its alarms against the recent runs' (HealthPipeline)."""

@@ -59,6 +59,11 @@ def closing_failures(stats: StatsCollector, reason: str) -> list[str]:
     return found
 
 
+def count(stats: StatsCollector, name: str, by: int = 1) -> None:
+    """Add to one of the run's counts (Scrapy's stats, ``newscrawl/<name>``)."""
+    stats.inc_value(f"newscrawl/{name}", by)
+
+
 def counted(stats: StatsCollector, name: str) -> int:
     """One of the run's ``COUNTS``; ``errors`` includes the HTTP errors Scrapy ignored."""
     value = stats.get_value(f"newscrawl/{name}", 0)

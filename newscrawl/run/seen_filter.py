@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from newscrawl.run.extension import run_of
+from newscrawl.run.report import count
 from newscrawl.run.seen import SeenStore
 
 STORY_META = "newscrawl_story"  # request.meta: the id of the article the request is for
@@ -47,7 +48,7 @@ class SeenStoriesMiddleware:
         seen = self.store.known_ids(wanted) if wanted else set()
         for entry in output:
             if story_of(entry) in seen:
-                self.stats.inc_value("newscrawl/skipped_seen")
+                count(self.stats, "skipped_seen")
                 continue
             yield entry
         if error is not None:

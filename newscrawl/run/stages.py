@@ -19,7 +19,7 @@ from scrapy.exceptions import DropItem
 
 from newscrawl.items import ARTICLE_FIELDS, SCHEMA_VERSION, Reject
 from newscrawl.run.extension import run_of
-from newscrawl.run.report import utc_now
+from newscrawl.run.report import count, utc_now
 from newscrawl.run.run import Run
 
 logger = logging.getLogger(__name__)
@@ -88,10 +88,10 @@ class RejectsPipeline:
         try:
             self.run.rejects.write(record)
         except OSError as exc:
-            self.stats.inc_value("newscrawl/errors")
+            count(self.stats, "errors")
             self.run.output_failed(exc)
             raise DropItem(f"rejects line of {item.url} not written", log_level="DEBUG") from None
-        self.stats.inc_value("newscrawl/rejected")
+        count(self.stats, "rejected")
         detail = f" ({item.detail})" if item.detail else ""
         logger.warning("rejected %s: %s%s", item.url, item.reason, detail)
         if item.fails_run:  # our bug, or a dead worker process: looked at, not just counted

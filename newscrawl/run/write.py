@@ -24,6 +24,7 @@ from scrapy.statscollectors import StatsCollector
 from newscrawl.clusters import cluster_of, fingerprint, story_text
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.run.extension import run_of
+from newscrawl.run.report import count
 from newscrawl.run.run import Run
 from newscrawl.run.seen import STORE_ERRORS, StoreUnavailable
 
@@ -48,9 +49,6 @@ class WritePipeline:
         crawler.signals.connect(stage.item_failed, signal=signals.item_dropped)
         return stage
 
-    def count(self, name: str, by: int = 1) -> None:
-        self.stats.inc_value(f"newscrawl/{name}", by)
-
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         story_id, content_hash = adapter["id"], adapter["content_hash"]
@@ -60,7 +58,7 @@ class WritePipeline:
             store_failed(self.stats, self.run, exc)
             raise DropItem(f"{story_id} not claimed: {exc}", log_level="DEBUG") from None
         if not new:
-            self.count("duplicates")
+            count(self.stats, "duplicates")
             raise DropItem(f"duplicate {story_id} ({adapter['url']})", log_level="DEBUG")
         self.claims[story_id] = (item, content_hash)
         return item
@@ -76,10 +74,10 @@ class WritePipeline:
             self.run.articles.write({name: adapter[name] for name in ARTICLE_FIELDS})
         except OSError as exc:
             self.give_back(story_id, claim[1])
-            self.count("errors")
+            count(self.stats, "errors")
             self.run.output_failed(exc)
             return
-        self.count("written")
+        count(self.stats, "written")
 
     def item_failed(self, item: Any) -> None:
         """An article raised or was dropped after its claim: the claim goes back."""
@@ -107,7 +105,7 @@ class WritePipeline:
 def store_failed(stats: StatsCollector, run: Run, error: Exception) -> None:
     """The seen store failed an article: an error (the story stays unseen). Redis gone stops
     the worker and says so once; an SQLite file that cannot be written fails the run."""
-    stats.inc_value("newscrawl/errors")
+    count(stats, "errors")
     if not isinstance(error, StoreUnavailable):
         run.output_failed(error, "the state")
 
@@ -138,5 +136,5 @@ class ClusterPipeline:
             raise DropItem(f"{adapter['id']} not linked: {exc}", log_level="DEBUG") from None
         adapter["cluster_id"] = cluster
         if cluster != adapter["id"]:
-            self.stats.inc_value("newscrawl/linked")
+            count(self.stats, "linked")
         return item
