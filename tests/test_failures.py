@@ -106,6 +106,19 @@ def test_an_unwritable_runs_jsonl_stops_the_run_before_it_starts(
     assert [line["written"] for line in mended.manifest()] == [4]
 
 
+def test_a_state_that_cannot_be_opened_stops_the_run_before_it_starts(out: Path) -> None:
+    state = out / ".state" / "seen.sqlite3"
+    state.parent.mkdir(parents=True)
+    state.write_text("a file that is not a database\n")
+    run = crawl(out, "-a", f"source={SAMPLE}")
+    assert run.status == 1
+    (line,) = our_lines(run)
+    assert (
+        line == f"newscrawl: the state {state} cannot be used: file is not a database; not started"
+    )
+    assert not (out / "menafn" / "articles").exists()
+
+
 def test_a_source_that_holds_no_page_is_bad_usage(out: Path, tmp_path: Path) -> None:
     empty, notes, links = (tmp_path / name for name in ("empty", "notes", "links"))
     for folder in (empty, notes, links):

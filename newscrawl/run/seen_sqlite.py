@@ -20,7 +20,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from newscrawl.clusters import ClusterIndex, Fingerprint, Member
-from newscrawl.run.seen import DONE, STARTED
+from newscrawl.run.seen import DONE, STARTED, StoreUnavailable
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stories (
@@ -78,13 +78,18 @@ class SqliteSeenStore:
     """
 
     def __init__(self, path: str) -> None:
+        """Open (or make) the store at ``path``. Raises OSError (its folder cannot be made) or
+        StoreUnavailable (SQLite cannot open it), naming it."""
         if path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path or ":memory:", isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-        self.db.executescript(_SCHEMA)
+        try:
+            self.db = sqlite3.connect(path or ":memory:", isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+            self.db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"the state {path} cannot be used: {exc}") from None
 
     # -- look-ups: committed stories only -------------------------------------------------
     def known_ids(self, ids: Iterable[str]) -> set[str]:
