@@ -122,7 +122,7 @@ def test_the_feed_of_a_live_run_is_its_file_and_a_killed_run_gives_none(
     out: Path, tmp_path: Path
 ) -> None:
     fast = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0")
-    with MenafnSite(synthetic_stories(40)) as site:
+    with MenafnSite(synthetic_stories(16)) as site:
         site.response_delay = 0.05
         killed_feed = tmp_path / "killed.jsonl"
         command = [
@@ -147,5 +147,5 @@ def test_the_feed_of_a_live_run_is_its_file_and_a_killed_run_gives_none(
         run = crawl(out, *live, state=DEFAULT_STATE)
     assert run.status == 0, run.stderr[-2000:]
     assert "rolled back" in run.stderr
-    assert len(run.articles()) == 40
+    assert len(run.articles()) == 16
     assert read_jsonl(feed) == run.articles()
