@@ -17,7 +17,7 @@ from typing import Any, TypedDict
 from newscrawl.clusters import assign_cluster, fingerprint, story_text
 from newscrawl.clusters.features import agree
 from newscrawl.clusters.minhash import similarity
-from newscrawl.state import SqliteSeenStore
+from newscrawl.run.seen_sqlite import SqliteSeenStore
 
 SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "clusters"
 

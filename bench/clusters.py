@@ -21,7 +21,7 @@ from bench.report import Results, Table
 from bench.store import file_mb
 from newscrawl.clusters import MAX_CANDIDATES, Fingerprint, fingerprint, same_story
 from newscrawl.clusters.minhash import NUM_PERM, band_keys
-from newscrawl.state import SqliteSeenStore
+from newscrawl.run.seen_sqlite import SqliteSeenStore
 
 RUN = "menafn/bench"
 PUBLIC_ADD_MAX = 100_000  # larger states are filled in bulk (add() would take too long)
@@ -56,7 +56,6 @@ def build(path: str, n: int) -> dict[str, float]:
         for i in range(n):
             made = random_fingerprint(article_signature(i), i)
             index.add(f"menafn:{i}", f"menafn:{i}", made, RUN)
-        store.flush()
     else:
         bulk_fill(store, n)
     seconds = time.perf_counter() - started

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.common import PYTHON, SAMPLE, SCRAPY, Size, checked, pinned, run_child
 from bench.report import Results, Table
-from newscrawl.state import SqliteSeenStore
+from newscrawl.run.seen_sqlite import SqliteSeenStore
 
 FIRST_ID = 2_000_000_000  # above every real and synthetic story id; ids step by 3
 BULK_ROWS = 500_000  # rows per transaction of a bulk fill
@@ -42,7 +42,6 @@ def build(path: str, n: int, public: bool) -> dict[str, float]:
     if public:
         for row in rows(0, n, "menafn/bench"):
             store.add(*row)
-        store.flush()
     else:
         store.db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KB}")  # this filler's memory only
         for start in range(0, n, BULK_ROWS):
@@ -85,7 +84,6 @@ def lookup(path: str, n: int, count: int) -> dict[str, float]:
     started = time.perf_counter()
     for row in rows(n, n + extra, "menafn/bench-more"):
         store.add(*row)
-    store.flush()
     out["add_at_size"] = extra / (time.perf_counter() - started)
     store.close()
     return out

@@ -42,9 +42,9 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from newscrawl import __version__
-from newscrawl.extensions import RunLedger
-from newscrawl.feeds import PartFile
-from newscrawl.layout import archive_file
+from newscrawl.run.extension import current_run
+from newscrawl.run.files import PartFile
+from newscrawl.run.layout import archive_file
 
 logger = logging.getLogger(__name__)
 
@@ -199,12 +199,12 @@ class ArchiveMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("NEWSCRAWL_ARCHIVE"):
             raise NotConfigured("NEWSCRAWL_ARCHIVE is off")
-        ledger = crawler.get_extension(RunLedger)
-        if ledger is None:
+        run = current_run(crawler)
+        if run is None:
             raise NotConfigured("no run keeps books: nothing to archive for")
-        archive = WarcPart(archive_file(ledger.folder, ledger.run), warcinfo(crawler, ledger.key))
-        ledger.archive = archive
-        return cls(archive, ledger.failures.append)
+        archive = WarcPart(archive_file(run.folder, run.name), warcinfo(crawler, run.key))
+        run.add_archive(archive)
+        return cls(archive, run.fail)
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
         if self.archive is None or not request.meta.get(ARCHIVE_META):

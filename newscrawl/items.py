@@ -1,4 +1,5 @@
-"""Article: the one output schema (version 3); nothing else defines field names."""
+"""Article, the one output schema (version 3), and Reject, a rejects line; nothing else defines
+field names."""
 
 from __future__ import annotations
 
@@ -54,6 +55,19 @@ class Article:
 ARTICLE_FIELDS: tuple[str, ...] = tuple(
     f.name for f in dataclasses.fields(Article) if f.metadata.get("export", True)
 )
+
+
+@dataclass
+class Reject:
+    """A page or item that could not become a valid article: one line of the rejects file
+    (``{"url", "reason", "detail", "at"}`` and what the page gave, CONTRACT §2). A spider
+    yields it like an article; the rejects stage writes it (``newscrawl.run.stages``)."""
+
+    url: str
+    reason: str  # short and stable, for counting: "no body", "soft 404", "truncated page"
+    detail: str = ""
+    fields: dict[str, object] = field(default_factory=dict)  # extracted_fields() of the page
+    fails_run: bool = False  # our own bug or a dead worker process: the run fails (exit 1)
 
 
 def extracted_fields(article: Article) -> dict[str, object]:

@@ -26,7 +26,7 @@ NEWSCRAWL_ARCHIVE = True  # live runs keep each story answer in <source>/archive
 NEWSCRAWL_TABLE = True  # each run updates <OUTPUT_DIR>/table/ and newscrawl.duckdb (table/)
 MENAFN_TIMEZONE = "America/New_York"  # MENAFN prints naive US-Eastern stamps (menafn-clock.md)
 
-# Run health and alarms (exit status 3): see newscrawl/health.py and the README.
+# Run health and alarms (exit status 3): see newscrawl/run/health.py and the README.
 NEWSCRAWL_HEALTH_MIN_PAGES = 20  # fewer story pages: chance moves shares too much for alarms
 NEWSCRAWL_HEALTH_RECENT_RUNS = 5  # earlier runs of the same kind that make the baseline
 NEWSCRAWL_ALARM_LAYOUT_DROP = 0.5  # site selectors' share of bodies below half the baseline
@@ -39,14 +39,11 @@ NEWSCRAWL_REDIS_URL = ""  # redis://[:password@]HOST:PORT/DB
 NEWSCRAWL_REDIS_CRAWL = ""  # name the shared crawl; empty: join the running one or start one
 NEWSCRAWL_REDIS_LEASE = 30.0  # seconds a silent (killed, stalled) worker keeps its claims
 TWISTED_DNS_RESOLVER = "newscrawl.addresses.PublicAddressResolver"  # checks what we connect to
-ADDONS = {"newscrawl.distributed.RedisAddon": 0}  # sets the scheduler when the URL is set
-
-ITEM_PIPELINES = {
-    "newscrawl.pipelines.ValidationPipeline": 100,
-    "newscrawl.pipelines.HealthPipeline": 150,
-    "newscrawl.pipelines.DuplicatesPipeline": 200,
-    "newscrawl.pipelines.ClusterPipeline": 250,  # cluster_id: the story's first article seen
-    "newscrawl.pipelines.JsonLinesPipeline": 300,
+ADDONS = {
+    # The run's components in their slots: its extension, pipeline stages, the seen-story
+    # filter and the feed exporter (newscrawl/run/addon.py). ITEM_PIPELINES adds to them.
+    "newscrawl.run.addon.RunAddon": 0,
+    "newscrawl.distributed.RedisAddon": 0,  # sets the scheduler when the URL is set
 }
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.RobotsRulesMiddleware": 110,  # after retries: 5xx robots.txt defers
@@ -58,7 +55,6 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.politeness.HostPolitenessMiddleware": 990,  # the host's turn: delay, pauses
 }
 EXTENSIONS = {
-    "newscrawl.extensions.RunLedger": 0,  # lock, seen store, run files, runs.jsonl
     "newscrawl.table.extension.TableUpdater": 10,  # the Parquet table, once a run is listed
     "scrapy.extensions.telnet.TelnetConsole": None,  # no console open on a port
     "scrapy.extensions.remote_control.RemoteControl": None,  # runs code sent to it: never

@@ -1,9 +1,8 @@
 """Signals of our own: sent with ``crawler.signals.send_catch_log(signal, **kwargs)``."""
 
-# A page or item could not become a valid article. Arguments: url, reason, detail, fields.
-page_rejected = object()
-
-# A run's line was appended to runs.jsonl. Arguments: record (that line, as a dict).
+# A run's books are closed (newscrawl/run/extension.py): its line was appended to runs.jsonl.
+# Arguments: record (that line, as a dict), articles (the Path of the article file the run
+# published, or None if it published none). Sent with send_catch_log_async: handlers may wait.
 run_listed = object()
 
 # A host asked us to wait (Retry-After, or our backoff after an error). Arguments: slot (the

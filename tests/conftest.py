@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -63,23 +64,43 @@ def crawl(
     state: str | object | None = None,
     timeout: float = 120,
     spider: str = "menafn",
+    prefix: tuple[str, ...] = (),
+    cwd: Path = ROOT,
 ) -> Run:
     """`scrapy crawl SPIDER ARGS` in the project (``menafn`` unless told), writing under ``out``.
 
     ``state``: None gives the run ``out/.state/seen.sqlite3``, a string is passed as
     NEWSCRAWL_STATE (``""``: in memory), DEFAULT_STATE passes none (the run's default).
+    ``prefix``: a command the crawl runs under (``setpriv ...``); ``cwd``: where it runs.
     """
     state_path = str(out / ".state" / "seen.sqlite3") if state is None else state
     state_args = () if state is DEFAULT_STATE else ("-s", f"NEWSCRAWL_STATE={state_path}")
     command = [
-        sys.executable, "-m", "scrapy", "crawl", spider,
+        *prefix, sys.executable, "-m", "scrapy", "crawl", spider,
         "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", *state_args, "-s", "LOG_LEVEL=INFO", *args,
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
     done = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env, check=False
+        command, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env, check=False
     )
     return Run(done.returncode, done.stdout, done.stderr, out, spider)
+
+
+# Saved MENAFN text pages of the fixtures, one story each: sources for short offline runs.
+FIXTURE_PAGES = sorted(FIXTURES.glob("1*/1*.txt"))
+
+
+def page_copies(folder: Path, pages: list[Path]) -> Path:
+    """``folder``, made, with a copy of each of ``pages``: a run's ``source=``."""
+    folder.mkdir(parents=True)
+    for page in pages:
+        shutil.copy(page, folder)
+    return folder
+
+
+def story_id(page: Path) -> str:
+    """The article id of a saved page named ``<id>-<slug>.txt``: ``menafn:<id>``."""
+    return "menafn:" + page.name.split("-")[0]
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from newscrawl.clusters import assign_cluster
 from newscrawl.clusters.scheme import LEGACY, SCHEME, UNFINISHED, SchemeMismatch
 from newscrawl.commands.clusters import check_scheme, rebuild_redis, rebuild_sqlite
 from newscrawl.distributed.clusters import SCHEME_KEY
-from newscrawl.state import SqliteSeenStore, StateLock, StateLocked
+from newscrawl.run.lock import StateLock, StateLocked
+from newscrawl.run.seen_sqlite import SqliteSeenStore
 from tests.conftest import FIXTURES, ROOT, crawl
 
 WEATHER = next(FIXTURES.glob("1109527582-*/*.txt"))
@@ -203,7 +204,7 @@ def test_no_scipy_at_start_up() -> None:
     """datasketch imported scipy (0.5-0.9 s a process) for an LSH search we never used: a run
     now fingerprints its articles with numpy and xxhash alone."""
     code = (
-        "import sys, newscrawl.pipelines, newscrawl.spiders.offline\n"
+        "import sys, newscrawl.run.stages, newscrawl.spiders.offline\n"
         "from newscrawl.clusters import fingerprint\n"
         "assert fingerprint('one two three four five six seven eight nine') is not None\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scipy', 'datasketch')))"

@@ -16,7 +16,7 @@ import pytest
 from bench.cluster_eval import evaluate, load
 from newscrawl.clusters import assign_cluster, fingerprint, story_text
 from newscrawl.clusters.scheme import SCHEME
-from newscrawl.state import SqliteSeenStore
+from newscrawl.run.seen_sqlite import SqliteSeenStore
 from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, crawl
 from tests.site import MenafnSite, Story, load_fixture_stories
 from tests.site.stories import slugify

@@ -12,8 +12,8 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from newscrawl.items import ARTICLE_FIELDS
-from newscrawl.pipelines import load_schema
-from newscrawl.state import SqliteSeenStore
+from newscrawl.run.seen_sqlite import SqliteSeenStore
+from newscrawl.run.stages import load_schema
 from tests.conftest import FIXTURES, SAMPLE, crawl, read_jsonl
 
 VALIDATOR = Draft202012Validator(load_schema())

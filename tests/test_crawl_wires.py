@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from jsonschema import Draft202012Validator
 
-from newscrawl.pipelines import load_schema
+from newscrawl.run.stages import load_schema
 from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, ROOT, Run, crawl
 from tests.site import MenafnSite, synthetic_stories
 from tests.site.releases import Release, synthetic_releases

@@ -204,12 +204,17 @@ def test_redis_lost_mid_run_stops_the_worker_cleanly(tmp_path: Path) -> None:
             )  # fmt: skip
             assert "articles left for the next run" in line["failures"][-1]
             assert list(home.rglob("*.part")) == []  # files finished, nothing half-written
+            # A summary line and one error line say so; no multi-line warning per story.
+            assert "menafn: published no article file" in log
+            errors = [row for row in log.splitlines() if row.startswith("newscrawl: error:")]
+            assert len(errors) == 1, log[-3000:]
+            assert "articles left for the next run" in errors[0]
+            assert "Dropped:" not in log
 
             server = start_redis(folder, port, *durable)  # back, from its append-only file
             assert server is not None
-            # Its lease lapses (it could not say goodbye), so the next run starts a new crawl
-            # that reads the listings again, instead of joining the one it left.
-            time.sleep(5.5)
+            # At once, before the lost worker's lease lapses: a crawl does not outlive its
+            # Redis, so the next run starts a new crawl that reads the listings again.
             finish([worker(home, site.base_url, url)], [home])
     finally:
         if server is not None:

@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newscrawl.feeds import JsonLinesPart, append_manifest, encode_line, listed_runs, run_name
+from newscrawl.run.files import JsonLinesPart, append_manifest, encode_line, listed_runs, run_name
 
 
 def test_a_file_appears_under_its_name_only_when_finished(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from jsonschema import Draft202012Validator
 from scrapy.http import TextResponse
 
 from newscrawl.items import ARTICLE_FIELDS, Article
-from newscrawl.pipelines import load_schema
 from newscrawl.processors import content_hash, word_count
+from newscrawl.run.stages import load_schema
 from newscrawl.saved import page_kind
 from newscrawl.site import Site
 from newscrawl.sites.globenewswire import GLOBENEWSWIRE

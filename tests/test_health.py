@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from newscrawl.dates import zone
-from newscrawl.health import FIELDS, LAYERS, RunHealth, Thresholds, alarms, baseline
 from newscrawl.items import Article
+from newscrawl.run.health import FIELDS, LAYERS, RunHealth, Thresholds, alarms, baseline
 
 LIMITS = Thresholds(min_pages=5, recent_runs=3, layout_drop=0.5, coverage_drop=0.3)
 

@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 from scrapy.utils.test import get_crawler
 
-from newscrawl.extensions import RunLedger
-from newscrawl.feeds import append_manifest, encode_line
-from newscrawl.layout import migrate
+from newscrawl.run.extension import RunExtension
+from newscrawl.run.files import append_manifest, encode_line
+from newscrawl.run.layout import migrate
+from newscrawl.run.seen_sqlite import SqliteSeenStore
 from newscrawl.spiders.menafn import MenafnSpider
-from newscrawl.state import SqliteSeenStore
 from tests.conftest import DEFAULT_STATE, SAMPLE, crawl, read_jsonl
 
 A, B, C, D = (f"2026010{day}T000000Z" for day in range(1, 5))
@@ -236,8 +236,7 @@ def test_a_run_0_1_left_unfinished_in_another_output_folder_is_settled_there(
     store.add("menafn:1", f"sha256:{1:064}", f"menafn/{A}")
     store.close()
     settings = {"NEWSCRAWL_OUTPUT_DIR": str(tmp_path / "here"), "NEWSCRAWL_STATE": str(state)}
-    ledger = RunLedger.from_crawler(get_crawler(MenafnSpider, settings))
-    ledger.close_state()
+    RunExtension.from_crawler(get_crawler(MenafnSpider, settings)).discard()
     assert sorted(p.name for p in elsewhere.iterdir()) == ["articles", "runs.jsonl"]
     (line,) = read_jsonl(elsewhere / "runs.jsonl")
     assert (line["run"], line["file"]) == (A, f"menafn/articles/{A}.jsonl")
@@ -252,9 +251,9 @@ def test_the_state_follows_the_output_folder_unless_set(tmp_path: Path) -> None:
         ({"NEWSCRAWL_STATE": ""}, None),  # in memory: no lock, no file
     ]:
         crawler = get_crawler(MenafnSpider, {"NEWSCRAWL_OUTPUT_DIR": str(out), **setting})
-        ledger = RunLedger.from_crawler(crawler)
-        assert (ledger.lock.path if ledger.lock else None) == lock
-        ledger.close_state()
+        extension = RunExtension.from_crawler(crawler)
+        assert (extension.run.lock.path if extension.run.lock else None) == lock
+        extension.discard()
     assert sorted(p.name for p in (out / ".state").iterdir()) == [
         "newscrawl.sqlite3",
         "newscrawl.sqlite3.menafn.lock",

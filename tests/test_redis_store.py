@@ -175,7 +175,7 @@ def test_redis_gone_under_the_cluster_index_is_store_unavailable_not_a_traceback
     """CI run of stop 13: a raw ConnectionError from the cluster index reached Scrapy's log as
     a traceback when Redis died mid-run; it must stop the worker as the seen store does."""
     from newscrawl.clusters import assign_cluster
-    from newscrawl.state import StoreUnavailable
+    from newscrawl.run.seen import StoreUnavailable
     from tests.redis_server import free_port
 
     seen = started(redis_url, "a", A)

@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from newscrawl.items import ARTICLE_FIELDS, SCHEMA_VERSION
-from newscrawl.pipelines import load_schema
+from newscrawl.run.stages import load_schema
 
 V1_LINE: dict[str, Any] = {
     "schema_version": 1,

@@ -21,7 +21,7 @@ from twisted.internet.interfaces import IResolutionReceiver
 
 from newscrawl import settings as project_settings
 from newscrawl.addresses import AddressGuardMiddleware, PublicAddressResolver
-from newscrawl.extensions import RunLedger
+from newscrawl.run.extension import RunExtension
 from newscrawl.spiders.menafn import MenafnSpider
 from tests.conftest import DEFAULT_STATE, ROOT, SAMPLE, crawl
 from tests.rebinding import ScriptedLookup
@@ -96,7 +96,7 @@ def test_a_spider_name_cannot_climb_out_of_the_output_folder(tmp_path: Path) -> 
 
     crawler = get_crawler(Climber, {"NEWSCRAWL_OUTPUT_DIR": str(tmp_path), "NEWSCRAWL_STATE": ""})
     with pytest.raises(ValueError, match="cannot name an output folder"):
-        RunLedger.from_crawler(crawler)
+        RunExtension.from_crawler(crawler)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -127,7 +127,7 @@ def test_other_spiders_and_commands_keep_no_books(tmp_path: Path) -> None:
 
     crawler = get_crawler(Spider, {"NEWSCRAWL_OUTPUT_DIR": str(tmp_path)})
     with pytest.raises(NotConfigured):
-        RunLedger.from_crawler(crawler)
+        RunExtension.from_crawler(crawler)
     assert list(tmp_path.iterdir()) == []
 
 

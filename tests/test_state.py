@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.state import SqliteSeenStore, StateLock, StateLocked
+from newscrawl.run.lock import StateLock, StateLocked
+from newscrawl.run.seen_sqlite import SqliteSeenStore
 
 RUN = "menafn/20260101T000000Z"
 HASH = "sha256:" + "a" * 64

@@ -21,7 +21,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from newscrawl.items import ARTICLE_FIELDS
-from newscrawl.pipelines import load_schema
+from newscrawl.run.stages import load_schema
 from newscrawl.table import partitions
 from newscrawl.table.columns import TableError
 from newscrawl.table.index import TableIndex

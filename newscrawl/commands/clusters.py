@@ -21,8 +21,10 @@ from scrapy.settings import BaseSettings
 from newscrawl.clusters.rebuild import Rebuilt, listed_runs, refill, source_folders
 from newscrawl.clusters.scheme import SCHEME, UNFINISHED, SchemeMismatch, check_sqlite_file
 from newscrawl.commands.crawl import EX_TEMPFAIL, EX_USAGE, fail
-from newscrawl.layout import state_file
-from newscrawl.state import SqliteSeenStore, StateLock, StateLocked, StoreUnavailable
+from newscrawl.run.layout import state_file
+from newscrawl.run.lock import StateLock, StateLocked
+from newscrawl.run.seen import StoreUnavailable
+from newscrawl.run.seen_sqlite import SqliteSeenStore
 
 SQLITE_TABLES = ("cluster_bands", "cluster_members")  # this version's are made by the store
 

@@ -12,11 +12,14 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from newscrawl.checks import check_settings
-from newscrawl.layout import state_file
-from newscrawl.state import StateLock, StateLocked, StoreUnavailable
+from newscrawl.run.checks import check_settings
+from newscrawl.run.extension import RunExtension
+from newscrawl.run.layout import state_file
+from newscrawl.run.lock import StateLock, StateLocked
+from newscrawl.run.seen import STORE_ERRORS, StoreUnavailable
 
 EX_USAGE, EX_TEMPFAIL = 2, 75
+SHOWN_FAILURES = 3  # failure lines on stderr; runs.jsonl has up to 20
 
 
 def fail(status: int, message: str) -> None:
@@ -81,21 +84,44 @@ class Command(ScrapyCrawlCommand):
         else:  # a Twisted Deferred
             started.addErrback(lambda failure: outcome.append(failure.value))
         self.crawler_process.start()
-        outcome = [exc for exc in outcome if exc is not None]
-        locked = [exc for exc in outcome if isinstance(exc, StateLocked)]
-        if locked:
-            fail(EX_TEMPFAIL, f"{locked[0]}; not started")
-        unreachable = [exc for exc in outcome if isinstance(exc, StoreUnavailable)]
-        if unreachable:
-            fail(1, f"{unreachable[0]}; not started")
-        if outcome:
-            fail(1, f"could not start: {type(outcome[0]).__name__}: {outcome[0]}")
+        errors = [exc for exc in outcome if exc is not None]
+        if errors:
+            not_started(crawler, errors[0])
         if self.crawler_process.bootstrap_failed or crawler.stats is None:
             self.exitcode = 1
             return
         self.exitcode = int(crawler.stats.get_value("newscrawl/exit_status", 1))
-        summary = crawler.stats.get_value("newscrawl/summary")
-        if summary:
-            print(summary)  # the run's result on stdout; the log stays on stderr
-        for alarm in crawler.stats.get_value("newscrawl/alarms") or []:
-            print(f"newscrawl: alarm: {alarm}", file=sys.stderr)
+        report(crawler.stats.get_stats(), self.exitcode)
+
+
+def not_started(crawler: Any, error: BaseException) -> None:
+    """A crawl that failed to start: its run (if it began one) is undone, one line says why."""
+    try:
+        run = crawler.get_extension(RunExtension)
+    except RuntimeError:  # the extensions were not all built: the run never began
+        run = None
+    if run is not None:
+        run.discard()
+    if isinstance(error, StateLocked):
+        fail(EX_TEMPFAIL, f"{error}; not started")
+    if isinstance(error, StoreUnavailable):
+        fail(1, f"{error}; not started")
+    if isinstance(error, (OSError, *STORE_ERRORS)):
+        fail(1, f"could not start, the output or the state cannot be written: {error}")
+    fail(1, f"could not start: {type(error).__name__}: {error}")
+
+
+def report(stats: dict[str, Any], status: int) -> None:
+    """The run's summary line on stdout (the log stays on stderr); its failures (exit status
+    1) and alarms (3), one line each, on stderr: what a cron mail shows."""
+    if stats.get("newscrawl/summary"):
+        print(stats["newscrawl/summary"])
+    failures = stats.get("newscrawl/failures") or []
+    if status == 1:
+        for failure in failures[:SHOWN_FAILURES]:
+            print(f"newscrawl: error: {failure}", file=sys.stderr)
+        if len(failures) > SHOWN_FAILURES:
+            more = len(failures) - SHOWN_FAILURES
+            print(f"newscrawl: error: and {more} more (see runs.jsonl)", file=sys.stderr)
+    for alarm in stats.get("newscrawl/alarms") or []:
+        print(f"newscrawl: alarm: {alarm}", file=sys.stderr)

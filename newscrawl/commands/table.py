@@ -10,7 +10,7 @@ from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 
-from newscrawl.checks import check_settings
+from newscrawl.run.checks import check_settings
 
 
 class Command(ScrapyCommand):

@@ -99,17 +99,21 @@ class RedisClusterIndex:
     def forget(self, run: str) -> None:
         """Take a rolled-back run's members away."""
         found = self.server.smembers(key("run", run, "members"))
-        members = [m.decode() if isinstance(m, bytes) else m for m in found]
-        for story_id in members:
-            raw = self.server.hget(MEMBERS, story_id)
-            if raw is None or orjson.loads(raw)["run"] != run:
-                continue  # another run's since
-            with self.server.pipeline(transaction=True) as pipe:
-                for band in orjson.loads(raw)["bands"]:
-                    pipe.zrem(band_key(band), story_id)
-                pipe.hdel(MEMBERS, story_id)
-                pipe.execute()
+        for story_id in (m.decode() if isinstance(m, bytes) else m for m in found):
+            self.forget_member(story_id, run)
         self.server.delete(key("run", run, "members"))
+
+    def forget_member(self, story_id: str, run: str) -> None:
+        """Take one member of ``run`` away (its article will not be written)."""
+        raw = self.server.hget(MEMBERS, story_id)
+        if raw is None or orjson.loads(raw)["run"] != run:
+            return  # another run's since
+        with self.server.pipeline(transaction=True) as pipe:
+            for band in orjson.loads(raw)["bands"]:
+                pipe.zrem(band_key(band), story_id)
+            pipe.hdel(MEMBERS, story_id)
+            pipe.srem(key("run", run, "members"), story_id)
+            pipe.execute()
 
     def recorded_scheme(self) -> str | None:
         """The scheme of the index; ``LEGACY`` for members without a record; None when empty."""

@@ -13,7 +13,7 @@ import redis
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
-from newscrawl.state import StoreUnavailable
+from newscrawl.run.seen import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 

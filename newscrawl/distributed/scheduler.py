@@ -52,7 +52,9 @@ RUNS_KEPT = 10_000  # run summaries kept in the stream newscrawl:<spider>:runs
 LAST_ANSWER_NOTES = ("download_latency", FETCHED_AT)
 
 # Join the crawl that has a live worker, or start ARGV[1]. KEYS[1]: the spider's current crawl
-# ('' for a crawl named in the settings). ARGV: crawl, key prefix, worker, lease ms, named?
+# ('' for a crawl named in the settings). ARGV: crawl, key prefix, worker, lease ms, named?,
+# the Redis server's run_id: a crawl begun before Redis restarted is not joined (its workers
+# all stopped when it went away, and the requests they held are lost to its queue).
 JOIN = """
 local crawl = ARGV[1]
 local function live(base)
@@ -63,8 +65,10 @@ local function live(base)
 end
 if ARGV[5] == '0' then
   local current = redis.call('GET', KEYS[1])
-  if current and live(ARGV[2] .. current .. ':') then crawl = current end
+  local same = redis.call('GET', KEYS[1] .. ':redis') == ARGV[6]
+  if current and same and live(ARGV[2] .. current .. ':') then crawl = current end
   redis.call('SET', KEYS[1], crawl)
+  redis.call('SET', KEYS[1] .. ':redis', ARGV[6])
 end
 local base = ARGV[2] .. crawl .. ':'
 if redis.call('EXISTS', base .. 'done') == 1 then
@@ -155,9 +159,10 @@ class SharedScheduler:
 
     def join(self, spider: str) -> str:
         new = self.named or time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + uuid.uuid4().hex[:4]
+        server = self.server.info("server")["run_id"]
         crawl: bytes = self.scripts["join"](
             keys=[key(spider, "crawl")],
-            args=[new, key(spider, ""), self.worker, self.lease, int(bool(self.named))],
+            args=[new, key(spider, ""), self.worker, self.lease, int(bool(self.named)), server],
         )
         return crawl.decode()
 

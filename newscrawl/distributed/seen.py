@@ -5,11 +5,12 @@ committed (``seen:ids``, ``seen:hashes``) or held by another run whose lease is 
 ``run:<run>:alive`` key, renewed every lease/3 by a heartbeat). A run that dies or stalls past
 its lease loses its claims to the first run that asks. At the end the run *commits* its claims
 in chunks; each is fenced: kept if still its own, or lapsed and taken by nobody, else returned
-as lost (the ledger drops those lines from the ``.part`` file before renaming it). Only then is
-the run marked ``committed``, and only a run still ``committing`` may be: a worker finding a
-dead run stuck mid-commit (at its start) undoes its chunks, and the stalled owner, fenced out,
-rolls its file back. Recovery at start is the ledger's, for this worker's own runs
-(the runs whose worker is this host and output folder).
+as lost (the commit protocol drops those lines from the ``.part`` file before renaming it).
+Only then is the run marked ``committed``, and only a run still ``committing`` may be: a worker
+finding a dead run stuck mid-commit (at its start) undoes its chunks, and the stalled owner,
+fenced out, rolls its file back. A claim the run gives up (``release``) is freed at once.
+Recovery at start (``newscrawl.run.recovery``) settles this worker's own runs (the runs whose
+worker is this host and output folder).
 
 Content hashes are kept per source (``<source> <hash>``), as the SQLite store compares them;
 the cluster state is ``distributed.clusters``. Keys: ``newscrawl:seen:ids|hashes`` (sets),
@@ -29,12 +30,14 @@ from typing import Any, Self
 
 import redis
 from scrapy.crawler import Crawler
+from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
 from twisted.internet.task import LoopingCall
 
 from newscrawl.distributed import key
 from newscrawl.distributed.clusters import RedisClusterIndex
 from newscrawl.distributed.connection import client, lease_ms, redis_lost
-from newscrawl.state import StoreUnavailable
+from newscrawl.distributed.seen_scripts import SCRIPTS
+from newscrawl.run.seen import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -43,96 +46,6 @@ RUN = key("run", "")  # + run + ':alive' etc.
 SEEN_IDS, SEEN_HASHES, CLAIMS = key("seen", "ids"), key("seen", "hashes"), key("claims")
 OPEN = key("runs", "open")
 STATES = {"started": "started", "committing": "started", "abandoned": "started"}
-
-_OWNABLE = """
-local function ownable(seen, member, field, run)
-  if redis.call('SISMEMBER', seen, member) == 1 then return false end
-  local owner = redis.call('HGET', KEYS[3], field)
-  return (not owner) or owner == run
-    or redis.call('EXISTS', ARGV[2] .. owner .. ':alive') == 0
-end
-"""
-# KEYS: seen ids, seen hashes, claims, run claims. ARGV: run, run prefix, id, hash.
-CLAIM = (
-    _OWNABLE
-    + """
-local fi, fh = 'i:' .. ARGV[3], 'h:' .. ARGV[4]
-if not ownable(KEYS[1], ARGV[3], fi, ARGV[1]) or not ownable(KEYS[2], ARGV[4], fh, ARGV[1]) then
-  return 0
-end
-if redis.call('HGET', KEYS[3], fi) == ARGV[1] or redis.call('HGET', KEYS[3], fh) == ARGV[1] then
-  return 0
-end
-redis.call('HSET', KEYS[3], fi, ARGV[1], fh, ARGV[1])
-redis.call('SADD', KEYS[4], ARGV[3] .. '\\t' .. ARGV[4])
-return 1
-"""
-)
-# KEYS: seen ids, seen hashes, claims, run claims, run committed, run. ARGV: run, prefix, claims…
-COMMIT = (
-    _OWNABLE
-    + """
-if redis.call('HGET', KEYS[6], 'state') ~= 'committing' then return redis.error_reply('FENCED') end
-local lost = {}
-for i = 3, #ARGV do
-  local tab = string.find(ARGV[i], '\\t', 1, true)
-  local id, h = string.sub(ARGV[i], 1, tab - 1), string.sub(ARGV[i], tab + 1)
-  local fi, fh = 'i:' .. id, 'h:' .. h
-  if ownable(KEYS[1], id, fi, ARGV[1]) and ownable(KEYS[2], h, fh, ARGV[1]) then
-    redis.call('SADD', KEYS[1], id)
-    redis.call('SADD', KEYS[2], h)
-    redis.call('HDEL', KEYS[3], fi, fh)
-    redis.call('SADD', KEYS[5], ARGV[i])
-  else
-    for _, f in ipairs({fi, fh}) do
-      if redis.call('HGET', KEYS[3], f) == ARGV[1] then redis.call('HDEL', KEYS[3], f) end
-    end
-    table.insert(lost, id)
-  end
-  redis.call('SREM', KEYS[4], ARGV[i])
-end
-return lost
-"""
-)
-# KEYS: run. ARGV: from state, to state. Fenced: only from the state expected.
-MOVE = """
-if redis.call('HGET', KEYS[1], 'state') ~= ARGV[1] then return redis.error_reply('FENCED') end
-redis.call('HSET', KEYS[1], 'state', ARGV[2])
-return 1
-"""
-# KEYS: run, alive, names, open. ARGV: file, worker, lease ms, name, run.
-BEGIN = """
-if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('SISMEMBER', KEYS[3], ARGV[4]) == 1 then
-  return 0
-end
-redis.call('HSET', KEYS[1], 'state', 'started', 'file', ARGV[1], 'worker', ARGV[2])
-redis.call('SET', KEYS[2], 1, 'PX', ARGV[3])
-redis.call('SADD', KEYS[3], ARGV[4])
-redis.call('SADD', KEYS[4], ARGV[5])
-return 1
-"""
-# Undo a run that did not commit: its committed chunks leave the seen sets, its claims go.
-# KEYS: run, run claims, run committed, seen ids, seen hashes, claims. ARGV: run, new state
-# ('' deletes the run's record: the owner's own roll-back).
-UNDO = """
-local state = redis.call('HGET', KEYS[1], 'state')
-if state == 'committed' or state == 'done' or state == 'listed' then return 0 end
-for _, e in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-  local tab = string.find(e, '\\t', 1, true)
-  redis.call('SREM', KEYS[4], string.sub(e, 1, tab - 1))
-  redis.call('SREM', KEYS[5], string.sub(e, tab + 1))
-end
-for _, e in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  local tab = string.find(e, '\\t', 1, true)
-  for _, f in ipairs({'i:' .. string.sub(e, 1, tab - 1), 'h:' .. string.sub(e, tab + 1)}) do
-    if redis.call('HGET', KEYS[6], f) == ARGV[1] then redis.call('HDEL', KEYS[6], f) end
-  end
-end
-redis.call('DEL', KEYS[2], KEYS[3])
-if ARGV[2] == '' then redis.call('DEL', KEYS[1])
-else redis.call('HSET', KEYS[1], 'state', ARGV[2]) end
-return 1
-"""
 
 
 class LeaseLost(StoreUnavailable):
@@ -150,7 +63,7 @@ class RedisSeenStore:
         self.scripts = {name: server.register_script(code) for name, code in SCRIPTS.items()}
         self.pending: list[str] = []  # "id\thash" claimed by this process's run
         self.runs: list[str] = []  # runs begun here: their leases are renewed
-        self.heartbeat = LoopingCall(self.beat)
+        self.heartbeat: AsyncioLoopingCall | LoopingCall | None = None
         self.clusters = RedisClusterIndex(server, self.guard)
 
     @classmethod
@@ -205,15 +118,21 @@ class RedisSeenStore:
     # -- a run -----------------------------------------------------------------------------
     def claim(self, story_id: str, content_hash: str, run: str) -> bool:
         """Hold a story for ``run``; its content hash is one per source (the id's prefix)."""
-        scoped = f"{story_id.split(':', 1)[0]} {content_hash}"
+        scoped = scoped_hash(story_id, content_hash)
         keys = [SEEN_IDS, SEEN_HASHES, CLAIMS, f"{RUN}{run}:claims"]
         if not self.call("claim", keys, [run, RUN, story_id, scoped]):
             return False
         self.pending.append(f"{story_id}\t{scoped}")
         return True
 
-    def add(self, story_id: str, content_hash: str, run: str) -> None:
-        self.claim(story_id, content_hash, run)
+    def release(self, story_id: str, content_hash: str, run: str) -> None:
+        """Give back a claim of ``run`` and its cluster member: the story is free at once."""
+        scoped = scoped_hash(story_id, content_hash)
+        self.call("release", [CLAIMS, f"{RUN}{run}:claims"], [run, story_id, scoped])
+        with contextlib.suppress(ValueError):
+            self.pending.remove(f"{story_id}\t{scoped}")
+        with self.guard():
+            self.clusters.forget_member(story_id, run)
 
     def begin_run(self, run: str, file: str) -> bool:
         source, name = run.split("/", 1)
@@ -221,8 +140,10 @@ class RedisSeenStore:
         if not self.call("begin", keys, [file, self.worker, self.lease, name, run]):
             return False
         self.runs.append(run)
-        if not self.heartbeat.running:
-            self.heartbeat.start(self.lease / 3000, now=False)
+        if self.heartbeat is None:
+            self.heartbeat = looping_call(self.beat)
+            if self.heartbeat is not None:
+                self.heartbeat.start(self.lease / 3000, now=False)
         return True
 
     def commit(self, run: str) -> set[str]:
@@ -234,9 +155,6 @@ class RedisSeenStore:
             taken = self.call("commit", [*keys, f"{RUN}{run}"], [run, RUN, *chunk])
             lost.update(story_id.decode() for story_id in taken)
         return lost
-
-    def flush(self) -> None:
-        """Claims are made at once; nothing waits."""
 
     def set_run_state(self, run: str, state: str) -> None:
         """``committed`` only from ``committing`` (fenced: LeaseLost); ``listed`` forgets it."""
@@ -279,6 +197,22 @@ class RedisSeenStore:
         with self.guard():
             return {text(name) for name in self.server.smembers(key("runs", source))}
 
+    def adopt(self, run: str, file: str, stories: Iterable[tuple[str, str]]) -> set[str]:
+        """Record one of this worker's runs whose file is final as ``done``, and its stories
+        as seen (recovery, where Redis lost them: a restart without its data)."""
+        source, name = run.split("/", 1)
+        entries = list(stories)
+        with self.guard(), self.server.pipeline(transaction=True) as pipe:
+            for story_id, content_hash in entries:
+                pipe.sadd(SEEN_IDS, story_id)
+                pipe.sadd(SEEN_HASHES, scoped_hash(story_id, content_hash))
+            pipe.hset(f"{RUN}{run}", mapping={"state": "done", "file": file, "worker": self.worker})
+            pipe.sadd(OPEN, run)
+            pipe.sadd(key("runs", source), name)
+            flags = pipe.execute()
+        new = flags[: 2 * len(entries) : 2]  # each story's SADD to the seen ids
+        return {story_id for (story_id, _), added in zip(entries, new, strict=True) if added}
+
     def forget_run(self, run: str) -> None:
         """Roll back one of this worker's runs: its claims go, its chunks leave the seen sets."""
         source, name = run.split("/", 1)
@@ -300,11 +234,29 @@ class RedisSeenStore:
 
     def close(self) -> None:
         """Stop renewing; the claims of an unfinished run are free for others at once."""
-        if self.heartbeat.running:
+        if self.heartbeat is not None and self.heartbeat.running:
             self.heartbeat.stop()
         with contextlib.suppress(redis.RedisError):  # gone: the lease lapses by itself
             self.server.delete(*(f"{RUN}{run}:alive" for run in self.runs))
         self.runs = []
+
+
+def scoped_hash(story_id: str, content_hash: str) -> str:
+    """A content hash within its source (the id's prefix), as the seen sets keep it.
+
+    >>> scoped_hash("menafn:1", "sha256:ab")
+    'menafn sha256:ab'
+    """
+    return f"{story_id.split(':', 1)[0]} {content_hash}"
+
+
+def looping_call(beat: Any) -> AsyncioLoopingCall | LoopingCall | None:
+    """A looping call on the crawl's event loop (asyncio, or the Twisted reactor); None outside
+    a crawl (a store opened on its own, as the tests do: no loop runs to renew a lease)."""
+    try:
+        return create_looping_call(beat)
+    except RuntimeError:  # neither a running asyncio loop nor a reactor
+        return None
 
 
 def text(value: bytes | str) -> str:
@@ -314,6 +266,3 @@ def text(value: bytes | str) -> str:
 def chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-SCRIPTS = {"claim": CLAIM, "commit": COMMIT, "move": MOVE, "begin": BEGIN, "undo": UNDO}

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newscrawl.saved import is_archive, page_kind
+
 ARGUMENTS = frozenset({"source", "base_url", "since", "until"})
 # What a source URL may name: one WARC file, or a listing of them (Common Crawl's warc.paths.gz).
 SOURCE_URL_NAMES = (".warc.gz", ".warc", ".paths.gz", ".paths")
@@ -114,3 +116,25 @@ def check_source(value: str) -> None:
         parse_source_url(value)
     elif not Path(value).exists():
         raise BadArgument(f"source not found: {value}")
+    elif not holds_a_page(Path(value)):
+        raise BadArgument(
+            f"source holds no page: {value} (saved pages are .txt, .html, .htm, .gz, .warc,"
+            " .warc.gz files; dangling links and hidden files do not count)"
+        )
+
+
+def holds_a_page(source: Path) -> bool:
+    """Whether ``source`` is a file, or a folder with at least one saved page or archive in it
+    (as ``saved_page_paths`` walks it: hidden files and dangling links left out).
+
+    >>> package = Path(__file__).parents[1]
+    >>> holds_a_page(package / "samples" / "menafn"), holds_a_page(package / "schema")
+    (True, False)
+    """
+    if source.is_file():
+        return True
+    for path in source.rglob("*"):
+        hidden = any(part.startswith(".") for part in path.relative_to(source).parts)
+        if not hidden and path.is_file() and (page_kind(path) or is_archive(path)):
+            return True
+    return False

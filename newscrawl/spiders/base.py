@@ -2,9 +2,10 @@
 spider names its site and nothing else.
 
 Offline (``-a source=PATH``) it reads saved pages and archives on every core (``offline.py``);
-live it reads listings and feeds, looks each story id up in the seen store before any request,
-asks only for stories never written, asks again for a page whose content came bad, and counts
-every story page that got no answer.
+live it reads listings and feeds and asks for each story found (the run's seen-story filter,
+``newscrawl.run.seen_filter``, drops the stories already written), asks again for a page whose
+content came bad, and counts every story page that got no answer. What cannot become an
+article is yielded as a ``Reject`` item, for the rejects file.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response, TextResponse
@@ -26,10 +27,10 @@ from twisted.python.failure import Failure
 
 from newscrawl import __version__
 from newscrawl.archive import ARCHIVE_META
-from newscrawl.extensions import RunLedger
 from newscrawl.identity import user_agent
-from newscrawl.items import Article
-from newscrawl.signals import page_rejected
+from newscrawl.items import Article, Reject
+from newscrawl.run.extension import current_run
+from newscrawl.run.seen_filter import STORY_META
 from newscrawl.site import Ref, Site, StoryPage
 from newscrawl.spiders.arguments import (
     ARGUMENTS,
@@ -49,7 +50,6 @@ from newscrawl.spiders.reading import (
     judge,
     page_of,
 )
-from newscrawl.state import SeenStore
 from newscrawl.warc.sources import unread_source
 from newscrawl.window import Window
 
@@ -77,7 +77,7 @@ class SiteSpider(Spider):
     archives (paths or URLs). All that differs between sources is their ``site``."""
 
     site: Site  # the source this spider crawls; its spider's name is the site's
-    writes_articles = True  # the RunLedger keeps this spider's books
+    writes_articles = True  # a run keeps this spider's books (newscrawl/run/)
     ARGUMENTS: ClassVar[frozenset[str]] = ARGUMENTS
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -94,6 +94,7 @@ class SiteSpider(Spider):
             crawler.settings.setdict(OFFLINE_SETTINGS, priority="spider")
         spider: Self = super().from_crawler(crawler, *args, **kwargs)
         spider.site = cls.site.on_clock(crawler.settings)
+        crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         return spider
 
     @classmethod
@@ -168,10 +169,10 @@ class SiteSpider(Spider):
         for request in self.start_requests_for_site():
             yield request
 
-    async def read_source(self, source: Path | str) -> AsyncIterator[Article]:
+    async def read_source(self, source: Path | str) -> AsyncIterator[Article | Reject]:
         """The articles of a saved page, a WARC archive (a path or a URL), or a folder of them,
         in order, parsed by ``NEWSCRAWL_OFFLINE_PROCESSES`` processes; what gives none is a
-        rejects line. Stories outside the window are counted, not pages."""
+        ``Reject``. Stories outside the window are counted, not pages."""
         async for outcome in source_outcomes(self.site, self.crawler, source):
             if isinstance(outcome, Article) and not self.window.holds_story(
                 outcome.published_at, outcome.crawled_at, self.local
@@ -182,23 +183,17 @@ class SiteSpider(Spider):
             if isinstance(outcome, Article):
                 yield outcome
                 continue
-            self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
-            if outcome.reason in {FAILED, CRASHED}:  # our bug, or a dead process: fail the run
-                self.fail_run(f"{outcome.reason}: {outcome.url}: {outcome.detail}")
+            reject = self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
+            reject.fails_run = outcome.reason in {FAILED, CRASHED}  # our bug, or a dead process
+            yield reject
         unread = unread_source(self.crawler.stats)
-        if unread:
-            self.fail_run(unread)
+        run = current_run(self.crawler)
+        if unread and run is not None:
+            run.fail(unread)
 
-    def fail_run(self, why: str) -> None:
-        """The run failed (exit status 1), for the reason given; it still writes its files."""
-        ledger = self.crawler.get_extension(RunLedger)
-        if ledger is not None:
-            ledger.failures.append(why)
-
-    def reject(self, url: str, reason: str, detail: str = "", **fields: Any) -> None:
-        self.crawler.signals.send_catch_log(
-            page_rejected, url=url, reason=reason, detail=detail, fields=fields
-        )
+    def reject(self, url: str, reason: str, detail: str = "", **fields: Any) -> Reject:
+        """A page that cannot become an article, as the item to yield (its rejects line)."""
+        return Reject(url, reason, detail, fields)
 
     # -- live ------------------------------------------------------------------------------
     def listing_request(self, url: str, page: int = 1) -> Request:
@@ -277,41 +272,38 @@ class SiteSpider(Spider):
                 self.crawler.stats.inc_value("newscrawl/skipped_until")
                 continue
             fresh[link.story_id] = link
-        store = self.ledger_store()
-        seen = store.known_ids(f"{self.name}:{i}" for i in fresh) if store else set()
         for story_id, link in fresh.items():
             self.requested.add(story_id)
-            if f"{self.name}:{story_id}" in seen:
-                self.crawler.stats.inc_value("newscrawl/skipped_seen")
-                continue
-            url = self.request_url(link)
-            self.unanswered[story_id] = url
             yield Request(
-                url,
+                self.request_url(link),
                 self.parse_article,
                 errback=self.article_failed,
                 # JSON-safe meta (a list, not a tuple): a shared queue stores it as JSON.
-                meta={"ref": [story_id, link.slug], "discovery_depth": depth, ARCHIVE_META: True},
+                meta={
+                    "ref": [story_id, link.slug], "discovery_depth": depth, ARCHIVE_META: True,
+                    STORY_META: f"{self.name}:{story_id}",  # the seen-story filter's key
+                },
                 priority=STORY_PRIORITY,
-            )
+            )  # fmt: skip
 
-    def ledger_store(self) -> SeenStore | None:
-        ledger = self.crawler.get_extension(RunLedger)
-        return ledger.store if ledger else None
+    def request_scheduled(self, request: Request) -> None:
+        """A story request that passed the seen-story filter awaits its answer."""
+        ref = request.meta.get("ref")
+        if ref and STORY_META in request.meta:
+            self.unanswered[ref[0]] = request.url
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         self.crawler.stats.inc_value("newscrawl/pages")
         self.unanswered.pop(response.meta["ref"][0], None)
         story_id, slug = response.meta["ref"]  # a list when it came through a shared queue
         page = self.story_page(response, (story_id, slug))
-        if page is None:
+        if isinstance(page, Reject):
+            yield page
             return
         if not page.is_complete():
             yield from self.retry_or_reject(response, TRUNCATED, "no </html>: cut short")
             return
-        article = self.accept(page, response.url)
-        if article is not None:
-            yield article
+        yield self.accept(page, response.url)
         depth = response.meta.get("discovery_depth", 1)
         if depth < self.settings.getint("NEWSCRAWL_DISCOVERY_DEPTH") and isinstance(
             response, TextResponse
@@ -320,20 +312,18 @@ class SiteSpider(Spider):
             links = self.story_links(response, dated=False, root=root)
             yield from self.story_requests(links, depth + 1)
 
-    def story_page(self, response: Response, ref: Ref | None) -> StoryPage | None:
-        """The page object of a story answer; None (and a rejects line) if it is not text."""
+    def story_page(self, response: Response, ref: Ref | None) -> StoryPage | Reject:
+        """The page object of a story answer, or its ``Reject`` if it is not text."""
         page = page_of(self.site, response, ref)
         if isinstance(page, Rejection):
-            self.reject(page.url, page.reason, page.detail)
-            return None
+            return self.reject(page.url, page.reason, page.detail)
         return page
 
-    def accept(self, page: StoryPage, url: str) -> Article | None:
-        """The page's article, or None with a rejects line saying what is wrong with it."""
+    def accept(self, page: StoryPage, url: str) -> Article | Reject:
+        """The page's article, or a ``Reject`` saying what is wrong with it."""
         outcome = judge(page, url)
         if isinstance(outcome, Rejection):
-            self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
-            return None
+            return self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
         return outcome
 
     def closed(self, reason: str) -> None:
@@ -352,17 +342,18 @@ class SiteSpider(Spider):
             "%d story pages got no answer (dropped on the way), e.g. %s", len(self.unanswered), urls
         )
 
-    def retry_or_reject(self, response: Response, reason: str, detail: str) -> Iterator[Request]:
+    def retry_or_reject(
+        self, response: Response, reason: str, detail: str
+    ) -> Iterator[Request | Reject]:
         """Ask again for a page whose content came bad; after the retries, reject it."""
         assert response.request is not None  # a downloaded response knows its request
         retry = get_retry_request(response.request, spider=self, reason=reason)
         if retry is not None:
             for key in [k for k in retry.meta if k.startswith("download_")]:
                 del retry.meta[key]  # the downloader's notes on the last try, not ours
-            self.unanswered[retry.meta["ref"][0]] = retry.url  # asked again: awaiting
-            yield retry
+            yield retry  # awaiting its answer again once scheduled (request_scheduled)
         else:
-            self.reject(response.url, reason, detail)
+            yield self.reject(response.url, reason, detail)
 
     def article_failed(self, failure: Failure) -> None:
         """A story page that failed for good (404, timeouts, too large…): one line, counted."""

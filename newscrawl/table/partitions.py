@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from newscrawl.feeds import fsync_dir, make_folder
+from newscrawl.run.files import fsync_dir, make_folder
 from newscrawl.table.columns import table_schema
 
 NULL_MONTH = "undated"  # the partition of the stories whose published_at is null

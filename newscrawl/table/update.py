@@ -23,8 +23,8 @@ from typing import cast
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newscrawl.feeds import make_folder, manifest_lines
-from newscrawl.layout import MANIFEST
+from newscrawl.run.files import make_folder, manifest_lines
+from newscrawl.run.layout import MANIFEST
 from newscrawl.table.columns import RUN, TableError, read_file
 from newscrawl.table.index import INDEX_FILE, TableIndex, run_key
 from newscrawl.table.partitions import clear_scratch, months, partition_file, replace_rows

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from newscrawl.feeds import fsync_dir, make_folder
-from newscrawl.layout import MANIFEST
+from newscrawl.run.files import fsync_dir, make_folder
+from newscrawl.run.layout import MANIFEST
 from newscrawl.table.columns import RUN, article_schema
 
 DATABASE = "newscrawl.duckdb"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import orjson
 
-from newscrawl.feeds import PART, RUN_NAME, encode_line, fsync_dir, make_folder
+from newscrawl.run.files import PART, RUN_NAME, encode_line, fsync_dir, make_folder
 
 logger = logging.getLogger(__name__)
 

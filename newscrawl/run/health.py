@@ -16,10 +16,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Any
+from typing import Any, Self
+
+from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 
 from newscrawl.dates import local_date, tracking_date
-from newscrawl.items import Article
+from newscrawl.items import Article, Reject
 
 FIELDS = (
     "title",
@@ -46,6 +49,17 @@ class Thresholds:
     layout_drop: float = 0.5  # site selectors' share of bodies falls below half the baseline
     coverage_drop: float = 0.3  # a field found on 30 points fewer of the pages than before
     rejected_share: float = 0.5  # half or more of the story pages rejected
+
+
+def thresholds(settings: BaseSettings) -> Thresholds:
+    """The alarm thresholds from the ``NEWSCRAWL_HEALTH_*`` and ``NEWSCRAWL_ALARM_*`` settings."""
+    return Thresholds(
+        min_pages=settings.getint("NEWSCRAWL_HEALTH_MIN_PAGES"),
+        recent_runs=settings.getint("NEWSCRAWL_HEALTH_RECENT_RUNS"),
+        layout_drop=settings.getfloat("NEWSCRAWL_ALARM_LAYOUT_DROP"),
+        coverage_drop=settings.getfloat("NEWSCRAWL_ALARM_COVERAGE_DROP"),
+        rejected_share=settings.getfloat("NEWSCRAWL_ALARM_REJECTED_SHARE"),
+    )
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -160,3 +174,33 @@ def alarms(health: dict[str, Any], recent: list[dict[str, Any]], limits: Thresho
                 f" (recent runs: {_percent(was_covered)})"
             )
     return found
+
+
+class HealthPipeline:
+    """Item pipeline stage: counts every story page in the run's health, a valid article
+    (written or a duplicate) or a reject, after validation and before the rejects leave."""
+
+    def __init__(self, crawler: Crawler, limits: Thresholds) -> None:
+        self.crawler = crawler
+        self.limits = limits
+        self.health = RunHealth()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler, thresholds(crawler.settings))
+
+    def open_spider(self) -> None:
+        self.health.local = getattr(self.crawler.spider, "local", None)  # the site's clock
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Reject):
+            self.health.rejected(item.reason)
+        elif isinstance(item, Article):
+            self.health.article(item)
+        return item
+
+    def report(self, mode: str, history: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+        """The run's ``health`` (``mode``: live or offline) and its alarms against the recent
+        runs of the same kind in ``history`` (``runs.jsonl`` lines, oldest first)."""
+        health = self.health.to_dict(mode)
+        return health, alarms(health, baseline(history, mode, self.limits), self.limits)

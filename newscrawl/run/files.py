@@ -1,4 +1,4 @@
-"""A run's output files: JSON lines written under a ``.part`` name, renamed once complete."""
+"""A run's output files: written under a ``.part`` name, renamed once complete; ``runs.jsonl``."""
 
 from __future__ import annotations
 
@@ -103,15 +103,53 @@ class PartFile:
 
 
 class JsonLinesPart(PartFile):
-    """One JSON lines file, written under ``<name>.part`` and renamed to ``<name>`` at the end."""
+    """One JSON lines file, written under ``<name>.part`` and renamed to ``<name>`` at the end.
+
+    Each line reaches the OS as it is written (unbuffered), so a write that fails (a full
+    disk) fails for that line, which is cut off again: the file holds whole lines only. If the
+    cut fails too, the file is ``broken`` and refuses further writes and its seal.
+    """
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.lines = 0
+        self.broken = False
+
+    def _open(self) -> IO[bytes]:
+        make_folder(self.part.parent)
+        return self.part.open("xb", buffering=0)
 
     def write(self, record: dict[str, Any]) -> None:
-        self.write_bytes(encode_line(record))
+        """Append one record as a line. Raises OSError, with no part of the line kept."""
+        if self.broken:
+            raise OSError(f"{self.part} was left with a partial line: no more lines go in")
+        if self._file is None:
+            self._file = self._open()
+        line = encode_line(record)
+        try:
+            written = 0
+            while written < len(line):
+                written += self._file.write(line[written:]) or 0
+        except OSError:
+            self._cut()
+            raise
+        self.sha256.update(line)
+        self.size += len(line)
         self.lines += 1
+
+    def _cut(self) -> None:
+        """Take a partly written line off the end again (or mark the file broken)."""
+        assert self._file is not None
+        try:
+            os.ftruncate(self._file.fileno(), self.size)
+            self._file.seek(self.size)
+        except OSError:
+            self.broken = True
+
+    def seal(self, *, keep_empty: bool) -> bool:
+        if self.broken:
+            raise OSError(f"{self.part} was left with a partial line: it cannot be finished")
+        return super().seal(keep_empty=keep_empty)
 
     def drop_ids(self, ids: Container[str]) -> int:
         """Rewrite the sealed ``.part`` file without the records whose ``id`` is in ``ids``.
@@ -166,18 +204,26 @@ def append_manifest(path: Path, record: dict[str, Any]) -> None:
 
 
 def manifest_lines(path: Path) -> list[dict[str, Any]]:
-    """The complete, readable lines of ``runs.jsonl``, oldest first."""
-    if not path.exists():
+    """The complete, readable lines of ``runs.jsonl``, oldest first (none from a file that
+    cannot be read: writing the next line says what is wrong with it)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
         return []
-    lines = []
-    for line in path.read_bytes().split(b"\n"):
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(record, dict):
-            lines.append(record)
-    return lines
+    return [record for record in map(parsed, data.split(b"\n")) if record]
+
+
+def parsed(line: bytes) -> dict[str, Any]:
+    """One JSON line as a dict; {} for a line that is not one.
+
+    >>> parsed(b'{"id": "menafn:1"}'), parsed(b"not json")
+    ({'id': 'menafn:1'}, {})
+    """
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return {}
+    return record if isinstance(record, dict) else {}
 
 
 def listed_runs(path: Path) -> set[str]:

@@ -1,0 +1,173 @@
+"""Settling runs a crash interrupted, at the next start: forward if their file is complete (or
+their claims were committed), else back. The commit protocol is in ``commit.py``.
+
+The files win over the state: a run rolled forward has its file's stories recorded as seen
+(``adopt``), and a final file of a run newer than any the state knows (the state lost it: an
+OS crash took WAL frames a disk had not kept) is adopted the same way, with its cluster rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newscrawl.clusters import fingerprint, story_text
+from newscrawl.run.files import PART, RUN_NAME, append_manifest, fsync_dir, listed_runs, parsed
+from newscrawl.run.layout import (
+    MANIFEST,
+    archive_file,
+    articles_file,
+    listed_name,
+    migrate,
+    rejects_file,
+    source_folder,
+)
+from newscrawl.run.seen import COMMITTED, LISTED, STARTED, SeenStore
+
+logger = logging.getLogger(__name__)
+
+COUNTS = ("pages", "written", "duplicates", "rejected", "errors", "skipped_seen")
+
+
+def recover_runs(store: SeenStore, source: str, folder: Path) -> None:
+    """Settle ``source``'s runs that a crash interrupted, then adopt the runs of ``folder``
+    the state lost. Only the caller's own spider: its lock says none of them is running."""
+    for key, file, state in store.unfinished_runs():
+        if not key.startswith(f"{source}/"):
+            continue
+        name = key.split("/", 1)[1]
+        run_folder = source_folder(source, Path(file))  # absolute: maybe another output folder
+        migrate(run_folder)  # a run that 0.1 left unfinished: its folder may be untouched yet
+        if has_final_file(run_folder, name, state):
+            roll_forward(store, key, run_folder)
+            logger.warning("rolled forward run %s whose file was complete", key)
+            continue
+        remove_leftovers(run_folder, name)
+        store.forget_run(key)
+        if state == STARTED:
+            logger.warning("rolled back run %s that did not finish: its stories are new", key)
+        else:
+            logger.error("run %s was %s but its file is gone", key, state)
+    adopt_lost_runs(store, source, folder)
+
+
+def has_final_file(folder: Path, name: str, state: str) -> bool:
+    """Whether the run's article file is final, renaming the ``.part`` of a committed run
+    (complete, and already without the lines another worker took)."""
+    final = articles_file(folder, name)
+    (final.parent / f"{final.name}.new{PART}").unlink(missing_ok=True)  # a scratch copy
+    part = final.with_name(final.name + PART)
+    if state == COMMITTED and not final.exists() and part.exists():
+        part.rename(final)
+        fsync_dir(final.parent)
+    return final.exists()
+
+
+def remove_leftovers(folder: Path, name: str) -> None:
+    """A run rolled back: its ``.part`` files and its archive (renamed before the article
+    file, so undone with the run)."""
+    for leftover in folder.glob(f"*/{name}.*{PART}"):  # articles/, rejects/, archive/
+        leftover.unlink()
+    archive_file(folder, name).unlink(missing_ok=True)
+
+
+def roll_forward(store: SeenStore, key: str, folder: Path) -> None:
+    """A run whose article file is final: its stories seen, its rejects kept, its line in
+    ``runs.jsonl`` (once), then listed."""
+    name = key.split("/", 1)[1]
+    final = articles_file(folder, name)
+    adopt(store, key, final)
+    rejects = rejects_file(folder, name)
+    settle_rejects(rejects)
+    manifest = folder / MANIFEST
+    if name not in listed_runs(manifest):
+        record = interrupted_record(name, final, rejects, archive_file(folder, name))
+        append_manifest(manifest, record)
+    store.set_run_state(key, LISTED)
+
+
+def adopt(store: SeenStore, key: str, final: Path) -> None:
+    """Record the stories of a final article file as seen, and the cluster rows of those the
+    store did not hold: the file is what readers have, whatever the state kept."""
+    records = [r for r in map(parsed, final.read_bytes().splitlines()) if r.get("id")]
+    stories = [(str(r["id"]), str(r.get("content_hash") or "")) for r in records]
+    added = store.adopt(key, str(final.resolve()), stories)
+    index = store.cluster_index() if added else None
+    for record in (r for r in records if r["id"] in added):
+        found = fingerprint(story_text(record.get("dateline"), record.get("body") or ""))
+        if index is not None and found is not None:
+            index.add(record["id"], record.get("cluster_id") or record["id"], found, key)
+    if added:
+        logger.warning("%s: %d stories of its file were missing from the state", key, len(added))
+
+
+def adopt_lost_runs(store: SeenStore, source: str, folder: Path) -> None:
+    """Roll forward the runs of ``folder`` newer than any run the state knows whose article
+    file is final, and roll back the others' leftovers: runs the state lost. A state that
+    knows no run of ``source`` is new (or in memory): it starts afresh, as asked."""
+    known = store.run_names(source)
+    if not known:
+        return
+    newest = max(known)
+    lost = {
+        found[0]
+        for path in folder.glob(f"*/*{'[0-9]' * 8}T*")
+        if (found := RUN_NAME.match(path.name)) and found[0] > newest and found[0] not in known
+    }
+    for name in sorted(lost):
+        key = f"{source}/{name}"
+        if articles_file(folder, name).exists():
+            logger.warning("run %s has a final file but the state had lost it: adopted", key)
+            roll_forward(store, key, folder)
+        else:
+            remove_leftovers(folder, name)
+
+
+def settle_rejects(path: Path) -> None:
+    """Keep the complete lines of a killed run's rejects file, under its final name."""
+    part = path.with_name(path.name + PART)
+    if not part.exists():
+        return
+    data = part.read_bytes()
+    complete = data[: data.rfind(b"\n") + 1]
+    if complete:
+        part.write_bytes(complete)
+        part.rename(path)
+    else:
+        part.unlink()
+
+
+def interrupted_record(name: str, final: Path, rejects: Path, archive: Path) -> dict[str, Any]:
+    """The runs.jsonl line of a run that was killed after its file was complete."""
+    data = final.read_bytes()
+    started = datetime.strptime(name.split("_")[0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return {
+        "run": name,
+        "started_at": started.isoformat(),
+        "finished_at": None,
+        "finish_reason": "interrupted",
+        "exit_status": 1,
+        "file": listed_name(final),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        **dict.fromkeys(COUNTS),
+        "written": data.count(b"\n"),
+        "discovery": None,
+        "rejects_file": listed_name(rejects) if rejects.exists() else None,
+        **found_archive(archive),
+        "failures": ["the run was killed after its file was complete"],
+        "health": None,
+        "alarms": [],
+    }
+
+
+def found_archive(path: Path) -> dict[str, Any]:
+    """``archive`` and ``archive_sha256`` of a killed run (its archive, if any, was renamed
+    before its file was)."""
+    if not path.exists():
+        return {"archive": None, "archive_sha256": None}
+    with path.open("rb") as archive:
+        digest = hashlib.file_digest(archive, "sha256").hexdigest()
+    return {"archive": listed_name(path), "archive_sha256": digest}

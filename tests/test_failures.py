@@ -1,0 +1,213 @@
+"""Every failure is reported where a cron user looks (CONTRACT §1): one line on stderr naming
+what and where, the exit status, a runs.jsonl line where the folder can take one, and never a
+traceback. These need `scrapy crawl` processes: the exit status and stderr are the point."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from newscrawl.run.checks import check_settings
+from tests.conftest import FIXTURE_PAGES, ROOT, SAMPLE, Run, crawl, page_copies
+from tests.site import MenafnSite, synthetic_stories
+
+pytestmark = pytest.mark.slow
+
+PAGES = FIXTURE_PAGES[:4]
+# root ignores file modes; without CAP_DAC_OVERRIDE it obeys them, as a cron user does
+AS_A_USER = (
+    "setpriv", "--inh-caps=-dac_override,-dac_read_search",
+    "--bounding-set=-dac_override,-dac_read_search", "--",
+)  # fmt: skip
+
+
+def our_lines(run: Run) -> list[str]:
+    """The lines newscrawl itself put on stderr; never with a traceback."""
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    return [line for line in run.stderr.splitlines() if line.startswith("newscrawl:")]
+
+
+@pytest.fixture
+def pages(tmp_path: Path) -> Path:
+    return page_copies(tmp_path / "pages", PAGES)
+
+
+def unwritable_articles(folder: Path, how: str) -> tuple[str, ...]:
+    """Make ``folder/articles`` unwritable; the command prefix the crawl then needs."""
+    articles = folder / "articles"
+    if how == "a file":
+        folder.mkdir(parents=True)
+        articles.write_text("not a folder\n")
+        return ()
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is needed to run the crawl without CAP_DAC_OVERRIDE")
+    articles.mkdir(parents=True)
+    articles.chmod(0o555)
+    return AS_A_USER
+
+
+@pytest.mark.parametrize("how", ["a file", "chmod 555"])
+def test_an_unwritable_articles_folder_fails_the_run_in_one_line(
+    out: Path, pages: Path, tmp_path: Path, how: str
+) -> None:
+    folder, feed = out / "menafn", tmp_path / "feed.jsonl"
+    prefix = unwritable_articles(folder, how)
+    run = crawl(out, "-a", f"source={pages}", "-O", f"{feed}:jsonlines", prefix=prefix)
+    assert run.status == 1
+    (line,) = our_lines(run)
+    assert line.startswith("newscrawl: error: output could not be written: [Errno")
+    assert str(folder / "articles") in line
+    assert line.endswith("articles left for the next run")
+    last = run.last()
+    assert (last["file"], last["written"], last["exit_status"]) == (None, 0, 1)
+    assert last["failures"] == [line.removeprefix("newscrawl: error: ")]
+    assert feed.read_text() == ""  # the feed gets nothing the run did not publish
+    assert "published no article file" in run.stdout
+
+    (folder / "articles").chmod(0o755)
+    if how == "a file":
+        (folder / "articles").unlink()
+    again = crawl(out, "-a", f"source={pages}")
+    assert (again.status, again.last()["written"]) == (0, 4), again.stderr[-2000:]
+
+
+@pytest.mark.parametrize("how", ["a folder", "a link into a missing folder"])
+def test_an_unwritable_runs_jsonl_stops_the_run_before_it_starts(
+    out: Path, pages: Path, how: str
+) -> None:
+    folder = out / "menafn"
+    folder.mkdir(parents=True)
+    manifest = folder / "runs.jsonl"
+    if how == "a folder":
+        manifest.mkdir()
+    else:
+        manifest.symlink_to(folder / "missing" / "runs.jsonl")
+    run = crawl(out, "-a", f"source={pages}")
+    assert run.status == 1
+    (line,) = our_lines(run)
+    assert line.startswith("newscrawl: could not start, the output or the state cannot be written")
+    assert line.endswith(f"'{manifest}'")
+    assert not (folder / "articles").exists()
+
+    if manifest.is_symlink():
+        manifest.unlink()
+    else:
+        manifest.rmdir()
+    mended = crawl(out, "-a", f"source={pages}")
+    assert mended.status == 0, mended.stderr[-2000:]
+    assert "rolled back" not in mended.stderr  # the run that could not start left nothing
+    assert [line["written"] for line in mended.manifest()] == [4]
+
+
+def test_a_state_that_cannot_be_opened_stops_the_run_before_it_starts(out: Path) -> None:
+    state = out / ".state" / "seen.sqlite3"
+    state.parent.mkdir(parents=True)
+    state.write_text("a file that is not a database\n")
+    run = crawl(out, "-a", f"source={SAMPLE}")
+    assert run.status == 1
+    (line,) = our_lines(run)
+    assert (
+        line == f"newscrawl: the state {state} cannot be used: file is not a database; not started"
+    )
+    assert not (out / "menafn" / "articles").exists()
+
+
+def test_a_source_that_holds_no_page_is_bad_usage(out: Path, tmp_path: Path) -> None:
+    empty, notes, links = (tmp_path / name for name in ("empty", "notes", "links"))
+    for folder in (empty, notes, links):
+        folder.mkdir()
+    (notes / "README.md").write_text("saved pages go here\n")
+    (notes / "urls.json").write_text("[]\n")
+    # the README's month recipe in a month with no archive yet: ln makes a link to the pattern
+    (links / "202611*.warc.gz").symlink_to(tmp_path / "archive" / "202611*.warc.gz")
+    for source, message in [
+        (empty, f"source holds no page: {empty}"),
+        (notes, f"source holds no page: {notes}"),
+        (links, f"source holds no page: {links}"),
+        (links / "202611*.warc.gz", f"source not found: {links / '202611*.warc.gz'}"),
+    ]:
+        run = crawl(out, "-a", f"source={source}")
+        assert run.status == 2, source
+        (line,) = run.stderr.strip().splitlines()  # before Scrapy logs anything
+        assert line.startswith(f"newscrawl: {message}"), line
+        assert not out.exists()
+
+
+BAD_SETTINGS = [
+    ("DOWNLOAD_DELAY", "abc", "expected a number of at least 0"),
+    ("DOWNLOAD_TIMEOUT", "0", "expected a number more than 0"),
+    ("RETRY_TIMES", "-1", "expected a whole number of at least 0"),
+    ("CONCURRENT_REQUESTS_PER_DOMAIN", "0", "expected a whole number of at least 1"),
+    ("NEWSCRAWL_ARCHIVE", "maybe", "expected 1 or 0 (true or false)"),
+    ("NEWSCRAWL_OUTPUT_DIR", "", "give a folder"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), BAD_SETTINGS)
+def test_each_bad_setting_is_refused_naming_it(name: str, value: str, expected: str) -> None:
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("newscrawl.settings")
+    settings.set(name, value)
+    with pytest.raises(ValueError, match=re.escape(f"invalid {name} '{value}': {expected}")):
+        check_settings(settings)
+
+
+def test_bad_setting_values_are_bad_usage_and_no_later_run_rolls_anything_back(
+    out: Path, tmp_path: Path
+) -> None:
+    for name, value, expected in BAD_SETTINGS:
+        run = crawl(out, "-a", f"source={SAMPLE}", "-s", f"{name}={value}", cwd=tmp_path)
+        assert run.status == 2, (name, run.stderr[-2000:])
+        (line,) = run.stderr.strip().splitlines()
+        assert line == f"newscrawl: invalid {name} {value!r}: {expected}"
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even in the working folder
+    # a value Scrapy only refuses once the crawl is being built: the run begun is undone
+    broken = crawl(out, "-a", f"source={SAMPLE}", "-s", "SCHEDULER=newscrawl.NoScheduler")
+    assert broken.status == 1
+    (line,) = our_lines(broken)
+    assert line.startswith("newscrawl: could not start: ")
+    good = crawl(out, "-a", f"source={SAMPLE}")
+    assert good.status == 0, good.stderr[-2000:]
+    assert "rolled back" not in good.stderr
+    assert [line["written"] for line in good.manifest()] == [1]
+
+
+def test_a_first_sigterm_stops_a_live_run_in_one_line(out: Path) -> None:
+    slow = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")  # fmt: skip
+    with MenafnSite(synthetic_stories(60)) as site:
+        site.response_delay = 0.05
+        command = [
+            sys.executable, "-m", "scrapy", "crawl", "menafn", "-a", f"base_url={site.base_url}",
+            "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", *slow,
+        ]  # fmt: skip
+        proc = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not list(out.glob("menafn/articles/*.part")) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            proc.send_signal(signal.SIGTERM)  # once
+            stdout, stderr = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    run = Run(proc.returncode, stdout, stderr, out)
+    assert run.status == 1
+    (line,) = our_lines(run)
+    assert line == "newscrawl: error: stopped by a signal before the crawl was done"
+    last = run.last()
+    assert (last["finish_reason"], last["exit_status"]) == ("shutdown", 1)
+    assert last["failures"][0] == "stopped by a signal before the crawl was done"
+    assert 0 < last["written"] < 60
+    assert last["discovery"]["listing_pages"] >= 1

@@ -1,0 +1,151 @@
+"""-o/-O feeds receive exactly the articles of the run's file (newscrawl/run/feeds.py), in
+every mode: offline, live, distributed (a story another worker took at commit leaves the file
+and the feed), and a run rolled back or killed (nothing)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Self
+
+import pytest
+import redis
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.utils.test import get_crawler
+
+from newscrawl.distributed.seen import RedisSeenStore
+from newscrawl.run.extension import run_of
+from newscrawl.run.run import Run
+from tests.conftest import (
+    DEFAULT_STATE,
+    FIXTURE_PAGES,
+    ROOT,
+    crawl,
+    page_copies,
+    read_jsonl,
+    story_id,
+)
+from tests.in_process import Crawled, crawl_here
+from tests.site import MenafnSite, synthetic_stories
+
+PAGES = FIXTURE_PAGES[:5]
+TAKEN = story_id(PAGES[1])
+
+
+@pytest.fixture
+def pages(tmp_path: Path) -> Path:
+    return page_copies(tmp_path / "pages", PAGES)
+
+
+def with_feed(feed: Path, **settings: Any) -> dict[str, Any]:
+    return {"FEEDS": {str(feed): {"format": "jsonlines", "overwrite": True}}, **settings}
+
+
+def published(crawled: Crawled) -> list[dict[str, Any]]:
+    """The articles of the run's file, as runs.jsonl names it."""
+    lines = (crawled.folder / "runs.jsonl").read_text().splitlines()
+    name = json.loads(lines[-1])["file"]
+    return read_jsonl(crawled.out / name) if name else []
+
+
+def test_the_feed_of_an_offline_run_is_its_file(tmp_path: Path, pages: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    run = crawl_here(tmp_path / "out", settings=with_feed(feed), source=str(pages))
+    assert run.status == 0
+    assert len(published(run)) == 5
+    assert read_jsonl(feed) == published(run)
+    again = crawl_here(tmp_path / "out", settings=with_feed(feed), source=str(pages))
+    assert (again.status, feed.read_text()) == (0, "")  # duplicates: nothing new, in both
+
+
+def test_a_run_rolled_back_gives_its_feed_nothing(tmp_path: Path, pages: Path) -> None:
+    out, feed = tmp_path / "out", tmp_path / "feed.jsonl"
+    (out / "menafn").mkdir(parents=True)
+    (out / "menafn" / "articles").write_text("a file where the articles folder goes\n")
+    run = crawl_here(out, settings=with_feed(feed), source=str(pages))
+    assert (run.status, published(run), feed.read_text()) == (1, [], "")
+
+
+class AnotherWorkerTakesOne:
+    """A stage standing for a stall: this worker's lease lapses while it holds ``TAKEN``, and
+    another worker claims and commits it meanwhile; this run's commit then loses it."""
+
+    def __init__(self, run: Run, url: str) -> None:
+        self.run, self.url = run, url
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(run_of(crawler), crawler.settings["NEWSCRAWL_REDIS_URL"])
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if adapter["id"] == TAKEN:
+            redis.Redis.from_url(self.url).delete(f"newscrawl:run:{self.run.key}:alive")
+            settings = {"NEWSCRAWL_REDIS_URL": self.url, "NEWSCRAWL_REDIS_LEASE": 30}
+            other = RedisSeenStore.from_crawler(get_crawler(settings_dict=settings), Path("b"))
+            run = f"menafn/{self.run.name}_other"
+            assert other.begin_run(run, "/b/x.jsonl")
+            assert other.claim(TAKEN, adapter["content_hash"], run)
+            assert other.commit(run) == set()
+            other.set_run_state(run, "committed")
+        return item
+
+
+def test_a_story_another_worker_took_at_commit_leaves_file_and_feed(
+    tmp_path: Path, pages: Path, redis_url: str
+) -> None:
+    redis.Redis.from_url(redis_url).flushdb()
+    feed = tmp_path / "feed.jsonl"
+    distributed = with_feed(
+        feed,
+        NEWSCRAWL_REDIS_URL=redis_url,
+        SCHEDULER="scrapy.core.scheduler.Scheduler",  # an offline run: no queue to share
+        ITEM_PIPELINES={AnotherWorkerTakesOne: 400},
+    )
+    run = crawl_here(tmp_path / "out", settings=distributed, source=str(pages))
+    assert run.status == 0, run.stats.get("newscrawl/failures")
+    written = published(run)
+    assert len(written) == 4
+    assert TAKEN not in {a["id"] for a in written}
+    assert (run.stats["newscrawl/written"], run.stats["newscrawl/duplicates"]) == (4, 1)
+    assert read_jsonl(feed) == written
+
+
+@pytest.mark.slow
+def test_the_feed_of_a_live_run_is_its_file_and_a_killed_run_gives_none(
+    out: Path, tmp_path: Path
+) -> None:
+    fast = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0")
+    with MenafnSite(synthetic_stories(16)) as site:
+        site.response_delay = 0.05
+        killed_feed = tmp_path / "killed.jsonl"
+        command = [
+            sys.executable, "-m", "scrapy", "crawl", "menafn", "-a", f"base_url={site.base_url}",
+            "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+            "-O", f"{killed_feed}:jsonlines", *fast,
+        ]  # fmt: skip
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            while not list(out.glob("menafn/articles/*.part")) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            proc.send_signal(signal.SIGKILL)
+        finally:
+            proc.wait()
+        # its articles are rolled back: none reached the feed (not even its file, here)
+        assert not killed_feed.exists() or killed_feed.read_text() == ""
+
+        feed = tmp_path / "feed.jsonl"
+        live = ("-a", f"base_url={site.base_url}", "-o", f"{feed}:jsonlines", *fast)
+        run = crawl(out, *live, state=DEFAULT_STATE)
+    assert run.status == 0, run.stderr[-2000:]
+    assert "rolled back" in run.stderr
+    assert len(run.articles()) == 16
+    assert read_jsonl(feed) == run.articles()
