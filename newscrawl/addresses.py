@@ -22,6 +22,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.reactor import is_reactor_installed
 from twisted.internet.error import DNSLookupError
 from twisted.internet.interfaces import (
     IAddress,
@@ -200,7 +201,11 @@ class AddressGuardMiddleware:
 
 
 def installed_resolver() -> object:
-    """The reactor's name resolver (the one Scrapy installed from ``TWISTED_DNS_RESOLVER``)."""
-    from twisted.internet import reactor  # installed by Scrapy before any crawler starts
+    """The reactor's name resolver (the one Scrapy installed from ``TWISTED_DNS_RESOLVER``);
+    None when the crawl runs without a Twisted reactor (importing the reactor would install
+    one)."""
+    if not is_reactor_installed():
+        return None
+    from twisted.internet import reactor
 
     return reactor.nameResolver

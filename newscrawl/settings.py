@@ -55,7 +55,6 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.politeness.HostPolitenessMiddleware": 990,  # the host's turn: delay, pauses
 }
 EXTENSIONS = {
-    "newscrawl.table.extension.TableUpdater": 10,  # the Parquet table, once a run is listed
     "scrapy.extensions.telnet.TelnetConsole": None,  # no console open on a port
     "scrapy.extensions.remote_control.RemoteControl": None,  # runs code sent to it: never
 }

@@ -142,11 +142,14 @@ def test_a_failed_table_update_fails_the_run_in_one_line_and_the_next_update_cat
     (out / "table").write_text("a file where the table folder goes\n")
     run = crawl(out, "-a", f"source={FIXTURES}")
     assert run.status == 1
-    (line,) = [x for x in run.stderr.splitlines() if x.startswith("newscrawl: table not updated")]
+    (line,) = [x for x in run.stderr.splitlines() if x.startswith("newscrawl: error: table not")]
     assert "Not a directory" in line
-    assert run.stdout.strip().endswith("finished, exit status 1; table not updated")
+    assert run.stdout.strip().endswith("finished, exit status 1")
     assert "Traceback" not in run.stderr
     assert len(run.articles()) > 10  # the run's own files are whole and listed
+    listed = run.last()  # its line says what happened: failed, and why
+    assert listed["exit_status"] == 1
+    assert [f for f in listed["failures"] if f.startswith("table not updated")]
     (out / "table").unlink()
     caught_up = scrapy_table(out)
     assert caught_up.returncode == 0, caught_up.stderr

@@ -84,12 +84,15 @@ def sqlite_record(db: sqlite3.Connection, scheme: str) -> None:
 
 def check_sqlite_file(path: str) -> None:
     """Raise ``SchemeMismatch`` if the SQLite state at ``path`` holds another scheme's index
-    (read only: a state that does not exist yet is fine)."""
+    (read only: a state that does not exist yet is fine, and one SQLite cannot read is left
+    for the run to report, which names it)."""
     if not path or not Path(path).exists():
         return
     db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
         recorded = sqlite_recorded(db)
+    except sqlite3.DatabaseError:
+        return
     finally:
         db.close()
     if recorded not in (None, SCHEME):

@@ -14,8 +14,12 @@ A run's states, in the seen store (``runs``; Redis: ``newscrawl:run:<run>``):
     4. the state becomes ``committed``;
     5. the article file is renamed to its final name, and its folder fsynced.
 ``done``
-    the rejects file is finished; then ``runs.jsonl`` gets the run's line (appended and
-    fsynced), and the state becomes ``listed``.
+    the rejects file is finished; the articles table (``newscrawl.table``) takes the run's
+    lines, and any listed run of the source it does not hold yet (``update_table``); then
+    ``runs.jsonl`` gets the run's line (appended and fsynced), and the state becomes ``listed``.
+    A table that cannot be updated fails the run (exit status 1, named in its line); its files
+    stay final, and the next run (or ``scrapy table``) catches up: the table is derived from
+    the listed files, never the other way round.
 
 The next start settles every run of the spider that a kill left unfinished
 (``recovery.py``): forward when its final file exists or it was ``committed`` (rename its
@@ -93,6 +97,21 @@ def settle(run: Run, dropped: Callable[[int], None], written: int) -> str:
         run.store.set_run_state(run.key, DONE)
     run.state = DONE
     return PUBLISHED
+
+
+def update_table(run: Run) -> None:
+    """Bring the output's articles table up to date with a published run (``table/update.py``:
+    idempotent, so a crash before the run is listed only makes the next update redo it). A
+    failure is the run's: one line, exit status 1."""
+    from newscrawl.table.columns import TableError  # pyarrow: only runs that publish
+    from newscrawl.table.update import apply_run
+
+    try:
+        apply_run(run.folder.parent, run.source, run.name, run.articles.path)
+    except (TableError, OSError) as exc:
+        why = f"table not updated: {exc}; `scrapy table` (or the next run) catches up"
+        logger.error("%s", why)
+        run.fail(why)
 
 
 def failure(error: Exception) -> str:

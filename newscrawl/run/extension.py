@@ -1,6 +1,7 @@
 """RunExtension: a run's beginning and end. It opens the run before the crawl starts (``run.py``)
-and, when the spider closes, commits it (``commit.py``), asks health for its alarms, appends
-its ``runs.jsonl`` line and sets the exit status (``report.py``)."""
+and, when the spider closes, commits it and updates the articles table (``commit.py``), asks
+health for its alarms, appends its ``runs.jsonl`` line and sets the exit status
+(``report.py``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.python.failure import Failure
 
 from newscrawl.run import report
-from newscrawl.run.commit import PUBLISHED, UNSETTLED, roll_back, settle
+from newscrawl.run.commit import PUBLISHED, UNSETTLED, roll_back, settle, update_table
 from newscrawl.run.files import append_manifest, manifest_lines
 from newscrawl.run.health import HealthPipeline
 from newscrawl.run.report import count
@@ -69,6 +70,8 @@ class RunExtension:
         self.closed = True
         self.run.failures[:0] = report.closing_failures(self.stats, reason)
         outcome = settle(self.run, self.dropped, report.counted(self.stats, "written"))
+        if outcome == PUBLISHED and self.crawler.settings.getbool("NEWSCRAWL_TABLE"):
+            update_table(self.run)
         record = self.close_books(spider, reason, outcome)
         articles = self.run.articles.path if outcome == PUBLISHED else None
         await self.crawler.signals.send_catch_log_async(

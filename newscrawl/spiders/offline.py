@@ -17,6 +17,7 @@ worker again is named in one rejects line and every other page is read.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import multiprocessing
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
@@ -107,6 +109,14 @@ def read_batch(units: list[Unit]) -> list[Outcome]:
 
 
 # -- in the crawler's process -----------------------------------------------------------------
+async def settled(future: Future[list[Outcome]]) -> list[Outcome]:
+    """The pool's result for ``future``, awaited on the crawl's loop: asyncio's (Scrapy's
+    default reactor, or no reactor at all), else the Twisted reactor's thread."""
+    if is_asyncio_available():
+        return await asyncio.wrap_future(future)
+    return await maybe_deferred_to_future(when_done(future))
+
+
 def when_done(future: Future[list[Outcome]]) -> Deferred[list[Outcome]]:
     """A Deferred that fires in the reactor's thread once the pool has done ``future``."""
     from twisted.internet import reactor  # the one Scrapy installed (importing it installs one)
@@ -162,7 +172,7 @@ class PagePool:
                 return
             batch, future = window.popleft()
             try:
-                outcomes = await maybe_deferred_to_future(when_done(future))
+                outcomes = await settled(future)
             except BrokenProcessPool:
                 suspects = [*batch, *(unit for pending, _ in window for unit in pending)]
                 window.clear()
@@ -178,7 +188,7 @@ class PagePool:
         self.close(wait=False)
         for unit in units:
             try:
-                (outcome,) = await maybe_deferred_to_future(when_done(self._submit([unit])))
+                (outcome,) = await settled(self._submit([unit]))
             except BrokenProcessPool as exc:
                 self.close(wait=False)
                 url = getattr(unit, "url", "")

@@ -68,13 +68,15 @@ def locked_table(output_dir: Path, *, anew: bool = False) -> Iterator[tuple[Tabl
 
 
 def apply_run(output_dir: Path, source: str, run_name: str, articles_path: Path) -> int:
-    """Bring ``<output_dir>/table/`` up to date with one run's articles file; then the views.
+    """Bring ``<output_dir>/table/`` up to date with one run's articles file, after the runs of
+    its source that ``runs.jsonl`` lists and the table does not hold yet (a crash or a failed
+    update left them out); then the views. The run's commit calls it before listing the run.
 
     Safe to call again (after a crash, or twice): a run already applied changes nothing.
     Returns the number of rows written. Raises ``TableError`` (what and where) or ``OSError``.
     """
     with locked_table(output_dir) as (index, cleared):
-        written, problems = apply_pending(output_dir, index, None) if cleared else (0, [])
+        written, problems = apply_pending(output_dir, index, None if cleared else [source])
         if not index.is_applied(source, run_name):
             done, left_out = apply_runs(index, [RunFile(source, run_name, articles_path)])
             written, problems = written + done, problems + left_out
