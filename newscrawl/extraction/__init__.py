@@ -1,0 +1,1 @@
+"""What every page shares, whichever site it comes from (pure rules, no site names)."""
