@@ -78,8 +78,8 @@ def join_signs(cells: list[str]) -> list[str]:
 def merge_split_columns(rows: list[list[str]]) -> list[list[str]]:
     """One column where the page split one into several: two neighbouring columns that never
     both hold text in one row (a currency sign's own cell, a spacer, a heading spanning its
-    figure and the sign before it) become one; a column empty in every row goes. Rows empty
-    throughout go.
+    figure and the sign before it) become one, from the right, as ``colspan`` puts a heading in
+    the first of its columns; a column empty in every row goes. Rows empty throughout go.
 
     >>> merge_split_columns([["", "Q3", "", "Q2"], ["Sales", "$", "", "4"], ["", "", "", ""]])
     [['', 'Q3', 'Q2'], ['Sales', '$', '4']]
@@ -88,13 +88,15 @@ def merge_split_columns(rows: list[list[str]]) -> list[list[str]]:
     """
     rows = [r for r in rows if any(r)]
     columns = [list(c) for c in zip(*rows, strict=True)] if rows else []
-    merged: list[list[str]] = []
-    for column in columns:
-        previous = merged[-1] if merged else None
-        if previous is not None and not any(a and b for a, b in zip(previous, column, strict=True)):
-            merged[-1] = [a or b for a, b in zip(previous, column, strict=True)]
+    merged: list[list[str]] = []  # right to left: a spanning cell's text is in its first column
+    for column in reversed(columns):
+        following = merged[0] if merged else None
+        if following is not None and not any(
+            a and b for a, b in zip(column, following, strict=True)
+        ):
+            merged[0] = [a or b for a, b in zip(column, following, strict=True)]
         else:
-            merged.append(column)
+            merged.insert(0, column)
     return [list(r) for r in zip(*merged, strict=True)] if merged else []
 
 
