@@ -51,11 +51,19 @@ class Reading:
 class Published:
     """What a page's values agree on: ``published_at`` (ISO 8601 UTC or None),
     ``published_text`` (the printed stamp or None) and the disagreement seen, if any
-    (``hours``, ``placeholder``, ``minutes``)."""
+    (``hours``, ``placeholder``, ``other``)."""
 
     at: str | None
     text: str | None
     disagreement: str | None = None
+
+    def disagreements(self) -> list[str]:
+        """The disagreement as an article's ``disagreements`` entry (``published_hours``…).
+
+        >>> Published(None, None, "hours").disagreements(), Published(None, None).disagreements()
+        (['published_hours'], [])
+        """
+        return [f"published_{self.disagreement}"] if self.disagreement else []
 
 
 def read_stamp(text: str, clock: tzinfo) -> Reading | None:
@@ -137,11 +145,11 @@ def is_placeholder(reading: Reading, printed: Reading) -> bool:
 
 def disagreement(reading: Reading, printed: Reading) -> str:
     """How a metadata value disagrees with the printed stamp: ``placeholder``, ``hours``
-    (a whole number of hours apart: a zone read wrong) or ``minutes``."""
+    (a whole number of hours apart: a zone read wrong) or ``other``."""
     if is_placeholder(reading, printed):
         return "placeholder"
     apart = abs(reading.moment - printed.moment)
-    return "hours" if apart % timedelta(hours=1) < printed.precision else "minutes"
+    return "hours" if apart % timedelta(hours=1) < printed.precision else "other"
 
 
 def agree(printed: list[str], structured: list[str], clock: tzinfo) -> Published:

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import pycld2
 
+from newscrawl.items import Article
+
 # CLD2 still uses withdrawn codes for three languages; ISO 639-1 has others now.
 _RENAMED = {"iw": "he", "in": "id", "jw": "jv"}
 _PATH_LANGUAGE = re.compile(r"^[a-z]{2}(?:-[a-z]{2})?$")
@@ -102,3 +104,12 @@ def choose_language(text: str, declared: list[str]) -> Choice:
     if found is None:
         return Choice(said[0] if said else None, False)
     return Choice(found, bool(said) and said[0] != found)
+
+
+def judge_language(article: Article, declared: list[str]) -> None:
+    """Set an article's ``language`` from its title and body (``choose_language``), noting in
+    its ``disagreements`` where the page declared another."""
+    choice = choose_language(f"{article.title or ''}\n\n{article.body or ''}", declared)
+    article.language = choice.language
+    if choice.disagrees:
+        article.disagreements.append("language")

@@ -78,18 +78,22 @@ def strip_leading_legend(paragraph: str) -> str:
     return paragraph[match.end() :] if match and is_legend(match.group(0).strip()) else paragraph
 
 
-def notes_before(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+def notes_before(paragraphs: list[str], correction: bool = False) -> tuple[list[str], list[str]]:
     """(the author's own paragraphs, the legends and notes) among those printed before a
-    dateline: a legend, and everything from a note that opens a correction up to the dateline.
+    dateline: a legend, and everything from a note that opens a correction up to the dateline;
+    in a ``correction`` (its title says so) everything before the dateline, as PR Newswire's
+    "In the news release, …, issued … we are advised …" notes need no marker of their own.
 
     >>> notes_before(["CORRECTION -- Acme", "In the release issued today, read 5%.", "Bullet"])
     ([], ['CORRECTION -- Acme', 'In the release issued today, read 5%.', 'Bullet'])
     >>> notes_before(["Revenue up 12%", "/NOT FOR U.S. DISTRIBUTION/"])
     (['Revenue up 12%'], ['/NOT FOR U.S. DISTRIBUTION/'])
+    >>> notes_before(["In the news release, Acme Reports, issued today, read 5%."], True)
+    ([], ['In the news release, Acme Reports, issued today, read 5%.'])
     """
     own: list[str] = []
     notes: list[str] = []
-    in_note = False
+    in_note = correction
     for paragraph in paragraphs:
         in_note = in_note or bool(NOTE_START.match(paragraph))
         (notes if in_note or is_legend(paragraph) else own).append(paragraph)
@@ -97,11 +101,15 @@ def notes_before(paragraphs: list[str]) -> tuple[list[str], list[str]]:
 
 
 def is_correction(notes: list[str], title: str | None = None) -> bool:
-    """Whether a release's notes (or its title) say it corrects or replaces another.
+    """Whether a release's notes say it corrects or replaces another, or its title opens with
+    the legend (``CORRECTION -- …``, ``CORRECTED: …``; "Acme Corrects Its Outlook" is news).
 
     >>> is_correction(["/ Editor's note / This release replaces the one issued today."])
     True
+    >>> is_correction([], "CORRECTION -- Acme Reports"), is_correction([], "Acme Corrects Course")
+    (True, False)
     >>> is_correction(["/NOT FOR DISTRIBUTION IN THE U.S./"], "Acme Raises Outlook")
     False
     """
-    return any(CORRECTION.search(text) for text in [*notes, title or ""])
+    heading = CORRECTION.match(title.strip()) if title else None
+    return bool(heading) or any(CORRECTION.search(text) for text in notes)
