@@ -74,3 +74,16 @@ def test_table_lines_stay_one_paragraph() -> None:
     assert kept == ["Lead.", "| A | B |\n| --- | --- |\n| 1 | 2 |\n| C |", "Next."]
     assert is_table(kept[1])
     assert merge_split_columns([]) == []
+
+
+def test_cells_written_as_paragraphs_are_still_cells() -> None:
+    """PR Newswire writes each cell's text in a ``<p>`` of its own (written after the rule)."""
+    table = html.fromstring(
+        '<table class="prntblns"><tr><td><p class="prnews_p">(US$ millions)</p></td>'
+        '<td><p class="prnews_p"><b>Q2 2025</b></p></td><td><p class="prnews_p"><b>Q2 2024</b>'
+        '</p></td></tr><tr><td><p class="prnews_p">Revenue</p></td><td><p class="prnews_p">'
+        '1,204.5</p></td><td><p class="prnews_p">1,118.0</p></td></tr></table>'
+    )
+    assert table_markdown(table) == (
+        "| (US$ millions) | Q2 2025 | Q2 2024 |\n| --- | --- | --- |\n| Revenue | 1,204.5 | 1,118.0 |"
+    )

@@ -16,7 +16,7 @@ from lxml import etree
 
 _ROWS: Any = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
 _CELLS: Any = etree.XPath("./td | ./th")
-_NESTED: Any = etree.XPath(".//table | .//p | .//div[normalize-space()] | .//li")
+_NESTED: Any = etree.XPath(".//table")
 _STRING: Any = etree.XPath("string()")
 _MAX_CELL_WORDS = 40  # a cell holding more is a paragraph laid out in a table
 _MAX_SPAN = 50  # colspan="1000" is a typo, not a thousand columns
@@ -121,7 +121,8 @@ def markdown_table(rows: list[list[str]]) -> str:
 
 def is_layout(table: Any, rows: list[list[str]]) -> bool:
     """Whether a table only lays text out: fewer than two rows or columns once split columns
-    are merged, blocks or tables inside its cells, or a cell holding a paragraph."""
+    are merged, a table inside its cells, or a cell holding a paragraph's worth of words (a
+    figure in a ``<p>`` of its own, as PR Newswire writes cells, is still a cell)."""
     if len(rows) < 2 or len(rows[0]) < 2:
         return True
     cells = (cell for row in _ROWS(table) for cell in _CELLS(row))
@@ -142,6 +143,9 @@ def table_markdown(table: Any) -> str | None:
     | --- | --- | --- |
     | Revenue | 412.6 | +11% |
     >>> table_markdown(html.fromstring("<table><tr><td><p>A whole story</p></td></tr></table>"))
+    >>> table_markdown(html.fromstring("<table><tr><td><p>Sales</p></td><td><p>4.1</p></td>"
+    ...                                "</tr><tr><td><p>Net</p></td><td><p>0.9</p></td></tr></table>"))
+    '| Sales | 4.1 |\n| --- | --- |\n| Net | 0.9 |'
     """
     rows = merge_split_columns([join_signs(row) for row in table_rows(table)])
     if is_layout(table, rows):
