@@ -85,5 +85,6 @@ def test_cells_written_as_paragraphs_are_still_cells() -> None:
         '1,204.5</p></td><td><p class="prnews_p">1,118.0</p></td></tr></table>'
     )
     assert table_markdown(table) == (
-        "| (US$ millions) | Q2 2025 | Q2 2024 |\n| --- | --- | --- |\n| Revenue | 1,204.5 | 1,118.0 |"
+        "| (US$ millions) | Q2 2025 | Q2 2024 |\n| --- | --- | --- |\n"
+        "| Revenue | 1,204.5 | 1,118.0 |"
     )

@@ -143,9 +143,9 @@ def table_markdown(table: Any) -> str | None:
     | --- | --- | --- |
     | Revenue | 412.6 | +11% |
     >>> table_markdown(html.fromstring("<table><tr><td><p>A whole story</p></td></tr></table>"))
-    >>> table_markdown(html.fromstring("<table><tr><td><p>Sales</p></td><td><p>4.1</p></td>"
-    ...                                "</tr><tr><td><p>Net</p></td><td><p>0.9</p></td></tr></table>"))
-    '| Sales | 4.1 |\n| --- | --- |\n| Net | 0.9 |'
+    >>> table_markdown(html.fromstring("<table><tr><td><p>Sales</p></td><td><p>4.1</p></td></tr>"
+    ...                                "<tr><td><p>Net</p></td><td><p>0.9</p></td></tr></table>"))
+    '| Sales | 4.1 |\\n| --- | --- |\\n| Net | 0.9 |'
     """
     rows = merge_split_columns([join_signs(row) for row in table_rows(table)])
     if is_layout(table, rows):
