@@ -26,6 +26,8 @@ STORY = "Aurora Ridge Gold Corp. (TSX: ARG) announced today a financing."
         ["FOR IMMEDIATE RELEASE", "NOT FOR RELEASE, PUBLICATION OR DISTRIBUTION IN WHOLE OR IN "
          "PART IN OR INTO AUSTRALIA, CANADA OR JAPAN"],
         ["Editors' Note: Photos of the site are available on request."],
+        ["Editor\u2019s Note: This release was updated to add a conference call number."],
+        ["EDITOR'S NOTE -- An earlier version misstated the record date."],
         ["EMBARGOED UNTIL 8:00 A.M. ET"],
     ],
 )  # fmt: skip
