@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict
 
-from newscrawl.clusters import assign_cluster, fingerprint, similarity, story_text
+from newscrawl.clusters import assign_cluster, fingerprint, story_text
+from newscrawl.clusters.features import agree
+from newscrawl.clusters.minhash import similarity
 from newscrawl.state import SqliteSeenStore
 
 SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "clusters"
@@ -96,13 +98,12 @@ def linked_alone(a: Story, b: Story) -> bool:
 
 
 def explain(a: Story, b: Story) -> str:
-    """Why a pair was scored as it was: the similarity estimate and the numbers rule."""
+    """Why a pair was scored as it was: the similarity estimate and the features rule."""
     left, right = fingerprint(text(a)), fingerprint(text(b))
     if left is None or right is None:
         return "too short"
-    fewer, more = sorted((left.numbers, right.numbers), key=len)
-    numbers = "numbers agree" if fewer <= more else "numbers differ"
-    return f"similarity {similarity(left.signature, right.signature):.2f}, {numbers}"
+    features = "features agree" if agree(left.features, right.features) else "features differ"
+    return f"similarity {similarity(left.signature, right.signature):.2f}, {features}"
 
 
 def evaluate_pairs(stories: dict[str, Story], pairs: Iterable[Pair]) -> Scores:

@@ -22,9 +22,10 @@ from scrapy.http import TextResponse
 from bench.common import FIXTURES, Size, median_seconds
 from bench.report import Results, Table
 from newscrawl.dates import MENAFN_ZONE, zone
-from newscrawl.pages.menafn import MenafnPage
-from newscrawl.pages.menafn_text import MenafnTextPage
-from newscrawl.urls import saved_page_ref
+from newscrawl.sites.menafn import MENAFN
+from newscrawl.sites.menafn.page import MenafnPage
+from newscrawl.sites.menafn.text import MenafnTextPage
+from newscrawl.sites.menafn.urls import saved_page_ref
 from tests.site import Story, synthetic_stories
 from tests.site.pages import render_article
 
@@ -88,7 +89,7 @@ def bare_lxml(page: Page) -> object:
 
 def newscrawl_parse(page: Page) -> Fields:
     response = TextResponse(page.url, body=page.body, encoding="utf-8")
-    article = MenafnPage(response, CRAWLED_AT, page.ref).to_article()
+    article = MenafnPage(response, CRAWLED_AT, page.ref, MENAFN).to_article()
     return Fields(article.title, article.published_at, article.body)
 
 
@@ -231,7 +232,7 @@ def run(size: Size, results: Results) -> None:
 
     def text_pass() -> None:
         for content, url, ref, _ in text:
-            MenafnTextPage(content, url, ref, CRAWLED_AT).to_article()
+            MenafnTextPage(content, url, ref, CRAWLED_AT, MENAFN).to_article()
 
     text_rate = len(text) / median_seconds(text_pass, size.repeats)
     speed.notes.append(
@@ -280,7 +281,7 @@ def run(size: Size, results: Results) -> None:
 
 
 def _text_fields(page: Page) -> Fields:
-    article = MenafnTextPage(page.html, page.url, page.ref, CRAWLED_AT).to_article()
+    article = MenafnTextPage(page.html, page.url, page.ref, CRAWLED_AT, MENAFN).to_article()
     return Fields(article.title, article.published_at, article.body)
 
 

@@ -18,13 +18,12 @@ import lxml.html
 
 from bench.extraction import Page, fixture_pages, same_text, token_f1
 from bench.report import Results, Table
-from newscrawl.pages.base import compiled
-from newscrawl.pages.generic import main_text
-from newscrawl.pages.menafn import DISCLAIMER, ERROR_BLOCK
-from newscrawl.pages.menafn_story import clean_story
-from newscrawl.pages.paragraphs import paragraphs_from_text
-from newscrawl.pages.text import element_text
+from newscrawl.extraction.generic import main_text
+from newscrawl.extraction.page import compiled
+from newscrawl.extraction.text import element_text
 from newscrawl.processors import clean_body
+from newscrawl.sites.menafn.page import DISCLAIMER, ERROR_BLOCK
+from newscrawl.sites.menafn.story import clean_story, story_paragraphs
 from tests.site import synthetic_stories
 from tests.site.pages import render_article_redesigned, render_article_scripted
 
@@ -67,7 +66,7 @@ def storyless_pages(n: int) -> list[Page]:
 def _trafilatura(root: Any, **options: Any) -> str | None:
     import trafilatura
 
-    from newscrawl.pages.generic import extraction_text
+    from newscrawl.extraction.generic import extraction_text
 
     document: Any = trafilatura.bare_extraction(
         root, include_comments=False, include_tables=False, **options
@@ -79,7 +78,7 @@ def shipped(root: Any) -> str | None:
     """What newscrawl runs: precision first, recall where precision gave no story."""
     for recall in (False, True):
         text = main_text(root, PRUNE, recall=recall)
-        if text and clean_story(paragraphs_from_text(text), None).paragraphs:
+        if text and clean_story(story_paragraphs(text), None).paragraphs:
             return text
     return None
 
@@ -127,7 +126,7 @@ def score(extract: Callable[[Any], str | None], pages: list[Page]) -> tuple[floa
     started = time.perf_counter()
     for page in pages:
         text = extract(lxml.html.fromstring(page.body)) or ""
-        story = clean_story(paragraphs_from_text(text), page.expected["title"])
+        story = clean_story(story_paragraphs(text), page.expected["title"])
         body = clean_body(story.body) or ""  # as the item loader cleans it
         exact += same_text(body) == same_text(page.expected["body"])
         f1 += token_f1(body, page.expected["body"])

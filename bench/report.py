@@ -14,7 +14,7 @@ from pathlib import Path
 from bench.common import ROOT, cores
 
 PACKAGES = (
-    "scrapy", "lxml", "parsel", "twisted", "trafilatura", "newspaper4k", "scrapy-redis", "redis",
+    "scrapy", "lxml", "parsel", "twisted", "trafilatura", "newspaper4k", "redis",
 )  # fmt: skip
 
 

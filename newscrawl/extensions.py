@@ -164,8 +164,9 @@ class RunLedger:
 
     # -- closing ---------------------------------------------------------------------------
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.stats.get_value("newscrawl/listing_failures") and not self.stats.get_value(
-            "newscrawl/listing_pages"
+        discovery = "newscrawl/discovery"
+        if self.stats.get_value(f"{discovery}/listing_failures") and not self.stats.get_value(
+            f"{discovery}/listing_pages"
         ):
             self.failures.append("no listing page could be fetched: the site is unreachable")
         if self.stats.get_value("newscrawl/robots_unavailable"):

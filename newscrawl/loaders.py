@@ -55,7 +55,7 @@ class ArticleLoader(ItemLoader):
     tickers_out = Identity()
     category_in = MapCompose(p.clean_text)
     language_in = MapCompose(p.normalise_language)
-    tracking_id_in = MapCompose(p.find_tracking_id)
+    tracking_id_in = MapCompose(p.clean_text)  # a site's page finds its stamp
 
     # itemloaders looks processors up per value (attribute, then the item's field metadata,
     # which for dataclasses walks dataclasses.fields()); they are fixed per class, so cache.
@@ -80,10 +80,6 @@ class ArticleLoader(ItemLoader):
         article.tags = unique(article.tags or [])
         article.tickers = unique(article.tickers or [])
         article.extracted_by = EXTRACTED_BY
-        # A MENAFN dateline names the provider (a logo is only a fallback); a wire's dateline
-        # (``PALO ALTO, Calif., April 25, 2016 /PRNewswire/ --``) does not.
-        if article.dateline and p.split_dateline(article.dateline)[0]:
-            article.provider = p.provider_from_dateline(article.dateline)
         if article.crawled_at:
             article.published_at = not_after(article.published_at, article.crawled_at)
         if article.title and article.body:

@@ -1,4 +1,4 @@
-"""Downloader middlewares for politeness: retries that back off, and blocked runs that stop."""
+"""Downloader middlewares: retries, blocked runs that stop, robots.txt read as RFC 9309 says."""
 
 from __future__ import annotations
 
@@ -6,19 +6,17 @@ import logging
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from time import monotonic
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Response
-from scrapy.utils.asyncio import call_later
+from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import deferred_from_coro
-
-from newscrawl.signals import host_paused
+from scrapy.utils.httpobj import urlparse_cached
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +25,8 @@ _CHALLENGE_TITLE = re.compile(
     rb"checking your browser|pardon our interruption)"
 )
 _CHALLENGE_MARK = re.compile(rb"cf-chl-|_Incapsula_Resource|g-recaptcha|cf-mitigated")
+_DENIED_HEADING = re.compile(rb"<h1[^>]*>\s*(?:access denied|request blocked|forbidden)\b")
+SMALL_PAGE = 4096  # bytes: a block page is a few hundred; no listing, feed or story is this small
 
 
 def retry_after_seconds(value: bytes | None, now: datetime | None = None) -> float | None:
@@ -53,40 +53,19 @@ def retry_after_seconds(value: bytes | None, now: datetime | None = None) -> flo
 
 
 class PoliteRetryMiddleware(RetryMiddleware):
-    """Scrapy's retries, plus: the host waits out ``Retry-After`` (429/503), else backs off.
-
-    Waiting pauses the host's whole download slot, so no other request goes there meanwhile.
-    The pause is set on ``response_downloaded``, which fires before the slot sends its next
-    request (the moment AutoThrottle uses too).
-    """
+    """Scrapy's retries, except that a ``Retry-After`` longer than ``NEWSCRAWL_RETRY_AFTER_MAX``
+    gives the page up for this run, and a 404 reached by a redirect that only added a trailing
+    slash is retried at the URL before the redirect. (The waiting, for Retry-After and our
+    backoff, is host-wide: ``newscrawl.politeness.HostPolitenessMiddleware``.)"""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler.settings)
         self.crawler = crawler
-        self.backoff = crawler.settings.getfloat("NEWSCRAWL_RETRY_BACKOFF")
         self.max_wait = crawler.settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX")
-        self.paused_until: dict[str, float] = {}  # per download slot (host)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        middleware = cls(crawler)
-        crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
-        return middleware
-
-    def wait_for(self, request: Request, response: Response) -> float | None:
-        """How long the host asked us to wait (Retry-After), else our backoff; None: no wait."""
-        if response.status not in self.retry_http_codes or request.meta.get("dont_retry"):
-            return None
-        if response.status in {429, 503}:
-            asked = retry_after_seconds(response.headers.get("Retry-After"))
-            if asked is not None:
-                return asked
-        return self.backoff_for(request.meta.get("retry_times", 0) + 1)
-
-    def response_downloaded(self, response: Response, request: Request) -> None:
-        wait = self.wait_for(request, response)
-        if wait:
-            self.pause(request, min(wait, self.max_wait))
+        return cls(crawler)
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
         if response.status in {429, 503}:
@@ -95,36 +74,44 @@ class PoliteRetryMiddleware(RetryMiddleware):
                 logger.warning("%s asks to wait %.0f s: more than we wait", request.url, asked)
                 self.crawler.stats.inc_value("newscrawl/retry_after_too_long")
                 return response
+        if response.status == 404 and not request.meta.get("dont_retry"):
+            first = slash_redirect_origin(request)
+            if first is not None and self.crawler.spider is not None:  # ask the first form again
+                self.crawler.stats.inc_value("newscrawl/slash_redirect_retries")
+                reason = f"redirected from {first} to a missing trailing-slash URL"
+                retry = get_retry_request(
+                    request.replace(url=first),
+                    spider=self.crawler.spider,
+                    reason=reason,
+                    max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+                )
+                return retry or response
         return super().process_response(request, response)
 
-    def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> Any:
-        result = super().process_exception(request, exception)
-        if isinstance(result, Request):
-            self.pause(request, self.backoff_for(result.meta.get("retry_times", 1)))
-        return result
 
-    def backoff_for(self, retry_times: int) -> float:
-        """1 s, 2 s, 4 s… (``NEWSCRAWL_RETRY_BACKOFF`` doubled per retry, at most 60 s)."""
-        return float(min(60.0, self.backoff * 2 ** (retry_times - 1)))
+def added_slash(before: str, after: str) -> bool:
+    """Whether ``after`` is ``before`` with a slash added to the end of its path.
 
-    def pause(self, request: Request, seconds: float) -> None:
-        """Hold the host's download slot for ``seconds``: its queue waits, like a delay."""
-        engine = self.crawler.engine
-        if seconds <= 0 or engine is None:
-            return
-        downloader = engine.downloader
-        key = downloader.get_slot_key(request)
-        slot = downloader.slots.get(key)
-        until = monotonic() + seconds
-        if slot is None or until <= self.paused_until.get(key, 0.0):
-            return  # a longer pause is already running
-        self.paused_until[key] = until
-        if slot.latercall:
-            slot.latercall.cancel()
-        self.crawler.stats.inc_value("newscrawl/retry_pauses")
-        self.crawler.signals.send_catch_log(host_paused, slot=key, seconds=seconds)
-        # The downloader's own "wait before the next request" hook (what DOWNLOAD_DELAY uses).
-        slot.latercall = call_later(seconds, downloader._latercall, slot)
+    >>> added_slash("https://w/rss/list.rss", "https://w/rss/list.rss/")
+    True
+    >>> added_slash("https://w/rss/list.rss?a=1", "https://w/rss/list.rss/?a=1")
+    True
+    >>> added_slash("https://w/a", "https://w/b/"), added_slash("https://w/a/", "https://w/a/")
+    (False, False)
+    """
+    one, two = urlsplit(before), urlsplit(after)
+    same_rest = (one.scheme, one.netloc, one.query) == (two.scheme, two.netloc, two.query)
+    return same_rest and two.path == one.path + "/"
+
+
+def slash_redirect_origin(request: Request) -> str | None:
+    """The URL a request was redirected from, when the redirect only added a trailing slash
+    (PR Newswire's feed does so about one time in three, to a URL that is 404:
+    discovery-sitemaps.md); else None."""
+    redirected = request.meta.get("redirect_urls") or []
+    if redirected and added_slash(redirected[-1], request.url):
+        return str(redirected[-1])
+    return None
 
 
 class BlockDetector:
@@ -149,14 +136,30 @@ class BlockDetector:
 
     @staticmethod
     def is_blocked(response: Response) -> bool:
-        """403/429, or a challenge page: by its title near the top, or (on 503) its marks."""
+        """403/429; a challenge page: by its title near the top, by an "Access Denied" heading
+        in a small page, or (on 503) its marks; or a 200 with nothing in it. (PR Newswire's
+        block page is a 200 "Access Denied" with an empty body: discovery-sitemaps.md.)
+
+        >>> from scrapy.http import HtmlResponse
+        >>> page = lambda body, status=200: HtmlResponse("https://x/", status=status, body=body)
+        >>> blocked = BlockDetector.is_blocked
+        >>> [blocked(page(b)) for b in (b"", b"  ", b"<H1>Access Denied</H1>", b"<p>Hello")]
+        [True, True, True, False]
+        >>> blocked(page(b"", status=301))
+        False
+        """
+        body = response.body
         if response.status in {403, 429} or response.headers.get("cf-mitigated"):
             return True
-        head = response.body[:4096].lower()
+        if response.status == 200 and not body.strip():
+            return True
+        head = body[:SMALL_PAGE].lower()
         title = head.find(b"<title")
         if title >= 0 and _CHALLENGE_TITLE.match(head, title):
             return True
-        return response.status == 503 and bool(_CHALLENGE_MARK.search(response.body[:65536]))
+        if len(body) <= SMALL_PAGE and _DENIED_HEADING.search(head):
+            return True
+        return response.status == 503 and bool(_CHALLENGE_MARK.search(body[:65536]))
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
         if request.url.endswith("/robots.txt"):
@@ -171,6 +174,11 @@ class BlockDetector:
         return response
 
     def mostly_blocked(self) -> bool:
+        """At the run's end: the share of blocked answers reached ``NEWSCRAWL_BLOCKED_RATIO``
+        (from ``NEWSCRAWL_BLOCKED_MIN_RESPONSES`` answers on), or every answer was blocked (a
+        wire has two starting points; both blocked is not a run that found nothing new)."""
+        if self.seen and self.blocked == self.seen:
+            return True
         return self.seen >= self.min_responses and self.blocked >= self.ratio * self.seen
 
     def spider_idle(self) -> None:
@@ -194,26 +202,38 @@ class _WithoutTraceback(logging.Filter):
         return True
 
 
-class RobotsRulesMiddleware(RobotsTxtMiddleware):
+class RobotsRulesMiddleware:
     """robots.txt read as RFC 9309 says: a 4xx means no rules; a 5xx puts the host off limits.
 
-    A host whose robots.txt answers 5xx is deferred to a later run, and the run says so.
+    A hook on the answers to the robots.txt requests of Scrapy's RobotsTxtMiddleware (they go
+    through the downloader middlewares like any request; ``NO_CALLBACK`` marks them): placed
+    below RetryMiddleware, it sees the answer the retries ended with, and hands Scrapy's parser
+    the rules that answer means. A host whose robots.txt answers 5xx is deferred to a later
+    run, and the run says so.
     """
 
     DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            raise NotConfigured
         robots_logger = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
         if not any(isinstance(f, _WithoutTraceback) for f in robots_logger.filters):
             robots_logger.addFilter(_WithoutTraceback())
-        return super().from_crawler(crawler)
+        return cls(crawler)
 
-    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
+        if request.callback is not NO_CALLBACK or urlparse_cached(request).path != "/robots.txt":
+            return response
         if response.status >= 500:
+            netloc = urlparse_cached(request).netloc
             logger.warning("robots.txt of %s answered %d: host deferred", netloc, response.status)
             self.crawler.stats.inc_value("newscrawl/robots_unavailable")
-            response = response.replace(body=self.DISALLOW_ALL)
-        elif response.status >= 400:
-            response = response.replace(body=b"")
-        await super()._parse_robots(response, netloc, request)
+            return response.replace(body=self.DISALLOW_ALL)
+        if response.status >= 400:
+            return response.replace(body=b"")
+        return response

@@ -15,9 +15,6 @@ import ftfy.bad_codecs  # noqa: F401 - registers sloppy-windows-1252 (all 256 by
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f]")
 _SPACES = re.compile(r"[^\S\n]+")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_TRACKING_ID = re.compile(r"MENAFN\d{20}ID\d{6,12}")
-_DATELINE_START = re.compile(r"\s*(\(\s*)?MENAFN\s*(?=[-\u2013)])")
-_DATELINE_MAX = 120  # a provider name is short; a longer match is story text
 # UTF-8 read as windows-1252: "â€" + one more, or "Ã"/"Â" + a Latin-1 letter or symbol.
 _MOJIBAKE = re.compile("\u00e2\u20ac[\u0080-\u00bf\u0152-\u2122]|[\u00c2\u00c3][\u0080-\u00bf]")
 _SLOPPY_1252 = "sloppy-windows-1252"
@@ -117,53 +114,6 @@ def clean_body(value: str) -> str | None:
     """
     paragraphs = (clean_text(p) for p in re.split(r"\n\s*\n", value))
     return "\n\n".join(p for p in paragraphs if p) or None
-
-
-def split_dateline(text: str) -> tuple[str | None, str]:
-    """Split MENAFN's source dateline off the front of a story (balanced parentheses).
-
-    >>> split_dateline("(MENAFN- Kuwait News Agency (KUNA)) KUWAIT, Dec 17 (KUNA) -- Boursa")
-    ('(MENAFN- Kuwait News Agency (KUNA))', 'KUWAIT, Dec 17 (KUNA) -- Boursa')
-    >>> split_dateline("MENAFN - Jordan Times) AMMAN - Chairman")
-    ('MENAFN - Jordan Times)', 'AMMAN - Chairman')
-    >>> split_dateline("(MENAFN - The Conversation)Data is")
-    ('(MENAFN - The Conversation)', 'Data is')
-    >>> split_dateline("MENAFN provides the information")
-    (None, 'MENAFN provides the information')
-    """
-    match = _DATELINE_START.match(text)
-    if not match:
-        return None, text
-    depth = 1  # a missing "(" still needs its ")"
-    start = len(text) - len(text.lstrip())
-    for index in range(match.end(), min(len(text), match.end() + _DATELINE_MAX)):
-        depth += {"(": 1, ")": -1}.get(text[index], 0)
-        if depth == 0:
-            return text[start : index + 1], text[index + 1 :].lstrip()
-    return None, text
-
-
-def provider_from_dateline(dateline: str) -> str | None:
-    """Who wrote the story, from its dateline: MENAFN itself or the syndicated provider.
-
-    >>> provider_from_dateline("(MENAFN- Kuwait News Agency (KUNA))")
-    'Kuwait News Agency (KUNA)'
-    >>> provider_from_dateline("(MENAFN)"), provider_from_dateline("MENAFN - Jordan Times)")
-    ('MENAFN', 'Jordan Times')
-    """
-    inner = dateline.strip().removeprefix("(").removesuffix(")").strip()
-    name = re.sub(r"^MENAFN\s*[-\u2013]?\s*", "", inner)
-    return collapse_whitespace(name) or "MENAFN"
-
-
-def find_tracking_id(value: str) -> str | None:
-    """MENAFN's tracking stamp ``MENAFN<DDMMYYYY><12 digits>ID<story id>`` if present.
-
-    >>> find_tracking_id("text MENAFN05092023000071011013ID1107006744 more")
-    'MENAFN05092023000071011013ID1107006744'
-    """
-    match = _TRACKING_ID.search(value)
-    return match.group(0) if match else None
 
 
 def slug_words(slug: str) -> str | None:

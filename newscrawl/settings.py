@@ -10,8 +10,8 @@ COMMANDS_MODULE = "newscrawl.commands"  # our `crawl` sets the contract's exit s
 # -- newscrawl's own settings (documented in the README) --------------------------------------
 NEWSCRAWL_OUTPUT_DIR = "output"  # root of all written files
 NEWSCRAWL_STATE: str | None = None  # seen store; unset: <OUTPUT_DIR>/.state/…; "": in memory
-NEWSCRAWL_CONTACT_URL = "https://github.com/newscrawl/newscrawl"  # named in the User-Agent
-# NEWSCRAWL_LISTING_PATHS, NEWSCRAWL_FEED_PATHS: each spider sets its site's (spiders/).
+NEWSCRAWL_CONTACT = ""  # the operator's e-mail or web page, named in the User-Agent
+# NEWSCRAWL_LISTING_PATHS, NEWSCRAWL_FEED_PATHS: each spider sets its site's (newscrawl/sites/).
 NEWSCRAWL_MAX_LISTING_PAGES = 10  # pages followed per listing ("next" links)
 NEWSCRAWL_DISCOVERY_DEPTH = 2  # 1: stories on listings; 2: also stories linked from those
 
@@ -37,6 +37,7 @@ NEWSCRAWL_ALARM_REJECTED_SHARE = 0.5  # half or more of the story pages rejected
 NEWSCRAWL_REDIS_URL = ""  # redis://[:password@]HOST:PORT/DB
 NEWSCRAWL_REDIS_CRAWL = ""  # name the shared crawl; empty: join the running one or start one
 NEWSCRAWL_REDIS_LEASE = 30.0  # seconds a silent (killed, stalled) worker keeps its claims
+TWISTED_DNS_RESOLVER = "newscrawl.addresses.PublicAddressResolver"  # checks what we connect to
 ADDONS = {"newscrawl.distributed.RedisAddon": 0}  # sets the scheduler when the URL is set
 
 ITEM_PIPELINES = {
@@ -47,13 +48,13 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.JsonLinesPipeline": 300,
 }
 DOWNLOADER_MIDDLEWARES = {
-    "newscrawl.addresses.AddressGuardMiddleware": 60,  # public addresses only, every hop
-    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "newscrawl.middlewares.RobotsRulesMiddleware": 100,  # 5xx robots.txt: host deferred
+    "newscrawl.middlewares.RobotsRulesMiddleware": 110,  # after retries: 5xx robots.txt defers
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "newscrawl.middlewares.PoliteRetryMiddleware": 550,  # + Retry-After and backoff
+    "newscrawl.middlewares.PoliteRetryMiddleware": 550,  # too long a Retry-After: given up
+    "newscrawl.addresses.AddressGuardMiddleware": 555,  # public addresses only; after retries
     "newscrawl.middlewares.BlockDetector": 950,  # sees every raw answer, before retries
     "newscrawl.archive.ArchiveMiddleware": 960,  # story answers as received, before decoding
+    "newscrawl.politeness.HostPolitenessMiddleware": 990,  # the host's turn: delay, pauses
 }
 EXTENSIONS = {
     "newscrawl.extensions.RunLedger": 0,  # lock, seen store, run files, runs.jsonl
@@ -68,6 +69,7 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0  # about one request in flight per site
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
+DOWNLOAD_DELAY_JITTER = 0  # HostPolitenessMiddleware spaces turns exactly; the slot adds none
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # a story page is ~100 KB; bigger is not a story
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from newscrawl.clusters import ClusterIndex, Fingerprint, Member
+from newscrawl.clusters.scheme import sqlite_record, sqlite_recorded
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stories (
@@ -29,7 +30,7 @@ CREATE TABLE IF NOT EXISTS cluster_members (
     story TEXT NOT NULL,            -- its id
     cluster TEXT NOT NULL,          -- the id of its story's first article
     signature BLOB NOT NULL,        -- 8-bit MinHash values (newscrawl.clusters)
-    numbers TEXT NOT NULL,          -- the numbers it states, space-separated
+    features BLOB NOT NULL,         -- its filled slots (newscrawl.clusters.features)
     run TEXT NOT NULL               -- the run that wrote it
 );
 CREATE INDEX IF NOT EXISTS cluster_members_by_run ON cluster_members (run);
@@ -206,20 +207,19 @@ class SqliteClusterIndex:
     def candidates(self, bands: Sequence[int], limit: int) -> list[Member]:
         marks = ",".join("?" * len(bands))
         rows = self.store.db.execute(
-            "SELECT story, cluster, signature, numbers FROM cluster_members WHERE member IN "
+            "SELECT story, cluster, signature, features FROM cluster_members WHERE member IN "
             f"(SELECT member FROM cluster_bands WHERE band IN ({marks})) "
             "ORDER BY member DESC LIMIT ?",
             (*bands, limit),
         )
-        return [Member(r[0], r[1], r[2], frozenset(r[3].split())) for r in rows]
+        return [Member(r[0], r[1], r[2], r[3]) for r in rows]
 
     def add(self, story_id: str, cluster_id: str, fingerprint: Fingerprint, run: str) -> None:
-        numbers = " ".join(sorted(fingerprint.numbers))
         with self.store.transaction():
             member = self.store.db.execute(
-                "INSERT INTO cluster_members (story, cluster, signature, numbers, run) "
+                "INSERT INTO cluster_members (story, cluster, signature, features, run) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (story_id, cluster_id, fingerprint.signature, numbers, run),
+                (story_id, cluster_id, fingerprint.signature, fingerprint.features, run),
             ).lastrowid
             self.store.db.executemany(
                 "INSERT OR IGNORE INTO cluster_bands VALUES (?, ?)",
@@ -230,6 +230,13 @@ class SqliteClusterIndex:
         """The look-up and the add in one transaction: a second process sharing the file
         waits for it (``busy_timeout``), then finds this article among the candidates."""
         return self.store.transaction()
+
+    def recorded_scheme(self) -> str | None:
+        return sqlite_recorded(self.store.db)
+
+    def record_scheme(self, scheme: str) -> None:
+        with self.store.transaction():
+            sqlite_record(self.store.db, scheme)
 
 
 class StateLock:

@@ -1,9 +1,10 @@
 """The README's "Adding a wire service", done: a third wire, Tinywire, defined only here.
 
-Its page class (selectors, dateline, URL rule) and its spider class (start pages, link rule)
-are all it takes; Scrapy's spider loader finds the spider by its name (this module is named in
-``SPIDER_MODULES`` for the run, as a project would name its spiders package), and it gets the
-whole contract: saved pages, a live crawl of a site with zero refetch, the run's files.
+Its site definition with its page class (selectors, dateline, URL rule, start pages) and a
+spider of a few lines are all it takes; Scrapy's spider loader finds the spider by its name
+(this module is named in ``SPIDER_MODULES`` for the run, as a project would name its spiders
+package), and it gets the whole contract: saved pages, a live crawl of a site with zero
+refetch, the run's files.
 """
 
 from __future__ import annotations
@@ -16,63 +17,67 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from scrapy.http import TextResponse
 
-from newscrawl.archive import fetched_at
-from newscrawl.pages.wire import WireReleasePage
-from newscrawl.spiders.base import WireSpider
-from newscrawl.urls import Ref
+from newscrawl.dates import zone
+from newscrawl.site import Ref, Site
+from newscrawl.sites.wire import WireReleasePage
+from newscrawl.sites.wire_story import path_ref
+from newscrawl.spiders.base import SiteSpider
 from tests.conftest import FAST, Run, crawl
 from tests.site import LocalSite
 from tests.site.faults import Response
 
 HOST = "news.tinywire.example"
 _RELEASE_PATH = re.compile(r"^(?P<path>/releases/(?P<id>\d{6})-[\w-]+)$")
+_SAVED_NAME = re.compile(r"^(?P<id>\d{6})(?:-.+)?$")
 
 
+# -- sites/tinywire.py --------------------------------------------------------------------------
 def tinywire_ref(url: str) -> Ref | None:
     """(release id, path) of a Tinywire release URL: ``/releases/<6-digit id>-<slug>``."""
-    match = _RELEASE_PATH.match(urlsplit(url).path)
-    return (match["id"], match["path"]) if match else None
+    return path_ref(url, _RELEASE_PATH)
 
 
-# -- pages/tinywire.py --------------------------------------------------------------------------
+def saved_tinywire_ref(stem: str) -> Ref | None:
+    """(release id, "") a saved page's file name ``<id>[-<slug>]`` carries."""
+    match = _SAVED_NAME.match(stem)
+    return (match["id"], "") if match else None
+
+
 class TinywirePage(WireReleasePage):
     """A Tinywire release: everything inside ``article.release``."""
 
-    SOURCE = "tinywire"
-    PROVIDER = "Tinywire"
-    HOST = HOST
     TITLE_SELECTORS = ("article.release h1",)
     BODY_SELECTORS = ("article.release div.text",)
     STAMP_SELECTORS = ("article.release time",)
     ISSUER_SELECTORS = ("article.release .issuer",)
     DATELINE = re.compile(r"^(?P<dateline>[^\n]{0,150}?\(TINYWIRE\)\s*--)\s+")
 
-    def release_ref(self, url: str) -> Ref | None:
-        return tinywire_ref(url)
-
     def published_values(self) -> list[str]:
         return [*self.root.xpath("//article//time/@datetime"), *super().published_values()]
 
 
+TINYWIRE = Site(
+    name="tinywire",
+    label="Tinywire",
+    provider="Tinywire",
+    root=f"https://{HOST}",
+    hosts=frozenset({HOST}),
+    story_ref=tinywire_ref,
+    saved_ref=saved_tinywire_ref,
+    id_digits=6,
+    clock=zone("America/Chicago"),  # Springfield, Illinois
+    page=TinywirePage,
+    listings=("/latest",),
+    feeds=("/feed.xml",),
+)
+
+
 # -- spiders/tinywire.py ------------------------------------------------------------------------
-class TinywireSpider(WireSpider):
+class TinywireSpider(SiteSpider):
     """news.tinywire.example: the latest releases and the feed, then only new releases."""
 
-    name = "tinywire"
-    default_base_url = f"https://{HOST}"
-    site_name = "Tinywire"
-    site_hosts = frozenset({HOST})
-    id_digits = 6
-    listing_paths = ("/latest",)
-    feed_paths = ("/feed.xml",)
-
-    def story_ref(self, url: str) -> Ref | None:
-        return tinywire_ref(url)
-
-    def html_page(self, response: TextResponse, ref: Ref | None) -> TinywirePage:
-        return TinywirePage(response, fetched_at(response), ref[0] if ref else None)
+    site = TINYWIRE
 
 
 # -- the tiny site ------------------------------------------------------------------------------

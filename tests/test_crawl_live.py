@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST, Run, crawl
-from tests.site import Fault, MenafnSite, synthetic_stories
+from tests.conftest import FAST, FIXTURES, Run, crawl
+from tests.site import Fault, MenafnSite, load_fixture_stories, synthetic_stories
+from tests.site.feeds import DIALECTS
+
+FEED_EXPECTED = json.loads((FIXTURES.parent / "feeds" / "expected.json").read_text("utf-8"))
 
 
 @pytest.fixture
@@ -134,37 +139,65 @@ def test_an_unreachable_site_fails_the_run(out: Path) -> None:
     assert "Traceback" not in run.stderr
 
 
-def test_rss_and_mobile_api_are_extra_sources_that_may_fail(out: Path) -> None:
-    stories = synthetic_stories(4)
-    rss = "".join(
-        f"<item><title>{s.title}</title><link>https://menafn.com{s.path}?src=RSS</link>"
-        f"<pubDate>{s.published:%a, %d %b %Y %H:%M:%S} GMT</pubDate></item>"
-        for s in stories[:2]
-    )
+def test_feeds_of_every_dialect_find_every_story_and_bad_feeds_are_named(out: Path) -> None:
+    """Only feeds, no listings: the site's feeds in each dialect, the hand-written feeds of
+    tests/fixtures/feeds/ (their stories are the fixture pages'), MENAFN's mobile API, an
+    empty feed, a feed that is gone and one that is a web page. Every story is found; the
+    empty feeds are warnings naming them, the bad ones name their URL and HTTP status; the run
+    does not fail for them."""
+    synthetic = synthetic_stories(12)
+    stories = load_fixture_stories(FIXTURES) + synthetic
+    written = sorted(FIXTURES.parent.glob("feeds/menafn-*.xml"))
     api = ",".join(
         f'{{"newsid": "{s.id}", "link": "https://menafn.com{s.path}", '
         f'"newsdate": "{s.published:%Y-%m-%dT%H:%M:%S}"}}'
-        for s in stories[2:]
+        for s in synthetic[:2]
     )
-    feeds = (
-        "/rss/menafn.xml,/rss/missing.xml,/mobile/WebAPI/getnews/getsection/MobileEN_Home,/rss/html"
-    )
+    feeds = [
+        *(f"/rss/{dialect}.xml" for dialect in (*DIALECTS, "empty")),
+        *(f"/rss/written/{path.name}" for path in written),
+        "/mobile/WebAPI/getnews/getsection/MobileEN_Home",
+        "/rss/missing.xml",
+        "/rss/html",
+    ]
     with MenafnSite(stories) as site:
-        site.faults["/rss/menafn.xml"] = Fault(
-            body_override=f'<?xml version="1.0"?><rss><channel>{rss}</channel></rss>'.encode(),
-            content_type="application/rss+xml",
-        )
-        site.faults["/mobile/"] = Fault(
-            body_override=f"[{api}]".encode(), content_type="application/json"
-        )
+        for path in written:
+            site.faults[f"/rss/written/{path.name}"] = Fault(
+                body_override=path.read_bytes(), content_type="application/rss+xml"
+            )
+        site.faults["/mobile/"] = Fault(body_override=f"[{api}]".encode())
         site.faults["/rss/html"] = Fault(body_override=b"<html><body>not a feed</body></html>")
-        run = crawl_site(
-            out, site, "-s", "NEWSCRAWL_LISTING_PATHS=", "-s", f"NEWSCRAWL_FEED_PATHS={feeds}"
+        only_feeds = (
+            "-s",
+            "NEWSCRAWL_LISTING_PATHS=",
+            "-s",
+            f"NEWSCRAWL_FEED_PATHS={','.join(feeds)}",
         )
-        assert run.status == 0, run.stderr[-2000:]
-        assert {a["id"] for a in run.articles()} == {f"menafn:{s.id}" for s in stories}
-        assert "extra source failed" in run.stderr  # the 404 feed, said in one line
-        assert "neither RSS nor the JSON API" in run.stderr
+        run = crawl_site(out, site, *only_feeds)
+        base = site.base_url
+    assert run.status == 0, run.stderr[-2000:]
+    assert {a["id"] for a in run.articles()} == {f"menafn:{s.id}" for s in stories}
+    for path in written:
+        expected = FEED_EXPECTED[path.name]
+        assert (
+            f"feed {base}/rss/written/{path.name}: {expected['entries']} items"
+            f" ({expected['dialect']}), {len(expected['links'])} story links"
+        ) in run.stderr
+    assert f"feed is empty: {base}/rss/empty.xml: 0 items (rss20)" in run.stderr
+    assert f"feed is empty: {base}/rss/written/menafn-empty-rss20.xml: 0 items" in run.stderr
+    assert f"feed failed: {base}/rss/missing.xml: HTTP 404" in run.stderr
+    assert f"feed failed: {base}/rss/html: HTTP 200, not a feed" in run.stderr
+    stats = dumped_stats(run.stderr)
+    assert stats["newscrawl/discovery/feeds"] == len(feeds) - 2
+    assert stats["newscrawl/discovery/feeds_empty"] == 2
+    assert stats["newscrawl/discovery/feed_failures"] == 2
+    assert "newscrawl/discovery/listing_pages" not in stats
+
+
+def dumped_stats(log: str) -> dict[str, int]:
+    """The counts Scrapy dumps at the end of a run's log."""
+    dump = log[log.rindex("Dumping Scrapy stats:") :]
+    return {key: int(n) for key, n in re.findall(r"'([^']+)': (\d+)", dump[: dump.index("}")])}
 
 
 @pytest.mark.parametrize("status", [403, 404])

@@ -6,7 +6,7 @@ import ftfy.bad_codecs  # noqa: F401 - registers the sloppy codecs
 import pytest
 from scrapy.http import HtmlResponse
 
-from newscrawl.pages.decoding import choose_encoding, decode_page
+from newscrawl.extraction.decoding import choose_encoding, decode_page
 from newscrawl.processors import clean_text, fix_mojibake, has_mojibake
 
 TEXT = "Kim’s “visit” – Wonsan"

@@ -1,19 +1,25 @@
-"""newscrawl.discovery: story links from listings, RSS feeds and the mobile API, safely."""
+"""newscrawl.spiders.discovery: story links of listing and story pages, the next listing page
+(feeds: `test_feed_reading.py`)."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
-from pathlib import Path
 
 import pytest
-from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
+from scrapy import Request
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
 
-from newscrawl.discovery import Link, feed_links, link_to, listing_links, next_pages
-from newscrawl.wire_urls import globenewswire_ref
+from newscrawl.sites.globenewswire import globenewswire_ref
+from newscrawl.sites.menafn import MENAFN
+from newscrawl.spiders.discovery import Link, link_to, listing_links, next_pages
+from newscrawl.spiders.menafn import MenafnSpider
 
 HOSTS = frozenset({"menafn.com", "www.menafn.com"})
 LISTING_URL = "https://menafn.com/tb_news.aspx?tb_html=tb_arab"
+FEED_URL = "https://menafn.com/rss/menafn_Kuwait.xml"
 
 LISTING = """<html><body><ul class="popular-news-list">
 <li><h2 class="entry-title"><a href="/1109793603/Lavrov-Meets-Kim">Lavrov</a></h2>
@@ -36,9 +42,14 @@ LISTING = """<html><body><ul class="popular-news-list">
 </body></html>"""
 
 
+def menafn_links(response: TextResponse, hosts: frozenset[str] = HOSTS) -> list[Link]:
+    """The story links of a page by MENAFN's rules."""
+    return list(listing_links(response, hosts, ref=MENAFN.story_ref, id_digits=MENAFN.id_digits))
+
+
 def test_listing_links() -> None:
     response = HtmlResponse(url=LISTING_URL, body=LISTING, encoding="utf-8")
-    assert list(listing_links(response, HOSTS)) == [
+    assert menafn_links(response) == [
         Link("1109793603", "Lavrov-Meets-Kim", date(2025, 7, 13)),
         Link("1095277951", "Kuwait-oil-price", None),
         Link("1109588722", "How-The-UK", date(2025, 5, 1)),
@@ -51,10 +62,8 @@ def test_listing_links() -> None:
 def test_listing_links_resolve_against_a_test_site() -> None:
     body = '<html><body><a href="/1109793603/Lavrov">x</a></body></html>'
     response = HtmlResponse(url="http://127.0.0.1:8000/tb_news.aspx", body=body, encoding="utf-8")
-    assert list(listing_links(response, frozenset({"127.0.0.1:8000"}))) == [
-        Link("1109793603", "Lavrov")
-    ]
-    assert list(listing_links(response, HOSTS)) == []
+    assert menafn_links(response, frozenset({"127.0.0.1:8000"})) == [Link("1109793603", "Lavrov")]
+    assert menafn_links(response) == []
 
 
 def test_next_pages() -> None:
@@ -89,7 +98,7 @@ def test_story_ids_shorter_than_menafns_are_found_when_the_site_says_so() -> Non
     url = "https://www.globenewswire.com/newsroom"
     response = HtmlResponse(url=url, body=body, encoding="utf-8")
     hosts = frozenset({"www.globenewswire.com"})
-    assert list(listing_links(response, hosts, ref=globenewswire_ref)) == []
+    assert list(listing_links(response, hosts, ref=globenewswire_ref, id_digits=9)) == []
     found = list(listing_links(response, hosts, ref=globenewswire_ref, id_digits=4))
     assert found == [Link("1300478", "/news-release/2016/04/06/1300478/0/en/Segment.html")]
 
@@ -106,107 +115,22 @@ def test_story_ids_shorter_than_menafns_are_found_when_the_site_says_so() -> Non
     ],
 )
 def test_link_to(url: str, expected: Link | None) -> None:
-    assert link_to(url, HOSTS) == expected
+    assert link_to(url, HOSTS, MENAFN.story_ref) == expected
 
 
-RSS = b"""<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>MENAFN - Arab News</title>
-<item><title>Oil</title>
-  <link>http://menafn.com/1095277951/Kuwait-oil-price?src=RSS</link>
-  <pubDate>Wed, 01 Mar 2017 10:20:00 GMT</pubDate></item>
-<item><title>Only a guid</title><guid>https://menafn.com/1109793603/Lavrov</guid></item>
-<item><title>Offsite</title><link>https://example.com/1109999999/x</link></item>
-<item><title>Spaced, bad date</title>
-  <link>
-    https://www.menafn.com/1109000001/Spaced
-  </link><pubDate>garbage</pubDate></item>
-<item><title>Not a story</title><link>https://menafn.com/tb_news.aspx</link></item>
-</channel></rss>"""
-
-
-def test_feed_links_rss() -> None:
-    response = XmlResponse(url="https://menafn.com/rss/arab.xml", body=RSS)
-    assert feed_links(response, HOSTS) == [
-        Link("1095277951", "Kuwait-oil-price", date(2017, 3, 1)),
-        Link("1109793603", "Lavrov", None),
-        Link("1109000001", "Spaced", None),
-    ]
-
-
-def test_feed_links_empty_rss() -> None:
-    response = XmlResponse(url="https://menafn.com/rss", body=b"<rss><channel></channel></rss>")
-    assert feed_links(response, HOSTS) == []
-
-
-API = b"""  [
- {"newsid": "1109793603", "link": "https://menafn.com/1109793603/Lavrov",
-  "newsdate": "2025-07-13T04:11:24"},
- {"newsid": 1109000002, "link": "", "newsdate": "2025-07-14 01:00:00"},
- {"newsid": "abc", "link": "https://example.com/1/x"},
- "not a record",
- {"link": "http://www.menafn.com/1109000004/From-Link", "newsdate": "bad"}
-]"""
-
-
-def test_feed_links_mobile_api() -> None:
-    response = TextResponse(url="https://menafn.com/api/getsection", body=API, encoding="utf-8")
-    assert feed_links(response, HOSTS) == [
-        Link("1109793603", "Lavrov", date(2025, 7, 13)),
-        Link("1109000002", "", date(2025, 7, 14)),
-        Link("1109000004", "From-Link", None),
-    ]
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        b"<!DOCTYPE html><html><body><p>Not a feed</p></body></html>",
-        b"<html><body><p>Not a feed<br></p></body></html>",  # not well-formed XML
-        b"[not json",
-        b"",
-        b"plain text",
-    ],
-)
-def test_feed_links_of_something_else_is_none(body: bytes) -> None:
-    response = Response(url="https://menafn.com/rss", body=body)
-    assert feed_links(response, HOSTS) is None
-
-
-def test_feed_links_of_well_formed_html_is_none() -> None:
-    body = b"<html><head><title>MENAFN</title></head><body><p>Not a feed</p></body></html>"
-    response = HtmlResponse(url="https://menafn.com/rss", body=body)
-    assert feed_links(response, HOSTS) is None
-
-
-def billion_laughs() -> bytes:
-    entities = ['<!ENTITY lol0 "lol">']
-    entities += [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
-    return (
-        '<?xml version="1.0"?>\n<!DOCTYPE rss [\n'
-        + "\n".join(entities)
-        + "\n]>\n<rss><channel><item><link>https://menafn.com/1109793603/x</link>"
-        "<title>&lol9;</title></item></channel></rss>"
-    ).encode()
-
-
-def test_feed_links_billion_laughs_is_none_quickly() -> None:
-    response = XmlResponse(url="https://menafn.com/rss", body=billion_laughs())
-    started = time.perf_counter()
-    assert feed_links(response, HOSTS) is None
-    assert time.perf_counter() - started < 0.5
-
-
-def test_feed_links_external_entity_is_none(tmp_path: Path) -> None:
-    secret = tmp_path / "secret.txt"
-    secret.write_text("TOP-SECRET-1109793603", encoding="utf-8")
-    for target in ("file:///etc/passwd", secret.as_uri()):
-        body = (
-            '<?xml version="1.0"?>\n'
-            f'<!DOCTYPE rss [<!ENTITY x SYSTEM "{target}">]>\n'
-            '<rss version="2.0"><channel><item><title>&x;</title>'
-            "<link>https://menafn.com/1109793603/X</link></item></channel></rss>"
-        ).encode()
-        result = feed_links(XmlResponse(url="https://menafn.com/rss", body=body), HOSTS)
-        assert result is None
-        assert "root:" not in repr(result)
-        assert "TOP-SECRET" not in repr(result)
+def test_a_listing_or_feed_that_fails_names_its_url_and_http_status(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    crawler = get_crawler(MenafnSpider)
+    spider = MenafnSpider.from_crawler(crawler)
+    for url, errback in [(LISTING_URL, spider.listing_failed), (FEED_URL, spider.feed_failed)]:
+        request = Request(url)
+        failure = Failure(HttpError(HtmlResponse(url, status=503, request=request)))  # type: ignore[no-untyped-call]
+        failure.request = request  # type: ignore[attr-defined]  # as Scrapy's errbacks get it
+        errback(failure)
+    assert f"listing page failed: {LISTING_URL}: HTTP 503" in caplog.text
+    assert f"feed failed: {FEED_URL}: HTTP 503" in caplog.text
+    stats = crawler.stats.get_stats()
+    assert stats["newscrawl/discovery/listing_failures"] == 1
+    assert stats["newscrawl/discovery/feed_failures"] == 1
+    assert stats["newscrawl/errors"] == 1  # a listing that fails is an error; a feed is extra

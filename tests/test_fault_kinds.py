@@ -10,7 +10,8 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from newscrawl.items import Article
-from newscrawl.pages.menafn import MenafnPage
+from newscrawl.sites.menafn import MENAFN
+from newscrawl.sites.menafn.page import MenafnPage
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
 STORY_ID = "1110500001"
@@ -24,7 +25,7 @@ BODY = f"{P1}\n\n{P2}"
 
 def page(html: str, url: str = URL, ref: tuple[str, str] | None = (STORY_ID, SLUG)) -> Article:
     response = HtmlResponse(url=url, body=html.encode(), encoding="utf-8")
-    return MenafnPage(response, CRAWLED_AT, ref).to_article()
+    return MenafnPage(response, CRAWLED_AT, ref, MENAFN).to_article()
 
 
 def jsonld_page(script: str, visible: str = "<p>Teaser only.</p>") -> str:

@@ -11,21 +11,21 @@ from jsonschema import Draft202012Validator
 from scrapy.http import TextResponse
 
 from newscrawl.items import ARTICLE_FIELDS, Article
-from newscrawl.pages.globenewswire import GlobenewswirePage
-from newscrawl.pages.menafn import MenafnPage
-from newscrawl.pages.menafn_text import MenafnTextPage
-from newscrawl.pages.prnewswire import PrnewswirePage
 from newscrawl.pipelines import load_schema
 from newscrawl.processors import content_hash, word_count
 from newscrawl.saved import page_kind
-from newscrawl.urls import saved_page_ref
+from newscrawl.site import Site
+from newscrawl.sites.globenewswire import GLOBENEWSWIRE
+from newscrawl.sites.menafn import MENAFN
+from newscrawl.sites.prnewswire import PRNEWSWIRE
 from tests.conftest import FIXTURES
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
 # Every site's fixtures: tests/fixtures/<site>/<case>/expected.json.
 CASES = sorted(p.parent for p in FIXTURES.parent.glob("*/*/expected.json"))
 MENAFN_CASES = [c for c in CASES if c.parent.name == "menafn"]
-WIRE_PAGES = {"globenewswire": GlobenewswirePage, "prnewswire": PrnewswirePage}
+SITES: dict[str, Site] = {site.name: site for site in (MENAFN, GLOBENEWSWIRE, PRNEWSWIRE)}
+WIRES = ("globenewswire", "prnewswire")
 VALIDATOR = Draft202012Validator(load_schema())
 # Not in expected.json: unknown in advance, or computed from other fields (checked below).
 DERIVED = {
@@ -40,15 +40,15 @@ def page_file(case: Path) -> Path:
 
 
 def parse(page: Path) -> Article:
-    site = page.parent.parent.name
-    if site in WIRE_PAGES:
-        response = TextResponse(page.as_uri(), body=page.read_bytes(), encoding=None)
-        return WIRE_PAGES[site](response, CRAWLED_AT).to_article()
-    ref = saved_page_ref(page.name.rsplit(".", 1)[0])
+    """The page's article by its site's definition (its saved-file-name rule, its page class)."""
+    site = SITES[page.parent.parent.name]
+    ref = site.saved_ref(page.name.rsplit(".", 1)[0])
     if page_kind(page) == "text":
-        return MenafnTextPage(page.read_text("utf-8"), page.as_uri(), ref, CRAWLED_AT).to_article()
+        assert site.text_page is not None
+        text = page.read_text("utf-8")
+        return site.text_page(text, page.as_uri(), ref, CRAWLED_AT, site).to_article()
     response = TextResponse(page.as_uri(), body=page.read_bytes(), encoding=None)
-    return MenafnPage(response, CRAWLED_AT, ref).to_article()
+    return site.html_page(response, CRAWLED_AT, ref).to_article()
 
 
 def expected(case: Path) -> dict[str, Any]:
@@ -69,8 +69,8 @@ def test_there_are_fixtures_of_both_kinds() -> None:
 
 def test_every_site_has_fixtures() -> None:
     sites = {c.parent.name for c in CASES}
-    assert sites == {"menafn", *WIRE_PAGES}
-    for site in WIRE_PAGES:
+    assert sites == set(SITES)
+    for site in WIRES:
         assert len([c for c in CASES if c.parent.name == site]) >= 3, site
 
 
@@ -117,7 +117,7 @@ def test_expected_values_are_not_empty_where_the_page_has_them(
         assert values["provider"]
     if "Tuesday, 02 January 2024 12:17 GMT" in text:
         assert values["page_date"] == "2024-01-02T12:17:00+00:00"
-    if folder.parent.name in WIRE_PAGES:  # a release names its wire, issuer, dateline and time
+    if folder.parent.name in WIRES:  # a release names its wire, issuer, dateline and time
         assert values["provider"]
         assert values["organization"]
         assert values["dateline"]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import pytest
 from scrapy.http import HtmlResponse
 
 from newscrawl.dates import zone
 from newscrawl.items import Article
-from newscrawl.pages.menafn import MenafnPage
-from newscrawl.pages.menafn_story import Story, clean_story
-from newscrawl.pages.menafn_text import MenafnTextPage
+from newscrawl.sites.menafn import MENAFN
+from newscrawl.sites.menafn.page import MenafnPage
+from newscrawl.sites.menafn.story import Story, clean_story
+from newscrawl.sites.menafn.text import MenafnTextPage
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
 TRACKING_ID = "MENAFN05092023000071011013ID1107006744"
@@ -146,7 +148,7 @@ STORY = "(MENAFN) Lavrov met Kim.\n\nThey talked."
 
 
 def text_article(text: str, ref: tuple[str, str] | None = REF, url: str = URL) -> Article:
-    return MenafnTextPage(text, url, ref, CRAWLED_AT).to_article()
+    return MenafnTextPage(text, url, ref, CRAWLED_AT, MENAFN).to_article()
 
 
 @pytest.mark.parametrize(
@@ -194,6 +196,42 @@ def test_text_page_skips_navigation_lines_and_a_stray_403() -> None:
     assert article.body == "Lavrov met Kim.\n\nThey talked."
 
 
+ERROR_BLOCK_LINES = (
+    "403",
+    "Sorry!!",
+    "Error! We're sorry, but the page you were looking for doesn't exist.",
+)
+HEADLINE = "Kuwait, Oman Sign Power Link Deal, Eye Gas Swap"  # commas a slug drops
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "\n".join(ERROR_BLOCK_LINES),  # as the stored page text of 1109426932 has it
+        "\n\n".join(ERROR_BLOCK_LINES).replace("'", "\u2019"),  # spaced, curly apostrophes
+        "Sorry!!!\nERROR! We're sorry, but the page you were looking for doesn't exist",
+        f" date 2025-04-10 {ERROR_BLOCK_LINES[0]}\n{ERROR_BLOCK_LINES[1]}",  # page-store prefix
+    ],
+)
+def test_the_hidden_error_block_before_the_headline_is_not_the_header(block: str) -> None:
+    """MENAFN serves its hidden error block on every story page (menafn-site-2.md C1); in a
+    text rendering it can stand before the headline: the printed headline is the title, not
+    the slug's words, and the stamp after it is still read."""
+    ref = ("1109500001", "Kuwait-Oman-Sign-Power-Link-Deal-Eye-Gas-Swap")
+    text = f"{block}\n{HEADLINE}\n{TIMESTAMP}\n{STORY}"
+    article = text_article(text, ref, "https://menafn.com/1109500001/x")
+    assert article.title == HEADLINE
+    assert article.published_text == TIMESTAMP
+    assert article.body == "Lavrov met Kim.\n\nThey talked."
+
+
+def test_a_text_page_of_the_error_block_alone_has_no_body() -> None:
+    page = MenafnTextPage("\n".join(ERROR_BLOCK_LINES), URL, REF, CRAWLED_AT, MENAFN)
+    article = page.to_article()
+    assert (article.title, article.body) == ("Lavrov Meets Kim", None)
+    assert page.problem(article) == "no body"
+
+
 def test_text_page_drops_the_page_store_prefix() -> None:
     text = (
         " date 2023-09-05 (MENAFN- Kuwait News Agency (KUNA)) KUWAIT, Sept 5 (KUNA) --\n"
@@ -226,7 +264,7 @@ def test_text_page_without_a_dateline() -> None:
 
 
 def test_text_page_with_only_a_tracking_id_has_an_empty_body() -> None:
-    page = MenafnTextPage(TRACKING_ID, URL, REF, CRAWLED_AT)
+    page = MenafnTextPage(TRACKING_ID, URL, REF, CRAWLED_AT, MENAFN)
     article = page.to_article()
     assert article.body is None
     assert (article.word_count, article.content_hash) == (None, None)
@@ -237,7 +275,7 @@ def test_text_page_with_only_a_tracking_id_has_an_empty_body() -> None:
 
 def test_a_non_menafn_text_is_not_menafn() -> None:
     page = MenafnTextPage(
-        "Just some notes\nNothing here.", "file:///tmp/notes.txt", None, CRAWLED_AT
+        "Just some notes\nNothing here.", "file:///tmp/notes.txt", None, CRAWLED_AT, MENAFN
     )
     article = page.to_article()
     assert page.is_site_page(article) is False
@@ -247,7 +285,7 @@ def test_a_non_menafn_text_is_not_menafn() -> None:
 
 
 def test_an_empty_text_is_not_menafn() -> None:
-    page = MenafnTextPage("", "file:///tmp/empty.txt", None, CRAWLED_AT)
+    page = MenafnTextPage("", "file:///tmp/empty.txt", None, CRAWLED_AT, MENAFN)
     article = page.to_article()
     assert (article.title, article.body, article.id) == (None, None, None)
     assert page.is_site_page(article) is False
@@ -319,7 +357,7 @@ def html_page(
     body: str, url: str = URL, ref: tuple[str, str] | None = None
 ) -> tuple[MenafnPage, Article]:
     response = HtmlResponse(url=url, body=body, encoding="utf-8")
-    page = MenafnPage(response, crawled_at=CRAWLED_AT, ref=ref)
+    page = MenafnPage(response, CRAWLED_AT, ref, MENAFN)
     return page, page.to_article()
 
 
@@ -354,7 +392,8 @@ def test_the_site_stamp_is_read_on_the_eastern_clock_when_nothing_states_an_offs
 def test_the_site_stamp_can_be_read_in_another_configured_zone() -> None:
     page = SITE_PAGE.replace("+03:00", "").replace("2025-01-01T10:00:00Z", "")
     response = HtmlResponse(url=URL, body=page, encoding="utf-8")
-    article = MenafnPage(response, CRAWLED_AT, local=zone("UTC")).to_article()
+    on_utc = replace(MENAFN, clock=zone("UTC"))
+    article = MenafnPage(response, CRAWLED_AT, None, on_utc).to_article()
     assert article.published_at == "2025-07-13T04:11:24+00:00"
 
 
@@ -513,14 +552,14 @@ def test_relative_image_urls_resolve_against_the_base_element() -> None:
         b"<p>(MENAFN) Body text here.</p></div></body></html>"
     )
     response = HtmlResponse("http://127.0.0.1:8000/1109000001/x", body=body, encoding="utf-8")
-    article = MenafnPage(response, "2026-11-28T00:00:00+00:00").to_article()
+    article = MenafnPage(response, CRAWLED_AT, None, MENAFN).to_article()
     assert article.image_url == "https://menafn.com/updates/pr/a.jpg"
 
 
 def test_a_title_ending_in_a_question_mark_is_known_by_its_slug() -> None:
     text = "Will Oil Prices Rise Again?\n2025-07-13 04:11:24\n(MENAFN) Analysts expect more.\n"
     page = MenafnTextPage(
-        text, "file:///x.txt", ("1109000001", "Will-Oil-Prices-Rise-Again"), CRAWLED_AT
+        text, "file:///x.txt", ("1109000001", "Will-Oil-Prices-Rise-Again"), CRAWLED_AT, MENAFN
     )
     article = page.to_article()
     assert article.title == "Will Oil Prices Rise Again?"

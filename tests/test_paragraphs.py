@@ -1,4 +1,4 @@
-"""newscrawl.pages.paragraphs: re-splitting story text into paragraphs without losing words."""
+"""newscrawl.extraction.paragraphs: re-splitting story text into paragraphs without losing words."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.pages.paragraphs import (
+from newscrawl.extraction.paragraphs import (
     drop_repeats,
     join_broken_lines,
     paragraphs_from_text,

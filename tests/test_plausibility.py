@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse
 
+from newscrawl.extraction.plausibility import body_problem, is_furniture, is_paywall, split_problem
 from newscrawl.items import Article
-from newscrawl.pages.menafn import MenafnPage
-from newscrawl.pages.plausibility import body_problem, is_furniture, is_paywall, split_problem
+from newscrawl.sites.menafn import MENAFN
+from newscrawl.sites.menafn.page import MenafnPage
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
 STORY_ID = "1110500011"
@@ -36,7 +37,8 @@ def check(
     html: str, url: str = URL, ref: tuple[str, str] | None = (STORY_ID, SLUG)
 ) -> tuple[Article, str | None, str | None]:
     """(article, problem, layer) for a page."""
-    page = MenafnPage(HtmlResponse(url=url, body=html.encode(), encoding="utf-8"), CRAWLED_AT, ref)
+    response = HtmlResponse(url=url, body=html.encode(), encoding="utf-8")
+    page = MenafnPage(response, CRAWLED_AT, ref, MENAFN)
     article = page.to_article()
     return article, page.problem(article), page.layer
 
@@ -99,6 +101,23 @@ def test_the_visible_error_block_on_a_real_story_is_neither_body_nor_a_soft_404(
 
 def test_the_error_block_without_a_story_is_a_soft_404() -> None:
     _, problem, _ = check(f"<html><body>{ERROR_BLOCK}</body></html>")
+    assert problem == "soft 404: the site says the page does not exist"
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "<p><b>Error!</b> We're sorry, but the page you were looking for doesn't exist.</p>",
+        "<div><a href='/'>Home</a> &raquo; Sorry, the page you are looking for does not exist"
+        " or has moved.</div>",
+        "<p>The page you were looking for <em>doesn't</em> exist.<!-- 404 --></p>",
+    ],
+)
+def test_a_notice_that_starts_with_an_inline_element_is_a_soft_404(notice: str) -> None:
+    """The words after an inline element (its tail) are seen too (issue 17): a not-found
+    notice is one whatever markup its first words are in."""
+    html = f"<html><head><title>MENAFN</title></head><body><main>{notice}</main></body></html>"
+    _, problem, _ = check(html)
     assert problem == "soft 404: the site says the page does not exist"
 
 

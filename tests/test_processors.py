@@ -9,7 +9,6 @@ import pytest
 from newscrawl import processors as p
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
-TRACKING_ID = "MENAFN05092023000071011013ID1107006744"
 
 
 # --- invisible characters, entities, whitespace -------------------------------------------
@@ -101,77 +100,7 @@ def test_clean_body(value: str, expected: str | None) -> None:
     assert p.clean_body(value) == expected
 
 
-# --- datelines and providers ---------------------------------------------------------------
-
-LONG_UNBALANCED = "(MENAFN- never closed " + "word " * 40 + "and so on."
-
-
-@pytest.mark.parametrize(
-    ("text", "dateline", "rest"),
-    [
-        ("(MENAFN)", "(MENAFN)", ""),
-        ("(MENAFN) Russian Foreign Minister", "(MENAFN)", "Russian Foreign Minister"),
-        ("  (MENAFN) Lead", "(MENAFN)", "Lead"),
-        (
-            "(MENAFN- Kuwait News Agency (KUNA)) KUWAIT, Dec 17 (KUNA) -- Boursa",
-            "(MENAFN- Kuwait News Agency (KUNA))",
-            "KUWAIT, Dec 17 (KUNA) -- Boursa",
-        ),
-        (
-            "( MENAFN - Kuwait News Agency (KUNA)) KUWAIT",
-            "( MENAFN - Kuwait News Agency (KUNA))",
-            "KUWAIT",
-        ),
-        ("MENAFN - Jordan Times) AMMAN - Chairman", "MENAFN - Jordan Times)", "AMMAN - Chairman"),
-        ("(MENAFN - The Conversation)Data is", "(MENAFN - The Conversation)", "Data is"),
-        ("(MENAFN\u2013 X) y", "(MENAFN\u2013 X)", "y"),
-        ("(MENAFN-Gulf Times)Doha", "(MENAFN-Gulf Times)", "Doha"),
-        (LONG_UNBALANCED, None, LONG_UNBALANCED),
-        ("MENAFN provides the information", None, "MENAFN provides the information"),
-        ("KUWAIT, Dec 17 (KUNA) -- text", None, "KUWAIT, Dec 17 (KUNA) -- text"),
-        ("The (MENAFN) report", None, "The (MENAFN) report"),
-        ("", None, ""),
-    ],
-)
-def test_split_dateline(text: str, dateline: str | None, rest: str) -> None:
-    assert p.split_dateline(text) == (dateline, rest)
-
-
-@pytest.mark.parametrize(
-    ("dateline", "provider"),
-    [
-        ("(MENAFN)", "MENAFN"),
-        ("(MENAFN- Kuwait News Agency (KUNA))", "Kuwait News Agency (KUNA)"),
-        ("( MENAFN - Kuwait News Agency (KUNA))", "Kuwait News Agency (KUNA)"),
-        ("MENAFN - Jordan Times)", "Jordan Times"),
-        ("(MENAFN - The Conversation)", "The Conversation"),
-        ("(MENAFN\u2013 X)", "X"),
-        ("(MENAFN-Gulf Times)", "Gulf Times"),
-        ("(MENAFN- The  Peninsula)", "The Peninsula"),
-    ],
-)
-def test_provider_from_dateline(dateline: str, provider: str) -> None:
-    assert p.provider_from_dateline(dateline) == provider
-
-
-# --- tracking id, slug words, language, urls, counts ---------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        (TRACKING_ID, TRACKING_ID),
-        (f"text {TRACKING_ID} more", TRACKING_ID),
-        (f"at age 76.{TRACKING_ID}", TRACKING_ID),  # glued to the story
-        (f"{TRACKING_ID}Legal Disclaimer:", TRACKING_ID),  # glued to the footer
-        ("MENAFN0509202300007101101ID1107006744", None),  # 19 digits
-        ("MENAFN05092023000071011013ID12345", None),  # story id too short
-        ("MENAFN provides the information", None),
-        ("", None),
-    ],
-)
-def test_find_tracking_id(value: str, expected: str | None) -> None:
-    assert p.find_tracking_id(value) == expected
+# --- slug words, language, urls, counts ------------------------------------------------------
 
 
 @pytest.mark.parametrize(

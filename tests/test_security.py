@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.test import get_crawler
+from twisted.internet.address import IPv4Address
+from twisted.internet.interfaces import IResolutionReceiver
 
 from newscrawl import settings as project_settings
-from newscrawl.addresses import AddressGuardMiddleware
+from newscrawl.addresses import AddressGuardMiddleware, PublicAddressResolver
 from newscrawl.extensions import RunLedger
 from newscrawl.spiders.menafn import MenafnSpider
-from tests.conftest import DEFAULT_STATE, SAMPLE, crawl
+from tests.conftest import DEFAULT_STATE, ROOT, SAMPLE, crawl
+from tests.rebinding import ScriptedLookup
+from tests.site import MenafnSite, synthetic_stories
 
 
 def guard(private_hosts: tuple[str, ...] = ()) -> AddressGuardMiddleware:
@@ -119,3 +129,65 @@ def test_other_spiders_and_commands_keep_no_books(tmp_path: Path) -> None:
     with pytest.raises(NotConfigured):
         RunLedger.from_crawler(crawler)
     assert list(tmp_path.iterdir()) == []
+
+
+class Answers:
+    """An IResolutionReceiver that keeps the addresses it is handed."""
+
+    def __init__(self) -> None:
+        self.addresses: list[str] = []
+        self.complete = False
+
+    def resolutionBegan(self, resolution: object) -> None:
+        pass
+
+    def addressResolved(self, address: IPv4Address) -> None:
+        self.addresses.append(address.host)
+
+    def resolutionComplete(self) -> None:
+        self.complete = True
+
+
+def resolve(resolver: PublicAddressResolver, host: str, port: int = 80) -> list[str]:
+    answers = Answers()
+    resolver.resolveHostName(cast(IResolutionReceiver, answers), host, port)
+    assert answers.complete
+    return answers.addresses
+
+
+def test_the_resolver_checks_every_resolution_so_a_rebound_name_is_refused() -> None:
+    script = {
+        "rebind.test": [["93.184.216.34"], ["127.0.0.1"]],
+        "mixed.test": [["10.0.0.7", "93.184.216.34"]],
+    }
+    lookup = ScriptedLookup(script)
+    resolver = PublicAddressResolver(SimpleNamespace(nameResolver=lookup), ["mixed.test:8080"])
+    assert resolve(resolver, "rebind.test") == ["93.184.216.34"]
+    assert resolve(resolver, "rebind.test") == []  # the second answer is private: no address
+    assert resolver.refused == {"rebind.test": "127.0.0.1"}
+    assert resolve(resolver, "mixed.test") == ["93.184.216.34"]  # only the public one is used
+    assert resolve(resolver, "mixed.test", 8080) == ["10.0.0.7", "93.184.216.34"]  # consent
+    resolver.allow(["rebind.test:8000"])
+    assert resolve(resolver, "rebind.test", 8000) == ["127.0.0.1"]
+
+
+def test_a_name_that_rebinds_to_a_local_server_is_refused_where_it_connects() -> None:
+    """The old guard resolved by itself first (here: a failed lookup, let through) and the
+    connection resolved again (here: 127.0.0.1, a real server). Now the connection's own
+    resolution is checked: refused in one line, not retried, and the server sees nothing."""
+    with MenafnSite(synthetic_stories(1)) as site:
+        port = site.base_url.rsplit(":", 1)[1]
+        script = json.dumps({"rebind.test": [[], ["127.0.0.1"]]})
+        done = subprocess.run(
+            [
+                sys.executable, "-m", "scrapy", "fetch", f"http://rebind.test:{port}/",
+                "-s", "TWISTED_DNS_RESOLVER=tests.rebinding.RebindingResolver",
+                "-s", f"TEST_DNS_SCRIPT={script}", "-s", "NEWSCRAWL_RETRY_BACKOFF=0.1",
+            ],
+            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        assert site.requests == []
+    refused = f"refused http://rebind.test:{port}/: rebind.test is a non-public address (127.0.0.1)"
+    assert refused in done.stderr
+    assert "Gave up retrying <GET http://rebind.test" not in done.stderr

@@ -1,10 +1,10 @@
-"""newscrawl.urls: story ids from every URL form, canonical URLs, slugs, saved-page names."""
+"""MENAFN story URLs: ids from every URL form, canonical URLs, slugs, saved-page names."""
 
 from __future__ import annotations
 
 import pytest
 
-from newscrawl.urls import canonical_url, saved_page_ref, slugify, story_ref
+from newscrawl.sites.menafn.urls import canonical_url, saved_page_ref, slugify, story_ref
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from scrapy.http import TextResponse
 
-from newscrawl.pages.globenewswire import GlobenewswirePage
-from newscrawl.pages.prnewswire import PrnewswirePage
+from newscrawl.sites.globenewswire import GLOBENEWSWIRE
+from newscrawl.sites.prnewswire import PRNEWSWIRE
 from tests.conftest import FIXTURES
 
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
@@ -22,7 +22,7 @@ def response(url: str, body: bytes) -> TextResponse:
 
 def test_a_page_from_a_mirror_keeps_the_wires_canonical_url() -> None:
     mirror = f"http://127.0.0.1:8123{PRN_PATH}?src=rss"
-    page = PrnewswirePage(response(mirror, PRN_PAGE.read_bytes()), CRAWLED_AT)
+    page = PRNEWSWIRE.html_page(response(mirror, PRN_PAGE.read_bytes()), CRAWLED_AT, None)
     article = page.to_article()
     assert article.id == "prnewswire:300256929"
     assert article.url == f"https://www.prnewswire.com{PRN_PATH}"
@@ -30,8 +30,9 @@ def test_a_page_from_a_mirror_keeps_the_wires_canonical_url() -> None:
 
 
 def test_a_known_story_id_wins_over_the_page() -> None:
-    page = PrnewswirePage(response(PRN_PAGE.as_uri(), PRN_PAGE.read_bytes()), CRAWLED_AT,
-                          story_id="300256930")  # fmt: skip
+    page = PRNEWSWIRE.html_page(
+        response(PRN_PAGE.as_uri(), PRN_PAGE.read_bytes()), CRAWLED_AT, ("300256930", "")
+    )
     assert page.to_article().id == "prnewswire:300256930"
 
 
@@ -42,8 +43,8 @@ second plant in Denver on Monday, adding 120 jobs.</p><p>SOURCE Acme Corp.</p></
 
 
 def test_without_any_id_the_page_gets_a_hash_id_and_its_own_address() -> None:
-    article = GlobenewswirePage(
-        response("file:///saved/acme.html", MINIMAL), CRAWLED_AT
+    article = GLOBENEWSWIRE.html_page(
+        response("file:///saved/acme.html", MINIMAL), CRAWLED_AT, None
     ).to_article()
     assert article.content_hash is not None
     assert article.id == f"globenewswire:h{article.content_hash[7:23]}"
@@ -63,7 +64,9 @@ def test_a_date_without_a_time_is_not_a_publication_time() -> None:
         b'<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": '
         b'"2025-03-03"}</script><meta name="DC.date.issued" content="3/3/2025"><title>',
     )
-    article = GlobenewswirePage(response("file:///saved/acme.html", body), CRAWLED_AT).to_article()
+    article = GLOBENEWSWIRE.html_page(
+        response("file:///saved/acme.html", body), CRAWLED_AT, None
+    ).to_article()
     assert article.published_at is None
 
 
@@ -82,7 +85,9 @@ Monday, adding 120 jobs to the 300 people it already employs in Colorado.</p>
 def test_a_layout_the_selectors_do_not_know_falls_back_and_says_so() -> None:
     """New markup: the site's selectors find nothing, the shared layers of pages/base.py
     (here the schema.org articleBody) give the release, furniture still removed."""
-    page = GlobenewswirePage(response("file:///saved/new.html", UNKNOWN_LAYOUT), CRAWLED_AT)
+    page = GLOBENEWSWIRE.html_page(
+        response("file:///saved/new.html", UNKNOWN_LAYOUT), CRAWLED_AT, None
+    )
     article = page.to_article()
     assert article.body_layer == "meta"
     assert article.id == "globenewswire:3035512"
@@ -95,8 +100,9 @@ def test_a_layout_the_selectors_do_not_know_falls_back_and_says_so() -> None:
 
 
 def test_a_known_id_the_page_does_not_carry_is_not_the_requested_story() -> None:
-    page = PrnewswirePage(response(PRN_PAGE.as_uri(), PRN_PAGE.read_bytes()), CRAWLED_AT,
-                          story_id="300256930")  # fmt: skip
+    page = PRNEWSWIRE.html_page(
+        response(PRN_PAGE.as_uri(), PRN_PAGE.read_bytes()), CRAWLED_AT, ("300256930", "")
+    )
     article = page.to_article()
     assert page.problem(article) == "not the requested story (the page is story 300256929)"
 
@@ -106,7 +112,9 @@ def test_a_release_that_redirected_to_the_home_page_is_rejected() -> None:
     <nav><a href="/news-releases/">News</a></nav><main><h1>Latest news releases</h1>
     <p>PR Newswire delivers press releases to journalists, investors and the public in more
     than 170 countries every day, from companies of every size.</p></main></body></html>"""
-    page = PrnewswirePage(response("http://127.0.0.1:8123/", home), CRAWLED_AT, "300256929")
+    page = PRNEWSWIRE.html_page(
+        response("http://127.0.0.1:8123/", home), CRAWLED_AT, ("300256929", "")
+    )
     article = page.to_article()
     assert (
         page.problem(article) == "redirected away from the story (landed on http://127.0.0.1:8123/)"
@@ -120,7 +128,7 @@ def test_a_not_found_page_at_a_release_url_is_not_a_story() -> None:
     <main><h1>Page not found</h1><p>The page you requested could not be found.</p></main>
     </body></html>"""
     url = "http://127.0.0.1:8123/news-release/2025/03/03/3035512/0/en/Acme-Opens-a-Plant.html"
-    page = GlobenewswirePage(response(url, gone), CRAWLED_AT, "3035512")
+    page = GLOBENEWSWIRE.html_page(response(url, gone), CRAWLED_AT, ("3035512", ""))
     article = page.to_article()
     assert page.layer == "generic"
     assert page.problem(article) == (
@@ -130,7 +138,9 @@ def test_a_not_found_page_at_a_release_url_is_not_a_story() -> None:
 
 def test_a_page_of_another_site_is_not_the_wires() -> None:
     menafn = next(FIXTURES.glob("html-*/page.html"))
-    page = GlobenewswirePage(response(menafn.as_uri(), menafn.read_bytes()), CRAWLED_AT)
+    page = GLOBENEWSWIRE.html_page(response(menafn.as_uri(), menafn.read_bytes()), CRAWLED_AT, None)
     assert not page.is_site_page(page.to_article())
-    wire = PrnewswirePage(response(PRN_PAGE.as_uri(), PRN_PAGE.read_bytes()), CRAWLED_AT)
+    wire = PRNEWSWIRE.html_page(
+        response(PRN_PAGE.as_uri(), PRN_PAGE.read_bytes()), CRAWLED_AT, None
+    )
     assert wire.is_site_page(wire.to_article())

@@ -6,24 +6,20 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 
-from newscrawl.discovery import feed_links, next_pages
-from newscrawl.pages.globenewswire import GlobenewswirePage
-from newscrawl.pages.prnewswire import PrnewswirePage
-from newscrawl.pages.wire import WireReleasePage
-from newscrawl.wire_urls import globenewswire_ref, prnewswire_ref
+from newscrawl.site import Site
+from newscrawl.sites.globenewswire import GLOBENEWSWIRE
+from newscrawl.sites.prnewswire import PRNEWSWIRE
+from newscrawl.spiders.discovery import next_pages
+from newscrawl.spiders.feeds import read_feed
 from tests.site import WireSite, synthetic_releases
 from tests.site.wires import FEED_SIZE, LISTINGS, PAGE_SIZE
 
-PAGES: dict[str, type[WireReleasePage]] = {
-    "globenewswire": GlobenewswirePage,
-    "prnewswire": PrnewswirePage,
-}
+SITES: dict[str, Site] = {"globenewswire": GLOBENEWSWIRE, "prnewswire": PRNEWSWIRE}
 FEEDS = {"globenewswire": "/RssFeed/orgclass/1/feedTitle/x", "prnewswire": "/rss/all.rss"}
-RULES = {"globenewswire": globenewswire_ref, "prnewswire": prnewswire_ref}
 BASE = "http://127.0.0.1:8123"
 
 
-@pytest.mark.parametrize("wire", PAGES)
+@pytest.mark.parametrize("wire", SITES)
 @pytest.mark.parametrize("layout", ["evidenced", "redesigned"])
 def test_release_pages_carry_their_facts(wire: str, layout: str) -> None:
     site = WireSite(wire, synthetic_releases(wire, 12))
@@ -31,7 +27,7 @@ def test_release_pages_carry_their_facts(wire: str, layout: str) -> None:
     for release in site.releases:
         answer = site.route(release.path, BASE)
         response = TextResponse(BASE + release.path, body=answer.body, encoding="utf-8")
-        page = PAGES[wire](response, "2026-01-01T00:00:00+00:00", release.id)
+        page = SITES[wire].html_page(response, "2026-01-01T00:00:00+00:00", (release.id, ""))
         article = page.to_article()
         assert page.problem(article) is None
         assert page.layer == ("site" if layout == "evidenced" else "meta")
@@ -41,7 +37,7 @@ def test_release_pages_carry_their_facts(wire: str, layout: str) -> None:
         assert article.published_at == release.published.isoformat()
 
 
-@pytest.mark.parametrize("wire", PAGES)
+@pytest.mark.parametrize("wire", SITES)
 def test_listings_page_and_feeds_hold_the_newest(wire: str) -> None:
     site = WireSite(wire, synthetic_releases(wire, PAGE_SIZE + 5))
     newest = site.releases
@@ -55,5 +51,6 @@ def test_listings_page_and_feeds_hold_the_newest(wire: str) -> None:
     assert next_pages(HtmlResponse(response.urljoin(following), body=last.body)) == []
     feed = site.route(FEEDS[wire], BASE)
     hosts = frozenset({"www.globenewswire.com", "www.prnewswire.com"})
-    links = feed_links(XmlResponse(BASE + FEEDS[wire], body=feed.body), hosts, RULES[wire])
-    assert [link.story_id for link in links or []] == [r.id for r in newest[:FEED_SIZE]]
+    answer = XmlResponse(BASE + FEEDS[wire], body=feed.body)
+    links = read_feed(answer, hosts, SITES[wire].story_ref, None).links
+    assert [link.story_id for link in links] == [r.id for r in newest[:FEED_SIZE]]

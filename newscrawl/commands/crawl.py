@@ -36,8 +36,11 @@ class Command(ScrapyCrawlCommand):
         except KeyError:
             fail(EX_USAGE, f"unknown spider {args[0]!r}")
             return
+        from newscrawl.commands.clusters import check_scheme  # it uses fail() from here
+
         try:
             check_settings(self.settings)
+            check_scheme(self.settings)  # a state of another cluster scheme: rebuild it first
             for name, value in (
                 ("check_arguments", opts.spargs),
                 ("check_settings", self.settings),
@@ -70,7 +73,7 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give one spider name, e.g. scrapy crawl menafn", print_help=False)
         assert self.crawler_process is not None
-        crawler = self._create_crawler(args[0])
+        crawler = self.crawler_process.create_crawler(args[0])
         outcome: list[BaseException] = []
         started: Any = self.crawler_process.crawl(crawler, **opts.spargs)
         if hasattr(started, "add_done_callback"):  # an asyncio Task (the default reactor)

@@ -2,7 +2,7 @@
 
 Each ``scrapy crawl <spider> -s NEWSCRAWL_REDIS_URL=redis://HOST:PORT/DB`` is one worker:
 
-- ``scheduler``: scrapy-redis's shared request queue and duplicate filter, keyed per crawl,
+- ``scheduler``: the shared request queue and duplicate filter (``queue``), keyed per crawl,
   requests stored as JSON; the crawl ends when the queue is empty and no worker is busy;
 - ``seen``: the seen store (story ids and content hashes claimed under a lease, committed
   with the run) that makes every story written once across all workers;
@@ -39,11 +39,6 @@ class RedisAddon:
     def update_settings(self, settings: BaseSettings) -> None:
         if not settings.get("NEWSCRAWL_REDIS_URL"):
             return  # a single process: nothing changes
-        from newscrawl.distributed.politeness import SharedPolitenessMiddleware
-
         settings.set("SCHEDULER", "newscrawl.distributed.scheduler.SharedScheduler", "addon")
-        settings.set_in_component_priority_dict(
-            "DOWNLOADER_MIDDLEWARES",
-            SharedPolitenessMiddleware,
-            990,  # the last step before the downloader: waits for the host's shared turn
-        )
+        clock = "newscrawl.distributed.politeness.RedisClock"  # the hosts' turns, shared
+        settings.set("NEWSCRAWL_HOST_CLOCK", clock, "addon")

@@ -1,10 +1,11 @@
 """RedisClusterIndex: the cross-source cluster state of ``newscrawl.clusters``, in Redis.
 
 Every worker looks candidates up in, and adds its articles to, one index:
-``newscrawl:cluster:members`` (hash: story id → JSON of its cluster id, signature, numbers,
+``newscrawl:cluster:members`` (hash: story id → JSON of its cluster id, signature, features,
 bands, run, order) and one sorted set per LSH band key, ``newscrawl:cluster:band:<key>``
 (story ids by order added, newest first). A run's members are listed in
-``newscrawl:run:<run>:members``: a rolled-back run takes them away (``forget``).
+``newscrawl:run:<run>:members``: a rolled-back run takes them away (``forget``). The scheme
+that made them is ``newscrawl:cluster:scheme`` (``newscrawl.clusters.scheme``).
 
 Members are visible to other workers at once, before their run commits; an article linked to
 a story whose run is then rolled back keeps that story's id as its ``cluster_id``, and the
@@ -20,12 +21,14 @@ import orjson
 import redis
 
 from newscrawl.clusters import Fingerprint, Member
+from newscrawl.clusters.scheme import LEGACY
 from newscrawl.distributed import key
 
 MEMBERS, ORDER = key("cluster", "members"), key("cluster", "order")
+SCHEME_KEY = key("cluster", "scheme")
 
 
-def band_key(band: int) -> str:
+def band_key(band: int | str) -> str:
     return key("cluster", "band", band)
 
 
@@ -61,7 +64,7 @@ class RedisClusterIndex:
                 story_id=story.decode(),
                 cluster_id=data["cluster_id"],
                 signature=bytes.fromhex(data["signature"]),
-                numbers=frozenset(data["numbers"]),
+                features=bytes.fromhex(data["features"]),
             )
             for story, raw in zip(newest, records, strict=True)
             if raw is not None and (data := orjson.loads(raw))
@@ -77,7 +80,7 @@ class RedisClusterIndex:
         record = {
             "cluster_id": cluster_id,
             "signature": fingerprint.signature.hex(),
-            "numbers": sorted(fingerprint.numbers),
+            "features": fingerprint.features.hex(),
             "bands": list(fingerprint.bands),
             "run": run,
         }
@@ -107,3 +110,24 @@ class RedisClusterIndex:
                 pipe.hdel(MEMBERS, story_id)
                 pipe.execute()
         self.server.delete(key("run", run, "members"))
+
+    def recorded_scheme(self) -> str | None:
+        """The scheme of the index; ``LEGACY`` for members without a record; None when empty."""
+        with self.guard():
+            recorded = self.server.get(SCHEME_KEY)
+            if recorded is not None:
+                return str(recorded.decode() if isinstance(recorded, bytes) else recorded)
+            return LEGACY if self.server.hlen(MEMBERS) else None
+
+    def record_scheme(self, scheme: str) -> None:
+        with self.guard():
+            self.server.set(SCHEME_KEY, scheme)
+
+    def clear(self) -> None:
+        """Every member, band and run list of the index gone (its scheme record stays)."""
+        with self.guard():
+            doomed = [MEMBERS, ORDER]
+            doomed += self.server.scan_iter(match=band_key("*"), count=1000)
+            doomed += self.server.scan_iter(match=key("run", "*", "members"), count=1000)
+            for start in range(0, len(doomed), 1000):
+                self.server.delete(*doomed[start : start + 1000])

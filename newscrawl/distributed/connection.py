@@ -21,6 +21,7 @@ SOCKET_TIMEOUT = 5.0  # seconds; a Redis that stops answering stops the worker, 
 LOST_REASON = "redis_lost"  # the close reason of a worker whose Redis went away
 
 _clients: weakref.WeakKeyDictionary[Crawler, redis.Redis] = weakref.WeakKeyDictionary()
+_lost: weakref.WeakSet[Crawler] = weakref.WeakSet()  # crawlers whose Redis went away
 
 
 class RedisUnavailable(StoreUnavailable):
@@ -68,11 +69,16 @@ def lease_ms(crawler: Crawler) -> int:
     return int(crawler.settings.getfloat("NEWSCRAWL_REDIS_LEASE") * 1000)
 
 
+def is_lost(crawler: Crawler) -> bool:
+    """Whether this worker's Redis went away mid-run (``redis_lost`` was called)."""
+    return crawler in _lost
+
+
 def redis_lost(crawler: Crawler, exc: Exception) -> None:
     """Stop the worker cleanly after a Redis failure mid-run (once; later calls are quiet)."""
-    if getattr(crawler, "_newscrawl_redis_lost", False):
+    if crawler in _lost:
         return
-    crawler._newscrawl_redis_lost = True  # type: ignore[attr-defined]
+    _lost.add(crawler)
     logger.error("Redis failed mid-run (%s): stopping this worker", exc)
     if crawler.stats is not None:
         crawler.stats.set_value("newscrawl/redis_lost", str(exc))

@@ -1,32 +1,30 @@
-"""One politeness budget per host for all workers: ``DOWNLOAD_DELAY`` and ``Retry-After``.
+"""RedisClock: one politeness budget per host for all workers (``DOWNLOAD_DELAY``, pauses).
+
+The clock of ``newscrawl.politeness.HostPolitenessMiddleware`` in distributed mode.
 
 Each host has a hash ``newscrawl:host:<slot key>`` with ``next`` (the earliest time, on the
 Redis server's clock, at which the next request may be sent) and ``paused`` (the end of a
 ``Retry-After`` pause). Before a request leaves, the worker *reserves* the next turn in one
 atomic script (``at = max(now, next, paused)``, ``next = at + delay``) and waits until then;
-after waiting it checks that no pause began meanwhile. So N workers together send a host at
-most one request per delay, and all of them hold back while it asked us to wait. The delay is
+if a pause began meanwhile, it reserves a new turn after the pause (so the requests that waited
+go one per delay after it, not all at once). So N workers together send a host at most one
+request per delay, and all of them hold back while it asked us to wait. The delay is
 the worker's own for that host (``DOWNLOAD_DELAY``, as AutoThrottle adapts it).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
-from time import monotonic
-from typing import Any, Self
+from collections.abc import Callable
+from typing import Self
 
 import redis
-from scrapy import Request
-from scrapy.core.downloader import Slot
 from scrapy.crawler import Crawler
-from scrapy.http import Response
 from scrapy.utils.asyncio import sleep
 
 from newscrawl.distributed import key
 from newscrawl.distributed.connection import client, redis_lost
-from newscrawl.signals import host_paused
+from newscrawl.politeness import MemoryClock
 
 logger = logging.getLogger(__name__)
 
@@ -36,24 +34,18 @@ _NOW = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 """
-# Reserve the host's next turn. KEYS: host. ARGV: delay ms. Returns ms to wait (0: go now).
+# Reserve the host's next turn. KEYS: host. ARGV: delay ms, ms kept, 1 to reserve only while a
+# pause is on (after a wait: a pause began meanwhile). Returns ms to wait (0: go now).
 RESERVE = (
     _NOW
     + """
 local next = tonumber(redis.call('HGET', KEYS[1], 'next') or '0')
 local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
+if ARGV[3] == '1' and paused <= now then return 0 end
 local at = math.max(now, next, paused)
 redis.call('HSET', KEYS[1], 'next', at + tonumber(ARGV[1]))
 redis.call('PEXPIRE', KEYS[1], at - now + tonumber(ARGV[1]) + tonumber(ARGV[2]))
 return at - now
-"""
-)
-# After a wait: ms still to wait if a pause began meanwhile, else 0. KEYS: host.
-PAUSED = (
-    _NOW
-    + """
-local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or '0')
-return math.max(0, paused - now)
 """
 )
 # Pause the host for ARGV[1] ms from now (a longer pause already set stays). KEYS: host.
@@ -70,78 +62,42 @@ return 1
 )
 
 
-class SharedPolitenessMiddleware:
-    """Waits for the host's shared turn before each request (the last downloader middleware).
+class RedisClock:
+    """The hosts' turns and pauses in Redis, shared by every worker (see the module's docstring).
 
-    A request goes through only when this worker has a free transfer for the host (at most
-    ``CONCURRENT_REQUESTS_PER_DOMAIN``, a gate per host), so it is sent the moment its turn
-    comes: nothing waits in the download slot past a turn, or past the start of a pause.
+    After the shared turn, the worker's own ``MemoryClock`` has the last word: it holds the
+    request while a pause this worker just set is on, and keeps the worker's own requests a
+    delay apart when AutoThrottle raised its delay after the turn was reserved.
     """
 
     def __init__(self, crawler: Crawler, server: redis.Redis) -> None:
         self.crawler = crawler
-        self.default_delay = crawler.settings.getfloat("DOWNLOAD_DELAY")
-        self.concurrency = crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         self.reserve = server.register_script(RESERVE)
-        self.paused = server.register_script(PAUSED)
-        self.pause = server.register_script(PAUSE)
-        self.gates: dict[str, asyncio.Semaphore] = {}
-        self.holding: weakref.WeakKeyDictionary[Request, asyncio.Semaphore] = (
-            weakref.WeakKeyDictionary()
-        )
+        self.hold = server.register_script(PAUSE)
+        self.local = MemoryClock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        middleware = cls(crawler, client(crawler))
-        crawler.signals.connect(middleware.host_paused, signal=host_paused)
-        return middleware
+        return cls(crawler, client(crawler))
 
-    def slot(self, request: Request) -> tuple[str, Slot | None]:
-        """The host's key (Scrapy's download slot) and this worker's slot for it, if any."""
-        assert self.crawler.engine is not None
-        downloader = self.crawler.engine.downloader
-        name = downloader.get_slot_key(request)
-        return name, downloader.slots.get(name)
-
-    async def process_request(self, request: Request, spider: Any = None) -> None:
-        name, slot = self.slot(request)
-        gate = self.gates.setdefault(
-            name, asyncio.Semaphore(slot.concurrency if slot else self.concurrency)
-        )
-        await gate.acquire()
-        self.holding[request] = gate
-        delay = slot.delay if slot is not None else self.default_delay
-        host = key("host", name)
+    async def turn(self, host: str, delay: Callable[[], float]) -> None:
+        shared = key("host", host)
         try:
-            wait = int(self.reserve(keys=[host], args=[int(delay * 1000), KEPT_MS]))
-            while wait > 0:
+            again = 0  # the first reservation; then one more only if a pause began meanwhile
+            while wait := int(
+                self.reserve(keys=[shared], args=[int(delay() * 1000), KEPT_MS, again])
+            ):
                 self.crawler.stats.inc_value("newscrawl/shared_delay_ms", wait)
                 await sleep(wait / 1000)
-                wait = int(self.paused(keys=[host]))
+                again = 1
         except redis.RedisError as exc:
             redis_lost(self.crawler, exc)  # the worker stops; this request goes as it is
-            return
-        _, slot = self.slot(request)
-        if slot is not None:
-            # The shared turn replaces the worker's own wait: its slot must not add a (random)
-            # delay on top, which would push this request into the next worker's turn.
-            slot.lastseen = min(slot.lastseen, monotonic() - 2 * slot.delay)
+        await self.local.turn(host, delay)
 
-    def release(self, request: Request) -> None:
-        gate = self.holding.pop(request, None)
-        if gate is not None:
-            gate.release()
-
-    def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
-        self.release(request)
-        return response
-
-    def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
-        self.release(request)
-
-    def host_paused(self, slot: str, seconds: float) -> None:
+    def pause(self, host: str, seconds: float) -> None:
         """A host asked us to wait (``Retry-After``, backoff): every worker waits with us."""
+        self.local.pause(host, seconds)
         try:
-            self.pause(keys=[key("host", slot)], args=[int(seconds * 1000), KEPT_MS])
+            self.hold(keys=[key("host", host)], args=[int(seconds * 1000), KEPT_MS])
         except redis.RedisError as exc:
             redis_lost(self.crawler, exc)

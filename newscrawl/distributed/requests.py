@@ -1,6 +1,6 @@
 """Requests in the shared queue as JSON, never pickles: Redis data cannot run code on a worker.
 
-A scrapy-redis serializer (``loads``/``dumps`` of ``Request.to_dict()``). On the way in, what
+The shared queue's serializer (``loads``/``dumps`` of ``Request.to_dict()``). On the way in, what
 JSON cannot carry exactly is refused with the key at fault (a tuple in ``meta`` would come
 back a list); bytes (headers, body) travel as latin-1 text and base64. On the way out, the
 request class must be one of Scrapy's own and the callbacks public methods of the spider.

@@ -1,17 +1,21 @@
-"""SharedScheduler: scrapy-redis's queue and duplicate filter, shared by the workers of a crawl.
+"""SharedScheduler: one request queue and duplicate filter for all the workers of a crawl.
 
-A thin adapter over scrapy-redis 0.9.1 for what it gets wrong on Scrapy 2.19:
+Scrapy's scheduler interface over Redis (``queue.py``), built for what scrapy-redis 0.9.1 gets
+wrong on Scrapy 2.19 (``../shared/research/scale-out.md``):
 
 - keys per crawl, not per spider: ``newscrawl:<spider>:<crawl>:requests|dupefilter``. A worker
   joins the crawl its spider is running (``newscrawl:<spider>:crawl``) while some worker of it
   is alive, else starts a new one, so the next cron crawl reads the listings afresh.
   ``NEWSCRAWL_REDIS_CRAWL`` names a crawl instead (rerun afresh once done, resumed if not);
-- the queue is kept when a worker closes (scrapy-redis's ``SCHEDULER_PERSIST``), and requests
-  travel as JSON (``requests``), never as pickles;
+- the queue is kept when a worker closes (scrapy-redis deletes it unless ``SCHEDULER_PERSIST``),
+  and requests travel as JSON (``requests``), never as pickles;
 - the crawl ends when it is done: the queue empty and no live worker busy. Each worker says
   how many requests it has in flight: every pop counts one at once (atomically with the pop),
   its heartbeat (every lease/3) sets the true count, and when it runs dry it sets 0 and checks
-  the crawl in one atomic script. A worker whose lease lapsed (killed) no longer counts.
+  the crawl in one atomic script. A worker whose lease lapsed (killed) no longer counts;
+- an idle worker looks at the queue again shortly (first every 10 ms, then less often), not
+  at the engine's next heartbeat (5 s): a request it pops is handed to the engine through
+  ``engine.crawl``, which wakes it.
 """
 
 from __future__ import annotations
@@ -19,21 +23,23 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections import deque
 from typing import Any, Self
 
 import orjson
 import redis
+from redis.typing import EncodableT, FieldT
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
-from scrapy_redis.dupefilter import RFPDupeFilter
-from scrapy_redis.queue import PriorityQueue
-from scrapy_redis.scheduler import Scheduler
+from scrapy.utils.asyncio import CallLaterResult, call_later
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
 from newscrawl.archive import FETCHED_AT
 from newscrawl.distributed import key, requests
-from newscrawl.distributed.connection import client, lease_ms, redis_lost, worker_id
+from newscrawl.distributed.connection import client, is_lost, lease_ms, redis_lost, worker_id
+from newscrawl.distributed.queue import SharedDupeFilter, SharedQueue
 from newscrawl.signals import run_listed
 
 logger = logging.getLogger(__name__)
@@ -43,14 +49,6 @@ DONE_KEPT = 86_400  # seconds a finished (or forsaken) crawl's traces stay in Re
 RUNS_KEPT = 10_000  # run summaries kept in the stream newscrawl:<spider>:runs
 # Notes a download leaves in request.meta (a retry copies them): dropped before queueing.
 LAST_ANSWER_NOTES = ("download_latency", FETCHED_AT)
-
-# Pop the highest priority request and count it in flight for this worker, atomically.
-POP = """
-local popped = redis.call('ZPOPMIN', KEYS[1])
-if #popped == 0 then return false end
-redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
-return popped[1]
-"""
 
 # Join the crawl that has a live worker, or start ARGV[1]. KEYS[1]: the spider's current crawl
 # ('' for a crawl named in the settings). ARGV: crawl, key prefix, worker, lease ms, named?
@@ -108,24 +106,13 @@ return 1
 """
 
 
-class SharedQueue(PriorityQueue):  # type: ignore[misc]
-    """scrapy-redis's priority queue (a sorted set) whose pop also marks the worker busy."""
-
-    def __init__(self, server: redis.Redis, spider: Spider, queue_key: str, busy: Any) -> None:
-        super().__init__(server, spider, queue_key, serializer=requests)
-        self.busy = busy  # () -> the popped entry or None
-
-    def pop(self, timeout: int = 0) -> Request | None:
-        data = self.busy()
-        return self._decode_request(data) if data else None
-
-
-class SharedScheduler(Scheduler):  # type: ignore[misc]
-    """One worker's view of the crawl's shared queue (see the module's docstring)."""
+class SharedScheduler:
+    """One worker's view of the crawl's shared queue (see the module's docstring); Scrapy's
+    scheduler interface (``scrapy.core.scheduler.BaseScheduler``)."""
 
     def __init__(self, crawler: Crawler, server: redis.Redis) -> None:
-        super().__init__(server, persist=True, serializer=requests)
         self.crawler = crawler
+        self.server = server
         self.stats = crawler.stats
         self.worker = worker_id()
         self.lease = lease_ms(crawler)
@@ -133,6 +120,8 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
         self.crawl = ""
         self.done = False
         self.poll = IDLE_POLL[0]  # doubles while the queue stays empty, back to the first on a pop
+        self.polling: CallLaterResult | None = None
+        self.handed: deque[Request] = deque()  # popped while idle, handed to the engine
         self.keys: dict[str, str] = {}
         self.heartbeat = LoopingCall(self.beat)
         self.scripts = {name: server.register_script(code) for name, code in SCRIPTS.items()}
@@ -152,9 +141,10 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
             name: f"{base}:{name}"
             for name in ("requests", "dupefilter", "workers", "done", "alive:")
         }
-        self.queue = SharedQueue(self.server, spider, self.keys["requests"], self.pop)
-        debug = self.crawler.settings.getbool("DUPEFILTER_DEBUG")
-        self.df = RFPDupeFilter(self.server, key=self.keys["dupefilter"], debug=debug)
+        self.queue = SharedQueue(
+            self.server, spider, self.keys["requests"], self.keys["workers"], self.worker
+        )
+        self.df = SharedDupeFilter(self.crawler, self.server, self.keys["dupefilter"])
         self.stats.set_value("newscrawl/crawl", self.crawl)
         self.heartbeat.start(self.lease / 3000, now=False)
         logger.info(
@@ -172,6 +162,8 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
 
     # -- the scheduler interface ----------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:
+        if self.handed and request is self.handed[-1]:
+            return True  # popped while idle and handed over by engine.crawl: it is ours already
         for note in LAST_ANSWER_NOTES:  # about the answer before a retry: not the next one's
             request.meta.pop(note, None)
         try:
@@ -190,13 +182,15 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
         return True
 
     def next_request(self) -> Request | None:
+        if self.handed:
+            return self.handed.popleft()
         while True:
             try:
                 request = self.queue.pop()
             except redis.RedisError as exc:
                 redis_lost(self.crawler, exc)
                 return None
-            except (ValueError, TypeError, KeyError) as exc:  # not a request we would make
+            except requests.UnsafeRequest as exc:  # not a request we would make
                 logger.warning("dropped an unsafe entry of the shared queue: %s", exc)
                 self.stats.inc_value("newscrawl/redis_unsafe_requests")
                 continue
@@ -205,15 +199,12 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
                 self.poll = IDLE_POLL[0]
             return request
 
-    def pop(self) -> bytes | None:
-        popped: bytes | None = self.scripts["pop"](
-            keys=[self.keys["requests"], self.keys["workers"]], args=[self.worker]
-        )
-        return popped
+    def __len__(self) -> int:
+        return len(self.handed) + len(self.queue)
 
     def has_pending_requests(self) -> bool:
         try:
-            return len(self.queue) > 0
+            return len(self) > 0
         except redis.RedisError as exc:
             redis_lost(self.crawler, exc)
             return False
@@ -222,6 +213,8 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
         """Leave the crawl (others stop counting on us); the queue stays for them."""
         if self.heartbeat.running:
             self.heartbeat.stop()
+        if self.polling is not None:
+            self.polling.cancel()
         try:
             self.server.hdel(self.keys["workers"], self.worker)
             self.server.delete(self.keys["alive:"] + self.worker)
@@ -230,13 +223,17 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
 
     # -- crawl membership -----------------------------------------------------------------
     def in_flight(self) -> int:
-        """Requests this worker holds: downloading, being parsed, or still to come from start()."""
+        """Requests this worker holds: downloading, being parsed, or still to come from start()
+        (the engine is not idle: 1)."""
         engine = self.crawler.engine
         if engine is None or engine.spider is None:
             return 0
         scraping = engine.scraper.slot.active if engine.scraper.slot else ()
-        starting = getattr(engine, "_start", None) is not None
-        return len(engine.downloader.active) + len(scraping) + int(starting)
+        busy = len(engine.downloader.active) + len(scraping)
+        try:
+            return busy or int(not engine.spider_is_idle())
+        except RuntimeError:  # closing: the engine has let go of the spider
+            return 0
 
     def beat(self) -> None:
         try:
@@ -252,8 +249,16 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
 
     def spider_idle(self) -> None:
         """Ran dry: close if the crawl is done, else look at the queue again shortly."""
-        if self.done or getattr(self.crawler, "_newscrawl_redis_lost", False):
+        if self.done or is_lost(self.crawler):
             return
+        if self.crawl_done():
+            return
+        self.poll_later()
+        raise DontCloseSpider
+
+    def crawl_done(self) -> bool:
+        """Tell Redis this worker ran dry; True once the crawl is done (the queue empty and no
+        live worker busy)."""
         try:
             self.done = bool(
                 self.scripts["idle"](
@@ -266,19 +271,37 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
             )  # fmt: skip
         except redis.RedisError as exc:
             redis_lost(self.crawler, exc)
-            return
+            return False
         if self.done:
             logger.info("crawl %s is done: its queue is empty and no worker is busy", self.crawl)
-            return
-        slot = getattr(self.crawler.engine, "_slot", None)  # the engine's own wake-up call
-        if slot is not None:
-            slot.nextcall.schedule(self.poll)
+        return self.done
+
+    def poll_later(self) -> None:
+        if self.polling is None:
+            self.polling = call_later(self.poll, self.look_again)
             self.poll = min(2 * self.poll, IDLE_POLL[1])
-        raise DontCloseSpider
+
+    def look_again(self) -> None:
+        """While idle: hand a request another worker queued to the engine (``engine.crawl``
+        wakes it), or close once the crawl is done, or look again later."""
+        self.polling = None
+        engine = self.crawler.engine
+        if self.done or is_lost(self.crawler) or engine is None or engine.spider is None:
+            return
+        request = self.next_request()
+        if request is not None:
+            self.handed.append(request)
+            engine.crawl(request)
+        elif self.crawl_done():
+            deferred_from_coro(engine.close_spider_async(reason="finished"))
+        else:
+            self.poll_later()
 
     def run_listed(self, record: dict[str, Any]) -> None:
         """Each worker's runs.jsonl line also goes to ``newscrawl:<spider>:runs`` (a stream)."""
-        fields = {"crawl": self.crawl, "worker": self.worker, "record": orjson.dumps(record)}
+        fields: dict[FieldT, EncodableT] = {
+            "crawl": self.crawl, "worker": self.worker, "record": orjson.dumps(record),
+        }  # fmt: skip
         try:
             self.server.xadd(
                 key(self.spider.name, "runs"), fields, maxlen=RUNS_KEPT, approximate=True
@@ -287,4 +310,4 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
             logger.warning("could not publish the run summary to Redis: %s", exc)
 
 
-SCRIPTS = {"pop": POP, "join": JOIN, "beat": BEAT, "idle": IDLE}
+SCRIPTS = {"join": JOIN, "beat": BEAT, "idle": IDLE}

@@ -1,1 +1,2 @@
-"""What every page shares, whichever site it comes from (pure rules, no site names)."""
+"""What every page shares: JSON-LD, meta, the generic extractor, paragraphs, stamps, plausibility,
+decoding and text; a response or saved text in, an Article out (pages never request or yield)."""

@@ -1,4 +1,5 @@
-"""Spider arguments every wire spider takes (`source`, `base_url`, `since`), checked up front."""
+"""Spider arguments every wire spider takes (`source`, `base_url`, `since`, `until`), checked up
+front."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-ARGUMENTS = frozenset({"source", "base_url", "since"})
+ARGUMENTS = frozenset({"source", "base_url", "since", "until"})
+# What a source URL may name: one WARC file, or a listing of them (Common Crawl's warc.paths.gz).
+SOURCE_URL_NAMES = (".warc.gz", ".warc", ".paths.gz", ".paths")
 
 
 class BadArgument(ValueError):
@@ -33,10 +36,56 @@ def parse_base_url(value: str) -> str:
 
 
 def parse_since(value: str) -> date:
+    return _parse_day("since", value)
+
+
+def parse_until(value: str) -> date:
+    """The last day of a window, on the site's clock (included), as ``since`` is its first.
+
+    >>> parse_until("2024-01-31")
+    datetime.date(2024, 1, 31)
+    """
+    return _parse_day("until", value)
+
+
+def _parse_day(name: str, value: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise BadArgument(f"invalid since {value!r}: expected YYYY-MM-DD") from None
+        raise BadArgument(f"invalid {name} {value!r}: expected YYYY-MM-DD") from None
+
+
+def is_source_url(value: str) -> bool:
+    """Whether a ``source`` names a file on the web rather than a path.
+
+    >>> is_source_url("https://data.commoncrawl.org/crawl-data/CC-NEWS/2024/01/warc.paths.gz")
+    True
+    >>> is_source_url("output/menafn/archive")
+    False
+    """
+    return value.strip().lower().startswith(("http://", "https://"))
+
+
+def parse_source_url(value: str) -> str:
+    """An ``http(s)://`` URL of one WARC file or of a listing of them, or BadArgument.
+
+    >>> parse_source_url("http://127.0.0.1:8000/CC-NEWS-20240101001442-00031.warc.gz")
+    'http://127.0.0.1:8000/CC-NEWS-20240101001442-00031.warc.gz'
+    """
+    url = value.strip()
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise BadArgument(f"invalid source {value!r}: bad port") from None
+    if not parts.hostname:
+        raise BadArgument(f"invalid source {value!r}: no host")
+    if not parts.path.lower().endswith(SOURCE_URL_NAMES):
+        raise BadArgument(
+            f"invalid source {value!r}: a URL must name a .warc.gz or .warc file, or a "
+            "warc.paths.gz listing of them"
+        )
+    return url
 
 
 def check_arguments(kwargs: dict[str, Any], known: frozenset[str] = ARGUMENTS) -> None:
@@ -46,13 +95,22 @@ def check_arguments(kwargs: dict[str, Any], known: frozenset[str] = ARGUMENTS) -
         names = ", ".join(sorted(known))
         raise BadArgument(f"unknown spider argument {unknown[0]!r} (known: {names})")
     if kwargs.get("source") is not None:
-        if not str(kwargs["source"]).strip():
-            raise BadArgument("source is empty: give a saved page or a folder of them")
-        if not Path(kwargs["source"]).exists():
-            raise BadArgument(f"source not found: {kwargs['source']}")
-        if kwargs.get("base_url") or kwargs.get("since"):
-            raise BadArgument("source reads saved pages: it takes no base_url or since")
+        check_source(str(kwargs["source"]))
+        if kwargs.get("base_url"):
+            raise BadArgument("source reads saved pages and archives: it takes no base_url")
     if kwargs.get("base_url") is not None:
         parse_base_url(kwargs["base_url"])
-    if kwargs.get("since") is not None:
-        parse_since(kwargs["since"])
+    since = parse_since(kwargs["since"]) if kwargs.get("since") is not None else None
+    until = parse_until(kwargs["until"]) if kwargs.get("until") is not None else None
+    if since and until and until < since:
+        raise BadArgument(f"until {until} is before since {since}: the window is empty")
+
+
+def check_source(value: str) -> None:
+    """A source that exists (a path) or can be asked for (a URL), or BadArgument."""
+    if not value.strip():
+        raise BadArgument("source is empty: give a saved page, an archive or a folder of them")
+    if is_source_url(value):
+        parse_source_url(value)
+    elif not Path(value).exists():
+        raise BadArgument(f"source not found: {value}")

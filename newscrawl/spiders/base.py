@@ -1,4 +1,5 @@
-"""WireSpider: what every wire spider shares; a wire adds its start pages, link rule and pages.
+"""SiteSpider: the one spider, built from a site definition (``newscrawl/sites/``); a source's
+spider names its site and nothing else.
 
 Offline (``-a source=PATH``) it reads saved pages and archives on every core (``offline.py``);
 live it reads listings and feeds, looks each story id up in the seen store before any request,
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit
@@ -25,54 +26,74 @@ from twisted.python.failure import Failure
 
 from newscrawl import __version__
 from newscrawl.archive import ARCHIVE_META
-from newscrawl.discovery import ID_DIGITS, Link, feed_links, listing_links, next_pages
 from newscrawl.extensions import RunLedger
+from newscrawl.identity import user_agent
 from newscrawl.items import Article
-from newscrawl.saved import UnreadablePage
 from newscrawl.signals import page_rejected
-from newscrawl.spiders.arguments import ARGUMENTS, check_arguments, parse_base_url, parse_since
+from newscrawl.site import Ref, Site, StoryPage
+from newscrawl.spiders.arguments import (
+    ARGUMENTS,
+    check_arguments,
+    is_source_url,
+    parse_base_url,
+    parse_since,
+    parse_until,
+)
+from newscrawl.spiders.discovery import Link, listing_links, next_pages
+from newscrawl.spiders.feeds import NotAFeed, read_feed
 from newscrawl.spiders.offline import CRASHED, OFFLINE_SETTINGS, source_outcomes
 from newscrawl.spiders.reading import (
     FAILED,
     TRUNCATED,
     Rejection,
-    StoryPage,
     judge,
     page_of,
 )
 from newscrawl.state import SeenStore
-from newscrawl.urls import Ref, saved_page_ref
+from newscrawl.warc.sources import unread_source
+from newscrawl.window import Window
 
 logger = logging.getLogger(__name__)
 
 STORY_PRIORITY = 10  # stories before more listing pages: the queue stays one listing deep
 
 
-def utc_now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+def why_failed(failure: Failure) -> str:
+    """What a failed request got: its HTTP status, else the error (a timeout, DNS…)."""
+    if isinstance(failure.value, HttpError):
+        return f"HTTP {failure.value.response.status}"
+    return failure.getErrorMessage() or (failure.type.__name__ if failure.type else "")
 
 
-class WireSpider(Spider):
-    """Live: listing pages and feeds, then only never-seen stories. Offline: saved pages."""
+def source_of(value: str) -> Path | str | None:
+    """What ``-a source=`` names: a path, a URL (kept as given), or nothing."""
+    if not value:
+        return None
+    return value.strip() if is_source_url(value) else Path(value)
 
+
+class SiteSpider(Spider):
+    """Live: listing pages and feeds, then only never-seen stories. Offline: saved pages and
+    archives (paths or URLs). All that differs between sources is their ``site``."""
+
+    site: Site  # the source this spider crawls; its spider's name is the site's
     writes_articles = True  # the RunLedger keeps this spider's books
     ARGUMENTS: ClassVar[frozenset[str]] = ARGUMENTS
-    default_base_url: ClassVar[str] = ""
-    site_name: ClassVar[str] = ""  # as the site writes it, for messages: "MENAFN"
-    site_hosts: frozenset[str] = frozenset()  # hosts whose story links are this wire's
-    id_digits: ClassVar[int] = ID_DIGITS  # the fewest digits a story id of the site has
-    listing_paths: ClassVar[tuple[str, ...]] = ()  # NEWSCRAWL_LISTING_PATHS for this site
-    feed_paths: ClassVar[tuple[str, ...]] = ()  # NEWSCRAWL_FEED_PATHS for this site
-    # The settings its page classes read: all an offline run's worker processes are given.
-    PAGE_SETTINGS: ClassVar[tuple[str, ...]] = ("DOWNLOAD_MAXSIZE",)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A spider class that names its site is named after it (Scrapy finds it by name)."""
+        super().__init_subclass__(**kwargs)
+        if "site" in cls.__dict__ and "name" not in cls.__dict__:
+            cls.name = cls.site.name
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         """An offline run takes ``OFFLINE_SETTINGS`` (settings are not frozen yet here;
-        ``-s`` still wins)."""
+        ``-s`` still wins); the site is read on the clock the settings name, if they do."""
         if kwargs.get("source"):
             crawler.settings.setdict(OFFLINE_SETTINGS, priority="spider")
         spider: Self = super().from_crawler(crawler, *args, **kwargs)
+        spider.site = cls.site.on_clock(crawler.settings)
         return spider
 
     @classmethod
@@ -80,16 +101,23 @@ class WireSpider(Spider):
         """Raise BadArgument for an unknown name or a bad value, before anything runs."""
         check_arguments(kwargs, cls.ARGUMENTS)
 
+    @classmethod
+    def check_settings(cls, settings: BaseSettings) -> None:
+        """Raise ValueError for a setting value the site cannot use (exit status 2)."""
+        cls.site.check_settings(settings)
+
     def __init__(self, **kwargs: Any) -> None:
         self.check_arguments(kwargs)
         super().__init__()
-        self.arguments = dict(kwargs)  # what a worker process builds its own copy from
-        self.source = Path(kwargs["source"]) if kwargs.get("source") else None
-        self.base_url = parse_base_url(kwargs.get("base_url") or self.default_base_url)
+        self.source = source_of(kwargs.get("source") or "")
+        self.base_url = parse_base_url(kwargs.get("base_url") or self.site.root)
         self.since = parse_since(kwargs["since"]) if kwargs.get("since") else None
+        self.until = parse_until(kwargs["until"]) if kwargs.get("until") else None
+        self.window = Window(self.since, self.until)
         base = urlsplit(self.base_url)
         self.allowed_domains = [base.hostname or ""]
-        self.site_hosts = self.site_hosts | {base.netloc, base.hostname or ""}
+        # Hosts whose story links are the site's: its own, and base_url's.
+        self.site_hosts = self.site.hosts | {base.netloc, base.hostname or ""}
         # A base_url the user gives is consent to fetch from that one host, even a local one.
         default_port = 443 if base.scheme == "https" else 80
         explicit = bool(kwargs.get("base_url"))
@@ -101,43 +129,35 @@ class WireSpider(Spider):
     def update_settings(cls, settings: BaseSettings) -> None:
         """The site's listings and feeds as ``NEWSCRAWL_LISTING_PATHS`` and
         ``NEWSCRAWL_FEED_PATHS`` (as ``custom_settings`` would: ``-s`` still wins); the project
-        and its contact URL in the User-Agent, unless one is given."""
+        and its operator's contact in the User-Agent, unless one is given."""
         super().update_settings(settings)
-        settings.set("NEWSCRAWL_LISTING_PATHS", list(cls.listing_paths), priority="spider")
-        settings.set("NEWSCRAWL_FEED_PATHS", list(cls.feed_paths), priority="spider")
+        settings.set("NEWSCRAWL_LISTING_PATHS", list(cls.site.listings), priority="spider")
+        settings.set("NEWSCRAWL_FEED_PATHS", list(cls.site.feeds), priority="spider")
         if settings.getpriority("USER_AGENT") == SETTINGS_PRIORITIES["default"]:
-            contact = settings["NEWSCRAWL_CONTACT_URL"]
-            settings.set("USER_AGENT", f"newscrawl/{__version__} (+{contact})", priority="spider")
+            contact = settings.get("NEWSCRAWL_CONTACT") or settings.get("NEWSCRAWL_CONTACT_URL", "")
+            settings.set("USER_AGENT", user_agent(__version__, contact), priority="spider")
 
-    # -- what a wire spider provides -------------------------------------------------------
+    # -- the site ------------------------------------------------------------------------
+    @property
+    def local(self) -> tzinfo:
+        """The site's clock, the zone it prints naive times in (the run's health reads it)."""
+        return self.site.clock
+
     def story_ref(self, url: str) -> Ref | None:
-        """(story id, slug) of one of this wire's story URLs, in any of its forms."""
-        raise NotImplementedError
+        """(story id, slug or path) of one of the site's story URLs, in any of its forms."""
+        return self.site.story_ref(url)
 
     def request_url(self, link: Link) -> str:
-        """Where to fetch a story found by discovery: on ``base_url``, the path its Ref holds
-        (a wire whose URL rule gives a slug instead says how to build the path)."""
-        return self.base_url + link.slug
+        """Where to fetch a story found by discovery: its path on ``base_url``."""
+        return self.base_url + self.site.story_path(link.story_id, link.slug)
 
     def start_requests_for_site(self) -> Iterator[Request]:
         """The listing pages (``NEWSCRAWL_LISTING_PATHS``) and feeds (``NEWSCRAWL_FEED_PATHS``)
-        a live run starts from: the site's ``listing_paths`` and ``feed_paths`` by default."""
+        a live run starts from: the site's ``listings`` and ``feeds`` by default."""
         for path in filter(None, self.settings.getlist("NEWSCRAWL_LISTING_PATHS")):
             yield self.listing_request(self.base_url + path)
         for path in filter(None, self.settings.getlist("NEWSCRAWL_FEED_PATHS")):
-            yield Request(self.base_url + path, self.parse_feed, errback=self.extra_failed)
-
-    def html_page(self, response: TextResponse, ref: Ref | None) -> StoryPage:
-        """The page object for a story page in HTML (fetched, or saved)."""
-        raise NotImplementedError
-
-    def text_page(self, text: str, url: str, ref: Ref | None) -> StoryPage:
-        """The page object for a saved text rendering; a wire without one refuses them."""
-        raise UnreadablePage("not a saved page", f"{self.name} reads saved HTML pages only")
-
-    def saved_ref(self, stem: str) -> Ref | None:
-        """The story id a saved page's file name ``<id>[-<slug>]`` carries."""
-        return saved_page_ref(stem)
+            yield Request(self.base_url + path, self.parse_feed, errback=self.feed_failed)
 
     # -- the run ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -148,21 +168,32 @@ class WireSpider(Spider):
         for request in self.start_requests_for_site():
             yield request
 
-    async def read_source(self, source: Path) -> AsyncIterator[Article]:
-        """The articles of a saved page, a WARC archive, or a folder of them, in order, parsed
-        by ``NEWSCRAWL_OFFLINE_PROCESSES`` processes; what gives none is a rejects line."""
-        settings = {name: self.settings[name] for name in self.PAGE_SETTINGS}
-        outcomes = source_outcomes(self, self.crawler, source, self.arguments, settings)
-        async for outcome in outcomes:
+    async def read_source(self, source: Path | str) -> AsyncIterator[Article]:
+        """The articles of a saved page, a WARC archive (a path or a URL), or a folder of them,
+        in order, parsed by ``NEWSCRAWL_OFFLINE_PROCESSES`` processes; what gives none is a
+        rejects line. Stories outside the window are counted, not pages."""
+        async for outcome in source_outcomes(self.site, self.crawler, source):
+            if isinstance(outcome, Article) and not self.window.holds_story(
+                outcome.published_at, outcome.crawled_at, self.local
+            ):
+                self.crawler.stats.inc_value("newscrawl/discovery/outside_window")
+                continue
             self.crawler.stats.inc_value("newscrawl/pages")  # every page is accounted for
             if isinstance(outcome, Article):
                 yield outcome
                 continue
             self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
             if outcome.reason in {FAILED, CRASHED}:  # our bug, or a dead process: fail the run
-                ledger = self.crawler.get_extension(RunLedger)
-                if ledger is not None:
-                    ledger.failures.append(f"{outcome.reason}: {outcome.url}: {outcome.detail}")
+                self.fail_run(f"{outcome.reason}: {outcome.url}: {outcome.detail}")
+        unread = unread_source(self.crawler.stats)
+        if unread:
+            self.fail_run(unread)
+
+    def fail_run(self, why: str) -> None:
+        """The run failed (exit status 1), for the reason given; it still writes its files."""
+        ledger = self.crawler.get_extension(RunLedger)
+        if ledger is not None:
+            ledger.failures.append(why)
 
     def reject(self, url: str, reason: str, detail: str = "", **fields: Any) -> None:
         self.crawler.signals.send_catch_log(
@@ -175,11 +206,16 @@ class WireSpider(Spider):
             url, self.parse_listing, errback=self.listing_failed, meta={"listing_page": page}
         )
 
+    def count_discovery(self, name: str, count: int = 1) -> None:
+        """Count a discovery event (``listing_pages``, ``feeds``, ``feed_items``…) under
+        ``newscrawl/discovery/``: the run's line reports them as ``discovery``."""
+        self.crawler.stats.inc_value(f"newscrawl/discovery/{name}", count)
+
     def parse_listing(self, response: Response) -> Iterator[Request]:
-        self.crawler.stats.inc_value("newscrawl/listing_pages")
+        self.count_discovery("listing_pages")
         if not isinstance(response, TextResponse):
             return
-        links = self.story_links(response, dated=self.since is not None)
+        links = self.story_links(response, dated=bool(self.window))
         yield from self.story_requests(links, depth=1)
         page = response.meta.get("listing_page", 1)
         if page < self.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"):
@@ -191,29 +227,42 @@ class WireSpider(Spider):
     ) -> Iterator[Link]:
         """The story links of a listing or story page, by the site's URL rule."""
         return listing_links(
-            response, self.site_hosts, dated=dated, root=root, ref=self.story_ref,
-            id_digits=self.id_digits,
+            response, self.site_hosts, dated=dated, root=root, ref=self.site.story_ref,
+            id_digits=self.site.id_digits,
         )  # fmt: skip
 
     def listing_failed(self, failure: Failure) -> None:
         """A listing page that failed after its retries: counted; the run goes on."""
         request = failure.request  # type: ignore[attr-defined]
-        logger.warning("listing page failed: %s: %s", request.url, failure.getErrorMessage())
-        self.crawler.stats.inc_value("newscrawl/listing_failures")
+        logger.warning("listing page failed: %s: %s", request.url, why_failed(failure))
+        self.count_discovery("listing_failures")
         self.crawler.stats.inc_value("newscrawl/errors")
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        links = feed_links(response, self.site_hosts, ref=self.story_ref)
-        if links is None:
-            logger.warning("ignored extra source %s: neither RSS nor the JSON API", response.url)
-            self.crawler.stats.inc_value("newscrawl/extra_source_errors")
+        """A feed's stories (any dialect: ``feeds.py``); one that holds no entries is a
+        warning, one that is no feed a failure, each naming the feed."""
+        try:
+            feed = read_feed(response, self.site_hosts, self.site.story_ref, self.site.json_feed)
+        except NotAFeed as exc:
+            logger.warning("feed failed: %s: HTTP %d, %s", response.url, response.status, exc)
+            self.count_discovery("feed_failures")
             return
-        yield from self.story_requests(links, depth=1)
+        self.count_discovery("feeds")
+        self.count_discovery("feed_items", feed.entries)
+        if not feed.entries:
+            logger.warning("feed is empty: %s: 0 items (%s)", response.url, feed.dialect)
+            self.count_discovery("feeds_empty")
+        logger.info(
+            "feed %s: %d items (%s), %d story links",
+            response.url, feed.entries, feed.dialect, len(feed.links),
+        )  # fmt: skip
+        yield from self.story_requests(feed.links, depth=1)
 
-    def extra_failed(self, failure: Failure) -> None:
-        """Feeds are optional extra sources: their failure does not fail the run."""
-        logger.warning("extra source failed: %s", failure.getErrorMessage())
-        self.crawler.stats.inc_value("newscrawl/extra_source_errors")
+    def feed_failed(self, failure: Failure) -> None:
+        """Feeds are optional extra sources: their failure is counted, not a failed run."""
+        request = failure.request  # type: ignore[attr-defined]
+        logger.warning("feed failed: %s: %s", request.url, why_failed(failure))
+        self.count_discovery("feed_failures")
 
     def story_requests(self, links: Iterable[Link], depth: int) -> Iterator[Request]:
         """Requests for stories never seen before; known ids are counted, not fetched."""
@@ -223,6 +272,9 @@ class WireSpider(Spider):
                 continue
             if self.since and link.published and link.published < self.since:
                 self.crawler.stats.inc_value("newscrawl/skipped_since")
+                continue
+            if self.until and link.published and link.published > self.until:
+                self.crawler.stats.inc_value("newscrawl/skipped_until")
                 continue
             fresh[link.story_id] = link
         store = self.ledger_store()
@@ -270,7 +322,7 @@ class WireSpider(Spider):
 
     def story_page(self, response: Response, ref: Ref | None) -> StoryPage | None:
         """The page object of a story answer; None (and a rejects line) if it is not text."""
-        page = page_of(self, response, ref)
+        page = page_of(self.site, response, ref)
         if isinstance(page, Rejection):
             self.reject(page.url, page.reason, page.detail)
             return None
@@ -316,9 +368,5 @@ class WireSpider(Spider):
         """A story page that failed for good (404, timeouts, too large…): one line, counted."""
         request = failure.request  # type: ignore[attr-defined]
         self.unanswered.pop(request.meta["ref"][0], None)
-        if isinstance(failure.value, HttpError):
-            why = f"HTTP {failure.value.response.status}"
-        else:
-            why = failure.getErrorMessage() or (failure.type.__name__ if failure.type else "")
-        logger.warning("gave up on %s: %s", request.url, why)
+        logger.warning("gave up on %s: %s", request.url, why_failed(failure))
         self.crawler.stats.inc_value("newscrawl/errors")

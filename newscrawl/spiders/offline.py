@@ -2,12 +2,13 @@
 in a pool of worker processes, and their outcomes come back in the source's order.
 
 The crawler's process walks the source (``reading.source_units``) and sends the pages, as plain
-data, to the workers in batches; each worker builds its own page reader once, from the spider
-class, its arguments and the settings its pages read. The outcomes are taken back strictly in
-the source's order, so a run writes the same bytes, the same rejects and the same counts
-whatever the pool's size; ``NEWSCRAWL_OFFLINE_PROCESSES=1`` reads in the crawler's process. At
-most ``WINDOW`` batches per worker are in flight, so memory stays flat however large the
-source, and the crawler awaits them through a Deferred, so Scrapy's reactor runs on meanwhile.
+data, to the workers in batches; each worker builds its own page reader once, from the site's
+definition (``newscrawl/site.py``: plain data, on the run's clock) and the largest page size.
+The outcomes are taken back strictly in the source's order, so a run writes the same bytes, the
+same rejects and the same counts whatever the pool's size; ``NEWSCRAWL_OFFLINE_PROCESSES=1``
+reads in the crawler's process. At most ``WINDOW`` batches per worker are in flight, so memory
+stays flat however large the source, and the crawler awaits them through a Deferred, so Scrapy's
+reactor runs on meanwhile.
 
 A worker that dies (a crash in a C library, the kernel's OOM killer) takes the batches in flight
 with it: those pages are read again one at a time in a new pool, so the page that kills its
@@ -22,27 +23,20 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from newscrawl.clusters import fingerprint, story_text
 from newscrawl.items import Article
-from newscrawl.spiders.reading import (
-    Outcome,
-    PageReader,
-    PageSource,
-    Rejection,
-    Unit,
-    source_units,
-)
+from newscrawl.site import Site
+from newscrawl.spiders.reading import Outcome, PageReader, Rejection, Unit, source_units
 
 logger = logging.getLogger(__name__)
 
@@ -59,18 +53,14 @@ OFFLINE_SETTINGS: dict[str, Any] = {
 
 
 async def source_outcomes(
-    spider: PageSource,
-    crawler: Crawler,
-    source: Path,
-    arguments: Mapping[str, Any],
-    page_settings: Mapping[str, Any],
+    site: Site, crawler: Crawler, source: Path | str
 ) -> AsyncIterator[Outcome]:
-    """The outcome of every page of ``source`` (a saved page, an archive, a folder), in order.
-    A worker builds its own copy of ``spider`` from its class, ``arguments`` and
-    ``page_settings`` (the settings its pages read)."""
-    reader = PageReader(spider, crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+    """The outcome of every page of ``source`` (a saved page, an archive, a folder, a URL of
+    WARC files), in order, read by ``site``'s rules (in every worker: it is plain data)."""
+    max_bytes = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+    reader = PageReader(site, max_bytes)
     processes = pool_size(crawler.settings.getint("NEWSCRAWL_OFFLINE_PROCESSES"))
-    pool = PagePool(reader, processes, (type(spider), dict(arguments), dict(page_settings)))
+    pool = PagePool(reader, processes, (site, max_bytes))
     async for outcome in pool.outcomes(source_units(crawler, source)):
         yield outcome
 
@@ -95,17 +85,13 @@ def pool_size(setting: int) -> int:
 _READER: PageReader | None = None
 
 
-def start_worker(
-    spider_class: type, arguments: Mapping[str, Any], settings: Mapping[str, Any]
-) -> None:
-    """Build this worker's page reader from plain data: the spider class, its arguments, and
-    the settings its pages read. Signals are the crawler's business, not the workers'."""
+def start_worker(site: Site, max_bytes: int) -> None:
+    """Build this worker's page reader from plain data: the site's definition and the largest
+    page size. Signals are the crawler's business, not the workers'."""
     global _READER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    spider = spider_class(**arguments)
-    spider.settings = BaseSettings(dict(settings), priority="project")
-    _READER = PageReader(spider, spider.settings.getint("DOWNLOAD_MAXSIZE"))
+    _READER = PageReader(site, max_bytes)
 
 
 def read_batch(units: list[Unit]) -> list[Outcome]:
@@ -205,7 +191,7 @@ class PagePool:
             logger.info("parsing pages in %d worker processes", self.processes)
             self.executor = ProcessPoolExecutor(
                 self.processes,
-                mp_context=multiprocessing.get_context(_start_method()),
+                mp_context=worker_context(self.worker[0]),
                 initializer=start_worker,
                 initargs=self.worker,
             )
@@ -219,11 +205,16 @@ class PagePool:
             self.executor = None
 
 
-def _start_method() -> str | None:
-    """``fork`` where there is one: workers start in milliseconds with every module imported
-    (and leave with ``os._exit``, so nothing of the crawler's is flushed twice); elsewhere the
-    platform's default."""
-    return "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+def worker_context(spider_class: type) -> multiprocessing.context.BaseContext:
+    """How worker processes start: ``forkserver`` where there is one, else ``spawn``; never a
+    fork of this process, whose reactor runs (with its threads and open sockets). The fork
+    server imports this module and the spider's before it forks, so each worker starts with
+    them loaded (the modules are imported once, not once per worker)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, spider_class.__module__])
+    return context
 
 
 def _batches(units: Iterable[Unit]) -> Iterator[list[Unit]]:

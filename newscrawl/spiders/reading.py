@@ -10,21 +10,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response, TextResponse
 
-from newscrawl.archive import FETCHED_AT
+from newscrawl.archive import FETCHED_AT, fetched_at
+from newscrawl.extraction.decoding import decode_page
+from newscrawl.extraction.plausibility import split_problem
 from newscrawl.items import Article, extracted_fields
-from newscrawl.pages.decoding import decode_page
-from newscrawl.pages.plausibility import split_problem
 from newscrawl.saved import (
-    ArchiveReader,
-    BadRecord,
     SavedPage,
     UnreadablePage,
     is_archive,
@@ -32,35 +30,14 @@ from newscrawl.saved import (
     read_saved_page,
     saved_page_paths,
 )
-from newscrawl.urls import Ref
+from newscrawl.site import Ref, Site, StoryPage
+from newscrawl.warc.records import ArchiveReader, BadRecord
+from newscrawl.warc.sources import in_window_paths, local_reader, remote_readers, spider_scope
 
 logger = logging.getLogger(__name__)
 
 TRUNCATED = "truncated page"
 FAILED = "extraction failed"  # our code raised on the page: a bug to look at
-
-
-class StoryPage(Protocol):
-    """What a spider needs of a page object (``pages/``): an article, and a verdict on it."""
-
-    layer: str | None
-
-    def to_article(self) -> Article: ...
-    def problem(self, article: Article) -> str | None: ...
-    def is_site_page(self, article: Article) -> bool: ...
-    def is_complete(self) -> bool: ...
-
-
-class PageSource(Protocol):
-    """What a worker needs of a spider: its page classes and its story URL rules."""
-
-    @property
-    def site_name(self) -> str: ...
-
-    def story_ref(self, url: str) -> Ref | None: ...
-    def saved_ref(self, stem: str) -> Ref | None: ...
-    def html_page(self, response: TextResponse, ref: Ref | None) -> StoryPage: ...
-    def text_page(self, text: str, url: str, ref: Ref | None) -> StoryPage: ...
 
 
 @dataclass(frozen=True)
@@ -115,12 +92,14 @@ class ArchivedAnswer:
 Unit = SavedFile | ArchivedAnswer | Rejection  # a Rejection: what the reader already refused
 
 
-def page_of(source: PageSource, response: Response, ref: Ref | None) -> StoryPage | Rejection:
-    """The page object of a story answer (fetched now, or archived), or why there is none."""
+def page_of(site: Site, response: Response, ref: Ref | None) -> StoryPage | Rejection:
+    """The site's page object of a story answer (fetched now, or archived), or why there is
+    none."""
     if not isinstance(response, TextResponse):
         kind = (response.headers.get("Content-Type") or b"").decode("latin-1")
         return Rejection(response.url, "not a text page", kind)
-    return source.html_page(decode_page(response), ref)
+    decoded = decode_page(response)
+    return site.html_page(decoded, fetched_at(decoded), ref)
 
 
 def judge(page: StoryPage, url: str, article: Article | None = None) -> Outcome:
@@ -137,10 +116,11 @@ def judge(page: StoryPage, url: str, article: Article | None = None) -> Outcome:
 
 
 class PageReader:
-    """Turns a unit into its outcome; what runs in a worker (or in the crawler's process)."""
+    """Turns a unit into its outcome by its site's rules; what runs in a worker (or in the
+    crawler's process). Plain data: a worker process is given one."""
 
-    def __init__(self, source: PageSource, max_bytes: int) -> None:
-        self.source = source
+    def __init__(self, site: Site, max_bytes: int) -> None:
+        self.site = site
         self.max_bytes = max_bytes
 
     def outcome(self, unit: Unit) -> Outcome:
@@ -164,28 +144,29 @@ class PageReader:
                 raise UnreadablePage(TRUNCATED, "the document ends before </html>")
             article = page.to_article()
             if not page.is_site_page(article):
-                raise UnreadablePage(
-                    f"not a {self.source.site_name} page", "no mark of its stories"
-                )
+                raise UnreadablePage(f"not a {self.site.label} page", "no mark of its stories")
         except UnreadablePage as exc:
             return Rejection(unit.url, exc.reason, exc.detail)
         return judge(page, unit.url, article)
 
     def saved_page(self, saved: SavedPage, url: str) -> StoryPage:
-        ref = self.source.saved_ref(saved.stem)
+        ref = self.site.saved_ref(saved.stem)
         if saved.kind == "text":
-            return self.source.text_page(saved.text(), url, ref)
-        return self.source.html_page(decode_page(TextResponse(url, body=saved.data)), ref)
+            if self.site.text_page is None:
+                raise UnreadablePage(
+                    "not a saved page", f"{self.site.name} reads saved HTML pages only"
+                )
+            return self.site.text_page(saved.text(), url, ref, utc_now(), self.site)
+        response = decode_page(TextResponse(url, body=saved.data))
+        return self.site.html_page(response, fetched_at(response), ref)
 
     def archived(self, unit: ArchivedAnswer) -> Outcome:
         """A story answer of an archive, through the same steps as a page just fetched (no
         retry, no links followed)."""
-        ref = self.source.story_ref(unit.url)
+        ref = self.site.story_ref(unit.url)
         if ref is None:
-            return Rejection(
-                unit.url, "not a story URL", f"no {self.source.site_name} story id in it"
-            )
-        page = page_of(self.source, unit.response(), ref)
+            return Rejection(unit.url, "not a story URL", f"no {self.site.label} story id in it")
+        page = page_of(self.site, unit.response(), ref)
         if isinstance(page, Rejection):
             return page
         if not page.is_complete():
@@ -193,16 +174,24 @@ class PageReader:
         return judge(page, unit.url)
 
 
-def source_units(crawler: Crawler, source: Path) -> Iterator[Unit]:
-    """The pages of a saved page, a WARC archive, or a folder of them, in order; files that
-    are not pages are counted (``newscrawl/skipped_files``) and logged."""
-    for path in saved_page_paths(source):
+def utc_now() -> str:
+    """Now, in UTC, seconds precision: when a saved text rendering is read."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def source_units(crawler: Crawler, source: Path | str) -> Iterator[Unit]:
+    """The pages of a saved page, a WARC archive, or a folder of them, in order, or of the WARC
+    files a URL names; files that are not pages are counted (``newscrawl/skipped_files``) and
+    logged. Of an archive, only the spider's story answers are pages (``warc/scope.py``)."""
+    spider: Any = crawler.spider
+    scope = spider_scope(spider)
+    if isinstance(source, str):
+        for reader in remote_readers(crawler, source, scope, spider.window, spider.local):
+            yield from archive_units(reader)
+        return
+    for path in in_window_paths(crawler, saved_page_paths(source), spider.window, spider.local):
         if is_archive(path):
-            for entry in ArchiveReader.from_crawler(crawler, path):
-                if isinstance(entry, BadRecord):
-                    yield Rejection(entry.url, entry.reason, entry.detail)
-                else:
-                    yield ArchivedAnswer.of(entry)
+            yield from archive_units(local_reader(crawler, path, scope))
             continue
         if path != source and page_kind(path) is None:
             crawler.stats.inc_value("newscrawl/skipped_files")
@@ -212,3 +201,12 @@ def source_units(crawler: Crawler, source: Path) -> Iterator[Unit]:
     skipped = crawler.stats.get_value("newscrawl/skipped_files", 0)
     if skipped:
         logger.info("skipped %d files in %s that are not saved pages", skipped, source)
+
+
+def archive_units(reader: ArchiveReader) -> Iterator[Unit]:
+    """An archive's story answers as units, and what could not be read as rejects lines."""
+    for entry in reader:
+        if isinstance(entry, BadRecord):
+            yield Rejection(entry.url, entry.reason, entry.detail)
+        else:
+            yield ArchivedAnswer.of(entry)

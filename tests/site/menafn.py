@@ -8,7 +8,9 @@
 
 Routes: `/` the home page, `/<10-digit id>/<any slug>[?query]` story pages,
 `/tb_news.aspx?tb_html=<section>`, `/qn_news_sections.aspx` (20 per page, `&page=N`),
-`/robots.txt`, `/_site/requests`, `/_site/clear`, `/_site/add?n=K`,
+`/rss/<dialect>.xml` feeds (`feeds.py`: rss090, rss091, rss092, rss10, rss20, atom10; each holds
+every sixth story, the dialect's own share, so together they hold them all), `/rss/empty.xml`
+(a feed with no items), `/robots.txt`, `/_site/requests`, `/_site/clear`, `/_site/add?n=K`,
 `/_site/layout?name=evidenced|redesigned|scripted`; anything else is 404.
 
 `site.layout` says how story pages are marked up: `evidenced` (MENAFN's ASP.NET ids, the
@@ -24,6 +26,7 @@ from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlsplit
 
 from .faults import Response
+from .feeds import DIALECTS, render_feed
 from .pages import (
     render_article,
     render_article_redesigned,
@@ -36,6 +39,8 @@ from .server import LocalSite
 from .stories import SECTIONS, Story, synthetic_stories
 
 ARTICLE_PATH = re.compile(r"^/(\d{10})(?:/[^?#]*)?$")
+FEED_PATH = re.compile(r"^/rss/(\w+)\.xml$")
+FEED_TYPE = "application/rss+xml; charset=utf-8"
 LAYOUTS = ("evidenced", "redesigned", "scripted")
 
 
@@ -104,7 +109,17 @@ class MenafnSite(LocalSite):
             return self._article(int(match[1]))
         if path.lower() in ("/tb_news.aspx", "/qn_news_sections.aspx"):
             return self._listing(path, params, base_url)
+        if (feed := FEED_PATH.match(path)) and feed[1] in (*DIALECTS, "empty"):
+            return self._feed(feed[1])
         return Response(404, render_error(404).encode())
+
+    def _feed(self, dialect: str) -> Response:
+        """A feed of this dialect's share of the stories (every sixth); ``empty`` has none."""
+        if dialect == "empty":
+            return Response(200, render_feed("rss20", []).encode(), FEED_TYPE)
+        share = list(DIALECTS).index(dialect)
+        stories = self.stories[share :: len(DIALECTS)]
+        return Response(200, render_feed(dialect, stories).encode(), FEED_TYPE)
 
     def _article(self, story_id: int) -> Response:
         with self._lock:

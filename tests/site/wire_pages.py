@@ -24,7 +24,8 @@ import lxml.html
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from newscrawl.wire_urls import globenewswire_ref, prnewswire_ref
+from newscrawl.sites.globenewswire import globenewswire_ref
+from newscrawl.sites.prnewswire import prnewswire_ref
 
 from .releases import HOSTS, Release, slugify
 

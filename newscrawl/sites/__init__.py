@@ -1,0 +1,1 @@
+"""Site definitions: one per source, its page class beside it."""

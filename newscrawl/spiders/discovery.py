@@ -1,0 +1,123 @@
+"""Finding stories on pages: story links on listing and story pages, the next listing page.
+(Feeds are read in ``feeds.py``.)"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+from lxml import etree
+from scrapy.http import TextResponse
+
+from newscrawl.dates import read_timestamp
+from newscrawl.extraction.page import document_base
+from newscrawl.site import RefRule
+
+_PAGINATION = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' pagination ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' pager ')]//a/@href"
+)
+_DATE_XPATH = ".//time/@datetime | .//*[contains(concat(' ', @class, ' '), ' entry-date ')]/text()"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A story found by discovery, with its publication date where the source shows it."""
+
+    story_id: str
+    slug: str
+    published: date | None = None
+
+
+def _on_site(url: str, hosts: frozenset[str]) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in {"http", "https"} and (parts.netloc in hosts or parts.hostname in hosts)
+
+
+def printed_day(value: str | None) -> date | None:
+    """The day a listing or feed prints beside a link, as printed (on the site's clock).
+
+    >>> printed_day("Wed, 01 Mar 2017 23:20:00 -0500"), printed_day("soon")
+    (datetime.date(2017, 3, 1), None)
+    """
+    moment = read_timestamp(value) if value else None
+    return moment.date() if moment else None
+
+
+def link_to(
+    url: str, hosts: frozenset[str], ref: RefRule, published: date | None = None
+) -> Link | None:
+    """A Link for an on-site story URL in any of its forms (``ref``: the site's rule)."""
+    if not _on_site(url, hosts):
+        return None
+    found = ref(url)
+    return Link(found[0], found[1], published) if found else None
+
+
+def _item_date(anchor: Any) -> date | None:
+    """The date printed in the listing item around a link, if the item shows exactly one."""
+    for ancestor in itertools.islice(anchor.iterancestors(), 3):
+        stamps = ancestor.xpath(_DATE_XPATH)
+        if len(stamps) > 1:
+            return None  # a box of several items: no date belongs to this link
+        if stamps:
+            return printed_day(stamps[0])
+    return None
+
+
+@functools.cache
+def story_anchors(id_digits: int) -> Any:
+    """An XPath for the anchors whose href may hold a story id (a run of ``id_digits`` digits
+    or more, the site's shortest id): the others are not joined at all. Typed Any: lxml's
+    stubs cannot say what an XPath returns."""
+    run = "#" * id_digits
+    return etree.XPath(
+        f"//a[@href][contains(translate(@href, '0123456789', '##########'), '{run}')]"
+    )
+
+
+def listing_links(
+    response: TextResponse,
+    hosts: frozenset[str],
+    *,
+    dated: bool = True,
+    root: Any = None,
+    ref: RefRule,
+    id_digits: int,
+) -> Iterator[Link]:
+    """Every story link of a page (``.entry-title > a``, popular lists, More Stories...),
+    with the date printed beside it when ``dated``. ``root``: the page's tree if parsed;
+    ``ref``: the site's URL rule; ``id_digits``: the fewest digits its story ids have."""
+    tree = response.selector.root if root is None else root
+    base = document_base(tree, response.url)
+    for anchor in story_anchors(id_digits)(tree):
+        link = link_to(urljoin(base, anchor.get("href").strip()), hosts, ref)
+        if link:
+            yield Link(link.story_id, link.slug, _item_date(anchor) if dated else None)
+
+
+def _page_number(url: str) -> int | None:
+    """The ``page`` (or ``p``) query parameter of a listing URL, if it is a number."""
+    for name, value in parse_qsl(urlsplit(url).query):
+        if name.lower() in {"page", "p"} and value.isdigit():
+            return int(value)
+    return None
+
+
+def next_pages(response: TextResponse) -> list[str]:
+    """The listing's next page link: marked as next (``a.next``, ``rel="next"``), else the
+    link of a pagination list (``.pagination``, ``.pager``) to this page's number plus one
+    (PR Newswire's ``ul.pagination`` marks none: its last link is the next page)."""
+    marked = response.css(
+        'a.next::attr(href), a[rel="next"]::attr(href), link[rel="next"]::attr(href)'
+    ).getall()
+    if marked:
+        return marked[:1]
+    wanted = (_page_number(response.url) or 1) + 1
+    numbered = [h for h in response.xpath(_PAGINATION).getall() if _page_number(h) == wanted]
+    return numbered[:1]
