@@ -8,8 +8,8 @@ import pytest
 
 from newscrawl.extraction.corrections import corrected_release
 from newscrawl.extraction.legends import find_dateline, is_correction, is_legend, notes_before
-from newscrawl.pages.wire import split_wire_dateline
-from newscrawl.wire_urls import prnewswire_ref
+from newscrawl.sites.prnewswire import prnewswire_ref
+from newscrawl.sites.wire_story import split_wire_dateline
 
 DATELINE = "TORONTO, Nov. 20, 2025 /CNW/ -"
 STORY = "Aurora Ridge Gold Corp. (TSX: ARG) announced today a financing."
