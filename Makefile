@@ -6,8 +6,9 @@ READY := $(VENV)/.ready
 PORT ?= 8000
 STORIES ?= 200
 SITE ?= menafn
+OUTPUT ?= output
 
-.PHONY: run test lint smoke check site bench clean
+.PHONY: run test lint smoke check site sql bench clean
 
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +35,12 @@ smoke: $(READY)  ## every benchmark at a tiny size, so its code cannot rot (numb
 site: $(READY)  ## a local test site on 127.0.0.1:$(PORT) (SITE=menafn|globenewswire|prnewswire)
 	$(BIN)/python -m tests.site --site $(SITE) --port $(PORT) --stories $(STORIES)
 
+sql: $(READY)  ## the DuckDB command line on $(OUTPUT)/newscrawl.duckdb (read-only), table up to date
+	@$(BIN)/scrapy table -s NEWSCRAWL_OUTPUT_DIR=$(OUTPUT) >&2
+	@$(BIN)/duckdb -readonly $(OUTPUT)/newscrawl.duckdb
+
 bench: $(READY)  ## benchmarks against peers (not part of the tests); writes BENCHMARKS.md
 	$(BIN)/python -m bench
 
 clean:  ## the venv, and what runs wrote under output/: every source folder and the state
-	rm -rf $(VENV) output/*/ output/.state
+	rm -rf $(VENV) output/*/ output/.state output/newscrawl.duckdb

@@ -16,6 +16,7 @@ from bench import (
     reextract,
     rerun,
     store,
+    table,
 )
 from bench.common import SIZES, local_site, no_network
 from bench.report import Results, write_markdown
@@ -63,6 +64,8 @@ def run_all(size: str = "tiny", report: Path | None = None, verbose: bool = Fals
         crawl.run_memory(chosen, results, workdir)
         step("6. distributed")
         distributed.run(chosen, results, workdir)
+        step("7. articles table")
+        table.run(chosen, results, workdir)
     seconds = time.perf_counter() - started
     results.values["seconds"] = seconds
     if report is not None:

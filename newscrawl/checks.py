@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from scrapy.settings import BaseSettings
 
 # name: (kind, lowest, highest); None is no bound. Fractions are shares of pages (0-1).
@@ -51,3 +53,18 @@ def check_settings(settings: BaseSettings) -> None:
     for name in RULES:
         if settings.get(name) is not None:
             check_value(name, settings.get(name))
+    check_feeds(settings)
+
+
+def check_feeds(settings: BaseSettings) -> None:
+    """``-o FILE.parquet`` onto a non-empty file: Scrapy's ``-o`` appends, and a Parquet file
+    cannot be appended to (``-O`` overwrites)."""
+    for uri, options in settings.getdict("FEEDS").items():
+        path = Path(str(uri).removeprefix("file://"))
+        if options.get("format") != "parquet" or options.get("overwrite"):
+            continue
+        if path.is_file() and path.stat().st_size:
+            raise ValueError(
+                f"{uri} is not empty and a Parquet file cannot be appended to: "
+                "use -O to overwrite it"
+            )

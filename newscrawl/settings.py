@@ -23,6 +23,7 @@ NEWSCRAWL_BLOCKED_MIN_RESPONSES = 5
 NEWSCRAWL_PRIVATE_HOSTS: list[str] = []  # host:port allowed though non-public (base_url's is)
 NEWSCRAWL_OFFLINE_PROCESSES = 0  # processes parsing an offline run's pages; 0: one per core
 NEWSCRAWL_ARCHIVE = True  # live runs keep each story answer in <source>/archive/<run>.warc.gz
+NEWSCRAWL_TABLE = True  # each run updates <OUTPUT_DIR>/table/ and newscrawl.duckdb (table/)
 MENAFN_TIMEZONE = "America/New_York"  # MENAFN prints naive US-Eastern stamps (menafn-clock.md)
 
 # Run health and alarms (exit status 3): see newscrawl/health.py and the README.
@@ -58,6 +59,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "newscrawl.extensions.RunLedger": 0,  # lock, seen store, run files, runs.jsonl
+    "newscrawl.table.extension.TableUpdater": 10,  # the Parquet table, once a run is listed
     "scrapy.extensions.telnet.TelnetConsole": None,  # no console open on a port
     "scrapy.extensions.remote_control.RemoteControl": None,  # runs code sent to it: never
 }
@@ -84,4 +86,5 @@ CONCURRENT_ITEMS = 16  # the default 100 costs real time per response for a few 
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"  # duplicates are normal; rejects log their own line
 FEED_EXPORT_ENCODING = "utf-8"  # -o files: non-ASCII as is, like our own JSON lines
 FEED_EXPORT_FIELDS = list(ARTICLE_FIELDS)  # -o files: the schema keys in order, nothing internal
+FEED_EXPORTERS = {"parquet": "newscrawl.table.feed.ParquetItemExporter"}  # -o x.parquet, typed
 LOG_LEVEL = "INFO"

@@ -271,4 +271,4 @@ def test_a_menafn_copy_of_a_release_joins_the_wires_article(tmp_path: Path) -> N
     }
     assert (out / ".state" / "newscrawl.sqlite3").exists()  # the one default state
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
-        "menafn", "prnewswire"]  # fmt: skip
+        "menafn", "newscrawl.duckdb", "prnewswire", "table"]  # fmt: skip

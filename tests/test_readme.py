@@ -4,12 +4,15 @@ many articles, one with nothing new (an empty file)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 from collections import Counter
+from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +20,20 @@ import duckdb
 import pytest
 
 from newscrawl.items import ARTICLE_FIELDS
-from tests.conftest import DEFAULT_STATE, FIXTURES, ROOT, SAMPLE, crawl, read_jsonl
+from newscrawl.table.index import run_key
+from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, ROOT, SAMPLE, crawl, read_jsonl
+from tests.site import MenafnSite, synthetic_stories
+from tests.test_clusters import menafn_copy
 
 pytestmark = pytest.mark.slow
 
 README = ROOT / "README.md"
 
 
-def code_blocks(language: str) -> list[str]:
-    """The fenced ``language`` blocks of the README's Output section, as written."""
+def code_blocks(language: str, heading: str = "Output") -> list[str]:
+    """The fenced ``language`` blocks of one of the README's sections, as written."""
     text = README.read_text(encoding="utf-8")
-    section = text[text.index("\n## Output\n") :]
+    section = text[text.index(f"\n## {heading}\n") :]
     section = section[: section.index("\n## ", 1)]
     return re.findall(rf"^```{language}\n(.*?)^```$", section, flags=re.MULTILINE | re.DOTALL)
 
@@ -113,3 +119,166 @@ def test_the_schema_check_recipe_passes_good_files_and_names_a_bad_line(project:
     )
     assert bad.returncode != 0
     assert f"{fullest.name}/000003::$.word_count" in bad.stdout + bad.stderr
+
+
+# -- Analysing the output: the table's recipes -------------------------------------------------
+
+ANALYSING = "Analysing the output"
+OLD_RUN = "20250101T000000Z"  # an earlier parser's run, listed after the fact (see below)
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project folder whose ``output/`` had live, offline and wire runs, with copies of one
+    release on two sources, then an earlier parser's run of some of the same stories (listed
+    late, so its rows lose to the later runs' but its bodies stay in the run files)."""
+    folder = tmp_path_factory.mktemp("analysed")
+    out = folder / "output"
+    for wire in ("prnewswire", "globenewswire"):
+        run = crawl(out, "-a", f"source={FIXTURES.parent / wire}", spider=wire, state=DEFAULT_STATE)
+        assert run.status == 0, run.stderr[-2000:]
+    release = json.loads((FIXTURES.parent / "prnewswire/hackerrank-2016/expected.json").read_text())
+    with MenafnSite([menafn_copy(release, 1109600101), *synthetic_stories(6)]) as site:
+        live = crawl(out, "-a", f"base_url={site.base_url}", *FAST, state=DEFAULT_STATE)
+    assert live.status == 0, live.stderr[-2000:]
+    offline = crawl(out, "-a", f"source={FIXTURES}", state=DEFAULT_STATE)
+    assert offline.status == 0, offline.stderr[-2000:]
+    earlier = [
+        {**line, "body": line["body"] + "\n\nRead also: an earlier parser kept this link"}
+        for line in offline.articles()[:3]
+    ]
+    path = out / "menafn" / "articles" / f"{OLD_RUN}.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in earlier), encoding="utf-8")
+    with (out / "menafn" / "runs.jsonl").open("a", encoding="utf-8") as manifest:
+        line = {"run": OLD_RUN, "started_at": "2025-01-01T00:00:00+00:00",
+                "file": f"menafn/articles/{OLD_RUN}.jsonl", "written": len(earlier)}  # fmt: skip
+        manifest.write(json.dumps(line) + "\n")
+    table = subprocess.run(
+        [sys.executable, "-m", "scrapy", "table", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}"],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert table.returncode == 0, table.stderr
+    return folder
+
+
+def latest(project: Path) -> dict[str, dict[str, Any]]:
+    """Each story's line from its latest run (in run order), read through runs.jsonl."""
+    runs = [
+        (run["run"], project / "output" / run["file"])
+        for manifest in (project / "output").glob("*/runs.jsonl")
+        for run in read_jsonl(manifest)
+        if run.get("file")
+    ]
+    lines: dict[str, dict[str, Any]] = {}
+    for _, path in sorted(runs, key=lambda r: run_key(r[0])):
+        lines.update({line["id"]: line for line in read_jsonl(path)})
+    return lines
+
+
+def run_recipe(project: Path, number: int, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The README's ``number``-th SQL recipe, as written, on ``output/newscrawl.duckdb``."""
+    monkeypatch.chdir(project)
+    with duckdb.connect("output/newscrawl.duckdb", read_only=True) as db:
+        return db.execute(code_blocks("sql", ANALYSING)[number]).fetchall()
+
+
+def utc(stamp: str | None) -> datetime | None:
+    return datetime.fromisoformat(stamp) if stamp else None
+
+
+def test_stories_per_provider_per_day(analysed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = run_recipe(analysed, 0, monkeypatch)
+    days = Counter(
+        (utc(a["published_at"]).date(), a["provider"])  # type: ignore[union-attr]
+        for a in latest(analysed).values()
+        if "2025-06-01" <= (a["published_at"] or "") < "2025-08-01"
+    )
+    assert rows
+    assert {(day, provider): n for day, provider, n in rows} == days
+    assert rows == sorted(rows, key=lambda r: (r[0], -r[2], r[1]))
+
+
+def test_every_copy_of_one_story(analysed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = run_recipe(analysed, 1, monkeypatch)
+    assert [(source, i) for source, i, *_ in rows] == [
+        ("prnewswire", "prnewswire:300256929"), ("menafn", "menafn:1109600101")]  # fmt: skip
+    assert all(isinstance(published, datetime) for *_, published, _ in rows)  # typed, not text
+
+
+def test_stories_on_more_than_one_source(analysed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = run_recipe(analysed, 2, monkeypatch)
+    by_cluster: dict[str, set[str]] = {}
+    for a in latest(analysed).values():
+        by_cluster.setdefault(a.get("cluster_id") or a["id"], set()).add(a["source"])
+    assert {(c, tuple(sources)) for c, _, _, sources, _ in rows} == {
+        (c, tuple(sorted(s))) for c, s in by_cluster.items() if len(s) > 1
+    }
+    assert ("prnewswire:300256929", ("menafn", "prnewswire")) in {(r[0], tuple(r[3])) for r in rows}
+
+
+def test_stories_naming_a_ticker(analysed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = run_recipe(analysed, 3, monkeypatch)
+    named = re.compile(r"\(nasdaq[a-z ]*:\s*HLBC\)", re.IGNORECASE)
+    expected = {
+        a["id"] for a in latest(analysed).values()
+        if "NASDAQ:HLBC" in a.get("tickers", []) or named.search(a["body"])
+    }  # fmt: skip
+    assert expected == {"globenewswire:2780143"}
+    assert {i for i, *_ in rows} == expected
+
+
+def test_what_a_re_extraction_changed(analysed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = run_recipe(analysed, 4, monkeypatch)
+    earlier = read_jsonl(analysed / "output" / "menafn" / "articles" / f"{OLD_RUN}.jsonl")
+    now = latest(analysed)
+    assert [(i, old_run, old, new) for i, old_run, _, old, new in rows] == [
+        (a["id"], OLD_RUN, a["body"], now[a["id"]]["body"])
+        for a in sorted(earlier, key=itemgetter("id"))
+    ]
+    assert {new_run for _, _, new_run, _, _ in rows} != {OLD_RUN}  # the later run's rows won
+
+
+def test_the_last_runs(analysed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = run_recipe(analysed, 5, monkeypatch)
+    listed = [
+        (utc(run["started_at"]), manifest.parent.name, run["run"])
+        for manifest in (analysed / "output").glob("*/runs.jsonl")
+        for run in read_jsonl(manifest)
+    ]
+    newest = sorted(listed, key=lambda r: (-r[0].timestamp(), r[1]))[:10]  # type: ignore[union-attr]
+    assert [(source, run) for source, run, *_ in rows] == [(s, r) for _, s, r in newest]
+
+
+def test_the_python_recipes_read_the_table_typed(
+    analysed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pandas_code, polars_code, duckdb_code = code_blocks("python", ANALYSING)
+    monkeypatch.chdir(analysed)
+    ids = sorted(latest(analysed))
+    names: dict[str, Any] = {}
+    exec(compile(pandas_code, "README.md", "exec"), names)
+    frame = names["articles"]
+    assert sorted(frame["id"]) == ids
+    assert str(frame["published_at"].dtype) == "datetime64[ms, UTC]"
+    assert set(frame["month"].astype(str)) >= {"undated", "2025-07"}
+    exec(compile(polars_code, "README.md", "exec"), names)
+    polars = names["articles"]
+    assert sorted(polars["id"].to_list()) == ids
+    assert str(polars.schema["published_at"]) == "Datetime(time_unit='ms', time_zone='UTC')"
+    exec(compile(duckdb_code, "README.md", "exec"), names)
+    clusters = {a.get("cluster_id") or a["id"] for a in latest(analysed).values()}
+    assert sorted(names["clusters"]["cluster_id"]) == sorted(clusters)
+
+
+def test_make_sql_runs_a_recipe_in_one_command(analysed: Path) -> None:
+    """`make sql OUTPUT=…`: the table caught up, then the DuckDB command line, read-only."""
+    if shutil.which("make") is None or not (ROOT / ".venv" / "bin" / "duckdb").exists():
+        pytest.skip("needs make and the project's .venv with duckdb-cli")
+    per_day = code_blocks("sql", ANALYSING)[0]
+    done = subprocess.run(
+        ["make", "-s", "sql", f"OUTPUT={analysed / 'output'}"], cwd=ROOT, input=per_day,
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "stories" in done.stdout
+    assert "up to date (0 rows written)" in done.stderr

@@ -1,9 +1,11 @@
-"""The crawl's shared request queue and duplicate filter in Redis (used by ``SharedScheduler``).
+"""The crawl's shared request queue and duplicate filter: scrapy-redis's, as published.
 
-Both replace scrapy-redis 0.9.1's: its queue was reached through a private method to count a
-pop in flight, and its duplicate filter hashes requests its own way instead of with the crawl's
-``REQUEST_FINGERPRINTER_CLASS`` (``../shared/research/scale-out.md`` §1.1). The layout is the
-same: a sorted set of JSON requests scored by ``-priority``, a set of fingerprints.
+``SharedQueue`` is scrapy-redis's ``PriorityQueue`` (a sorted set scored by ``-priority``) with
+our JSON serializer (``requests``: never pickles) passed through its public ``serializer``
+argument. ``SharedDupeFilter`` is its ``RFPDupeFilter`` with the crawl's own request
+fingerprints (``crawler.request_fingerprinter``) through its public ``request_fingerprint``
+method: 0.9.1 hashes requests its own way (``../shared/research/scale-out.md`` §1.1).
+What we add is the in-flight count a crawl needs to know it is done: see ``SharedQueue.pop``.
 """
 
 from __future__ import annotations
@@ -14,73 +16,70 @@ from typing import Any
 import redis
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.utils.request import request_from_dict
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
 
 from newscrawl.distributed import requests
 
 logger = logging.getLogger(__name__)
 
-# Pop the highest priority request and count it in flight for this worker, atomically.
-POP = """
-local popped = redis.call('ZPOPMIN', KEYS[1])
-if #popped == 0 then return false end
-redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
-return popped[1]
-"""
-
 
 class SharedQueue:
-    """The crawl's requests, highest priority first; a pop counts the request in flight for
-    this worker (``workers`` hash) in the same atomic step, so the crawl cannot look done
-    between the pop and the download. Raises ``requests.UnsafeRequest`` for a request JSON
-    cannot carry (push) and for an entry that is not a request we would make (pop)."""
+    """The crawl's requests, highest priority first (scrapy-redis's ``PriorityQueue``).
+
+    A pop counts the request in flight for this worker (the ``workers`` hash) *before* it takes
+    it, and gives the count back if the queue was empty, so between the pop and the download
+    the crawl never looks done to another worker (at worst it looks busy a moment longer).
+    Raises ``requests.UnsafeRequest`` for a request JSON cannot carry (push) and for an entry
+    that is not a request we would make (pop).
+    """
 
     def __init__(
         self, server: redis.Redis, spider: Spider, queue_key: str, workers_key: str, worker: str
     ) -> None:
+        # scrapy-redis formats the key with the spider's name: a '%' in it must stay literal.
+        self.queue = PriorityQueue(
+            server, spider, queue_key.replace("%", "%%"), serializer=requests
+        )
         self.server = server
-        self.spider = spider
-        self.key = queue_key
         self.workers_key = workers_key
         self.worker = worker
-        self.pop_script = server.register_script(POP)
 
     def push(self, request: Request) -> None:
-        data = requests.dumps(request.to_dict(spider=self.spider))
-        self.server.zadd(self.key, {data: -request.priority})
+        self.queue.push(request)
 
     def pop(self) -> Request | None:
-        data: bytes | None = self.pop_script(keys=[self.key, self.workers_key], args=[self.worker])
-        if not data:
-            return None
+        self.server.hincrby(self.workers_key, self.worker, 1)
         try:
-            return request_from_dict(requests.loads(data), spider=self.spider)
+            request: Request | None = self.queue.pop()
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            self.server.hincrby(self.workers_key, self.worker, -1)
             raise requests.UnsafeRequest(str(exc)) from None
+        if request is None:
+            self.server.hincrby(self.workers_key, self.worker, -1)
+        return request
 
     def __len__(self) -> int:
-        return int(self.server.zcard(self.key))
+        return len(self.queue)
 
 
-class SharedDupeFilter:
-    """Requests any worker of the crawl has queued: the crawl's own request fingerprints
-    (``crawler.request_fingerprinter``) in a Redis set; ``dont_filter`` requests pass."""
+class SharedDupeFilter(RFPDupeFilter):  # type: ignore[misc]  # scrapy-redis has no type hints
+    """Requests any worker of the crawl has queued, in a Redis set (scrapy-redis's filter),
+    by the crawl's own request fingerprints; ``dont_filter`` requests pass (the scheduler)."""
 
     def __init__(self, crawler: Crawler, server: redis.Redis, key: str) -> None:
+        super().__init__(server, key, debug=crawler.settings.getbool("DUPEFILTER_DEBUG"))
         self.crawler = crawler
-        self.server = server
-        self.key = key
-        self.debug = crawler.settings.getbool("DUPEFILTER_DEBUG")
-        self.told = False
 
-    def request_seen(self, request: Request) -> bool:
-        fingerprint = self.crawler.request_fingerprinter.fingerprint(request)
-        return not self.server.sadd(self.key, fingerprint)
+    def request_fingerprint(self, request: Request) -> str:
+        """Scrapy's fingerprint of the request (``REQUEST_FINGERPRINTER_CLASS``), as hex."""
+        return self.crawler.request_fingerprinter.fingerprint(request).hex()
 
     def log(self, request: Request, spider: Any = None) -> None:
-        """As Scrapy's filter says it: every duplicate with DUPEFILTER_DEBUG, else the first."""
-        if self.debug or not self.told:
-            more = "" if self.debug else " - no more duplicates will be shown"
-            logger.debug("Filtered duplicate request: %s%s", request, more)
-            self.told = True
+        """scrapy-redis's log line, and Scrapy's count of filtered requests."""
+        super().log(request, spider)
         self.crawler.stats.inc_value("dupefilter/filtered")
+
+    def close(self, reason: str = "") -> None:
+        """Keep the fingerprints: the crawl's other workers still use them (scrapy-redis deletes
+        them on close; the crawl's keys expire with the crawl instead)."""

@@ -1,7 +1,8 @@
 """SharedScheduler: one request queue and duplicate filter for all the workers of a crawl.
 
-Scrapy's scheduler interface over Redis (``queue.py``), built for what scrapy-redis 0.9.1 gets
-wrong on Scrapy 2.19 (``../shared/research/scale-out.md``):
+Scrapy's scheduler interface over scrapy-redis's queue and duplicate filter (``queue.py``),
+built for what scrapy-redis 0.9.1's own scheduler gets wrong on Scrapy 2.19
+(``../shared/research/scale-out.md``):
 
 - keys per crawl, not per spider: ``newscrawl:<spider>:<crawl>:requests|dupefilter``. A worker
   joins the crawl its spider is running (``newscrawl:<spider>:crawl``) while some worker of it
@@ -10,7 +11,7 @@ wrong on Scrapy 2.19 (``../shared/research/scale-out.md``):
 - the queue is kept when a worker closes (scrapy-redis deletes it unless ``SCHEDULER_PERSIST``),
   and requests travel as JSON (``requests``), never as pickles;
 - the crawl ends when it is done: the queue empty and no live worker busy. Each worker says
-  how many requests it has in flight: every pop counts one at once (atomically with the pop),
+  how many requests it has in flight: every pop counts one first (``queue.py``),
   its heartbeat (every lease/3) sets the true count, and when it runs dry it sets 0 and checks
   the crawl in one atomic script. A worker whose lease lapsed (killed) no longer counts;
 - an idle worker looks at the queue again shortly (first every 10 ms, then less often), not
