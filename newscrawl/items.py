@@ -47,6 +47,9 @@ class Article:
     fetched_from: str | None = field(default=None, metadata={"export": False})
     # Which extraction layer gave the body (site, json_ld, meta, generic, text): run health.
     body_layer: str | None = field(default=None, metadata={"export": False})
+    # What the page's values disagreed on (``published_hours``, ``published_placeholder``,
+    # ``published_other``, ``language``): counted in the run's health.
+    disagreements: list[str] = field(default_factory=list, metadata={"export": False})
     # The story text's cluster fingerprint, where a worker process of an offline run parsed the
     # page (so the crawler's process need not compute it); else ClusterPipeline computes it.
     fingerprint: Fingerprint | None = field(default=None, metadata={"export": False})

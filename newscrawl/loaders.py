@@ -11,7 +11,7 @@ from scrapy.loader import ItemLoader
 
 from newscrawl import __version__
 from newscrawl import processors as p
-from newscrawl.dates import not_after, parse_banner_date, parse_datetime
+from newscrawl.dates import not_after, parse_banner_date, read_timestamp, to_utc
 from newscrawl.items import Article
 
 
@@ -25,9 +25,14 @@ def unique(values: list[str]) -> list[str]:
 
 
 def parse_published(value: str, loader_context: Mapping[str, Any]) -> str | None:
-    """A publication stamp in UTC; one without an offset is read in the page's ``zone``
-    (the loader context's, UTC when the page names none)."""
-    return parse_datetime(value, loader_context.get("zone", UTC))
+    """A publication stamp in UTC; one without an offset is read in the site's clock (the
+    loader context's ``zone``), and is None where the loader knows no clock: a naive time is
+    never guessed to be UTC (schema v3)."""
+    moment = read_timestamp(value)
+    local = loader_context.get("zone")
+    if moment is None or (moment.tzinfo is None and local is None):
+        return None
+    return to_utc(moment, local or UTC)
 
 
 EXTRACTED_BY = f"newscrawl {__version__}"  # v3: tells a re-extraction's rows from the first

@@ -9,14 +9,15 @@ import unicodedata
 
 import ftfy.bad_codecs  # noqa: F401 - registers sloppy-windows-1252 (all 256 bytes mapped)
 
+from newscrawl.extraction import charset
+from newscrawl.extraction.tables import is_table
+
 # Invisible characters that carry no text: zero-width space, word joiner, BOM, soft hyphen,
 # left-to-right/right-to-left marks. U+200C/U+200D (ZWNJ/ZWJ) are kept: Persian and Arabic
 # words and emoji need them.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f]")
 _SPACES = re.compile(r"[^\S\n]+")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# UTF-8 read as windows-1252: "â€" + one more, or "Ã"/"Â" + a Latin-1 letter or symbol.
-_MOJIBAKE = re.compile("\u00e2\u20ac[\u0080-\u00bf\u0152-\u2122]|[\u00c2\u00c3][\u0080-\u00bf]")
 _SLOPPY_1252 = "sloppy-windows-1252"
 
 
@@ -48,7 +49,8 @@ def unescape_entities(value: str) -> str:
 
 
 def fix_mojibake(value: str) -> str:
-    """Undo UTF-8 text once (or twice) decoded as windows-1252 (``â€œ`` for ``“``).
+    """Undo UTF-8 text once (or twice) decoded as windows-1252 (``â€œ`` for ``“``, ``Ø§Ù„``
+    for Arabic ``ال``: ``charset.MOJIBAKE`` knows every script's).
 
     The repair is the exact inverse (re-encode as windows-1252, decode as UTF-8), so it
     either restores the original or changes nothing; text it cannot restore keeps its
@@ -65,7 +67,7 @@ def fix_mojibake(value: str) -> str:
         return value
     fixed = value
     for _ in range(3):
-        if not _MOJIBAKE.search(fixed):
+        if not charset.MOJIBAKE.search(fixed):
             break
         try:
             fixed = fixed.encode(_SLOPPY_1252).decode("utf-8")
@@ -75,14 +77,13 @@ def fix_mojibake(value: str) -> str:
 
 
 def has_mojibake(value: str) -> bool:
-    """Whether text still shows mis-decoded UTF-8 (or U+FFFD for bytes that were lost).
+    """Whether text still shows mis-decoded bytes in any script, or U+FFFD for lost ones
+    (``extraction/charset.py``).
 
-    >>> has_mojibake("Kim\u00e2\u20ac\u2122s"), has_mojibake("Kim\ufffds"), has_mojibake("Kim’s")
+    >>> has_mojibake("Kimâ€™s"), has_mojibake("Kim�s"), has_mojibake("Kim’s")
     (True, True, False)
     """
-    if value.isascii():
-        return False
-    return "\ufffd" in value or bool(_MOJIBAKE.search(value))
+    return charset.has_mojibake(value)
 
 
 def collapse_whitespace(value: str) -> str | None:
@@ -107,13 +108,24 @@ def clean_text(value: str) -> str | None:
 
 
 def clean_body(value: str) -> str | None:
-    """A story body: each paragraph cleaned, empty ones dropped, joined by one blank line.
+    """A story body: each paragraph cleaned, empty ones dropped, joined by one blank line; a
+    Markdown table keeps its rows, one line each (schema v3).
 
     >>> clean_body("\\n First  para.\\n\\n\\n\\n Second\\u200b para. \\n")
     'First para.\\n\\nSecond para.'
+    >>> clean_body("Lead.\\n\\n| A  | B |\\n| --- | --- |\\n| 1 | 2 |")
+    'Lead.\\n\\n| A | B |\\n| --- | --- |\\n| 1 | 2 |'
     """
-    paragraphs = (clean_text(p) for p in re.split(r"\n\s*\n", value))
+    paragraphs = (clean_paragraph(p) for p in re.split(r"\n\s*\n", value))
     return "\n\n".join(p for p in paragraphs if p) or None
+
+
+def clean_paragraph(value: str) -> str | None:
+    """One body paragraph cleaned onto one line; a Markdown table cleaned line by line."""
+    table = value.strip()
+    if "\n" in table and is_table(table):
+        return "\n".join(filter(None, map(clean_text, table.split("\n")))) or None
+    return clean_text(value)
 
 
 def slug_words(slug: str) -> str | None:

@@ -14,9 +14,13 @@ from typing import Any
 
 import pytest
 
+from newscrawl.dates import zone
+from newscrawl.extraction.consistency import inconsistencies
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "menafn"
 SAMPLE = ROOT / "newscrawl" / "samples" / "menafn"
+SITE_CLOCK = zone("America/New_York")  # the clock of all three sources' naive stamps
 # Live crawls of the local sites without the politeness delays meant for real sites.
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "NEWSCRAWL_RETRY_BACKOFF=0.1")  # fmt: skip
@@ -44,7 +48,11 @@ class Run:
         return self.manifest()[-1]
 
     def articles(self) -> list[dict[str, Any]]:
-        return read_jsonl(self.out / self.last()["file"])
+        """The run's articles, each checked against itself (issue 16 point 2)."""
+        articles = read_jsonl(self.out / self.last()["file"])
+        for article in articles:
+            assert inconsistencies(article, SITE_CLOCK) == [], article["id"]
+        return articles
 
     def rejects(self) -> list[dict[str, Any]]:
         name = self.last()["rejects_file"]

@@ -66,6 +66,16 @@ def test_stamps_whose_eastern_date_disagrees_with_the_tracking_id_are_counted() 
     assert health_of([next_day])["stamp_date_mismatch"] == 1
 
 
+def test_values_a_page_contradicted_itself_with_are_counted() -> None:
+    hours = article(disagreements=["published_hours"])
+    both = article(disagreements=["published_placeholder", "language"])
+    health = health_of([hours, both, article()])
+    assert health["disagreements"] == {
+        "language": 1, "published_hours": 1, "published_placeholder": 1,
+    }  # fmt: skip
+    assert health_of([article()])["disagreements"] == {}
+
+
 def test_a_layout_change_raises_an_alarm() -> None:
     recent = [health_of([article()] * 10)] * 3
     changed = health_of([article("generic")] * 10)

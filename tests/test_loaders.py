@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from newscrawl.dates import zone
 from newscrawl.items import ARTICLE_FIELDS, Article
 from newscrawl.loaders import ArticleLoader
 
@@ -82,10 +83,17 @@ def test_an_article_is_its_own_cluster_until_linked() -> None:
 
 def test_unparseable_or_future_dates_are_null_not_guessed() -> None:
     assert load(published_at="0000-00-00 00:00:00").published_at is None
-    assert load(published_at="2031-01-01 00:00:00").published_at is None
-    assert load(published_at=["garbage", "2025-07-13 04:11:24"]).published_at == (
+    assert load(published_at="2031-01-01T00:00:00Z").published_at is None
+    assert load(published_at=["garbage", "2025-07-13T04:11:24Z"]).published_at == (
         "2025-07-13T04:11:24+00:00"
     )
+
+
+def test_a_naive_time_is_read_in_the_site_clock_and_never_guessed_to_be_utc() -> None:
+    assert load(published_at="2025-07-13 04:11:24").published_at is None  # no clock given
+    loader = ArticleLoader(zone=zone("America/New_York"))
+    loader.add_value("published_at", "2025-07-13 04:11:24")
+    assert loader.load_item().published_at == "2025-07-13T08:11:24+00:00"
 
 
 def test_tags_keep_order_without_repeats() -> None:

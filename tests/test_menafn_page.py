@@ -364,8 +364,11 @@ def html_page(
 def test_site_selectors_win_over_json_ld_and_open_graph() -> None:
     page, article = html_page(SITE_PAGE)
     assert article.title == "Site Title & More"
-    # The JSON-LD time states its offset (+03:00): it wins over the site's naive stamp.
-    assert article.published_at == "2025-03-10T15:45:00+00:00"
+    # The printed stamp is the reference (schema v3): the JSON-LD time (+03:00) names another
+    # instant, so the stamp read on MENAFN's clock wins and the disagreement is noted.
+    assert article.published_at == "2025-07-13T08:11:24+00:00"
+    assert article.published_text == "2025-07-13 04:11:24"
+    assert article.disagreements == ["published_other"]
     assert article.page_date == "2024-01-02T12:17:00+00:00"
     assert article.dateline == "(MENAFN- Kuwait News Agency (KUNA))"
     assert article.provider == "Kuwait News Agency (KUNA)"

@@ -6,6 +6,8 @@ import re
 
 from scrapy.http import TextResponse
 
+from newscrawl.extraction.charset import single_byte_encoding
+
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]{1,3}")
 _SINGLE_BYTE_LABELS = {"iso-8859-1", "latin-1", "latin1", "cp1252", "windows-1252", "ascii"}
 
@@ -15,8 +17,10 @@ def choose_encoding(body: bytes, label: str | None) -> str | None:
 
     MENAFN serves UTF-8, and labels lie: bytes that are valid UTF-8 are read as UTF-8 even
     when labelled ISO-8859-1; bytes that are not UTF-8 and hold no UTF-8 sequence at all are
-    windows-1252 even when labelled UTF-8. A page mixing both keeps its label, and the bad
-    bytes show as U+FFFD, which rejects the article instead of guessing.
+    windows-1252 even when labelled UTF-8, unless windows-1252 reads them as words of Latin-1
+    letters only (another script's code page: ``charset.single_byte_encoding`` then asks a
+    detector). A page mixing both, or one no code page reads as text, keeps its label, and the
+    bad bytes show as U+FFFD, which rejects the article instead of guessing.
 
     >>> choose_encoding("Kim’s".encode(), "iso-8859-1")
     'utf-8'
@@ -37,7 +41,7 @@ def choose_encoding(body: bytes, label: str | None) -> str | None:
         return "utf-8"
     normalised = (label or "utf-8").lower().replace("_", "-")
     if normalised in {"utf-8", "utf8"} | _SINGLE_BYTE_LABELS and not _UTF8_MULTIBYTE.search(body):
-        return "cp1252"
+        return single_byte_encoding(body)  # cp1252, unless that reads as another script's
     return None
 
 

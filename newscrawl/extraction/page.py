@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from datetime import UTC
 from functools import cached_property, partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -16,7 +17,9 @@ from scrapy.http import TextResponse
 
 from newscrawl.dates import has_offset, read_timestamp
 from newscrawl.extraction import jsonld, stamps
+from newscrawl.extraction.agreement import read_stamp
 from newscrawl.extraction.generic import main_text
+from newscrawl.extraction.language import path_language
 from newscrawl.extraction.text import element_text, is_furniture, markup_text, visible_text
 from newscrawl.extraction.tree import (
     attribute_values,
@@ -219,6 +222,16 @@ class HtmlArticlePage:
             valid=read_timestamp,
         )
 
+    def printed_stamps(self) -> list[str]:
+        """The publication stamps the page prints for a reader, best first (the reference for
+        ``published_at``, ``agreement.agree``): marked elements, the article's ``<time>``s,
+        then a lone printed stamp."""
+        return first_found(
+            partial(stamps.printed_published, self.root),
+            partial(stamps.lone_stamp, self.root),
+            valid=lambda value: read_stamp(value, UTC),
+        )
+
     def summaries(self) -> list[str]:
         meta = partial(self.meta_values, "description", "og:description", "twitter:description")
         return first_found(meta, partial(self.ld_values, "description"))
@@ -239,6 +252,13 @@ class HtmlArticlePage:
 
     def languages(self) -> list[str]:
         return first_found(partial(_LANG, self.root), partial(self.ld_values, "inLanguage"))
+
+    def declared_languages(self) -> list[str]:
+        """Every language the page declares, best first: ``<html lang>``, JSON-LD
+        ``inLanguage``, ``og:locale``, a language segment of its address (``/fr/``)."""
+        paths = filter(None, map(path_language, [*self.urls(), self.response.url]))
+        return [*_LANG(self.root), *self.ld_values("inLanguage"),
+                *self.meta_values("og:locale"), *paths]  # fmt: skip
 
     def urls(self) -> list[str]:
         return self.absolute(

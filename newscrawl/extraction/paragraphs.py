@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from newscrawl.dates import looks_like_timestamp
+from newscrawl.extraction.tables import is_table_line, keep_tables_whole
 
 _SENTENCE_END = re.compile(r"(?:[.!?:;\"'\u201d\u2019)\]]|--|\u2014|\u2013)$")
 _GLUED_HINT = re.compile(r"[a-z][.!?][A-Z][a-z]")  # cheap test before the exact one
@@ -32,6 +33,8 @@ def _continues(line: str, following: str, heading: re.Pattern[str] | None) -> bo
         return False
     if heading is not None and heading.match(following):
         return False
+    if is_table_line(line.rsplit("\n", 1)[-1]) or is_table_line(following):
+        return False  # a table's rows are lines of their own
     return following[:1].islower() or len(line.split()) <= _FRAGMENT_WORDS
 
 
@@ -82,9 +85,9 @@ def paragraphs_from_text(text: str, heading: re.Pattern[str] | None = None) -> l
     """
     paragraphs: list[str] = []
     for block in re.split(r"\n[^\S\n]*\n", text):
-        lines = [" ".join(line.split()) for line in block.split("\n")]
+        lines = keep_tables_whole([" ".join(line.split()) for line in block.split("\n")])
         for paragraph in join_broken_lines([line for line in lines if line], heading):
-            paragraphs.extend(split_glued(paragraph))
+            paragraphs.extend([paragraph] if "\n" in paragraph else split_glued(paragraph))
     return paragraphs
 
 

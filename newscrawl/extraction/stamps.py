@@ -30,6 +30,11 @@ _ARTICLE_TIMES: Any = etree.XPath(
     " 'UPDATEMODIF', 'updatemodif'), 'update') or contains(translate(@class, 'UPDATEMODIF',"
     " 'updatemodif'), 'modif') or @itemprop='dateModified'])]/@datetime"
 )
+_ARTICLE_TIME_ELEMENTS: Any = etree.XPath(
+    "//article//time[not(ancestor-or-self::*[contains(translate(@class, 'UPDATEMODIF',"
+    " 'updatemodif'), 'update') or contains(translate(@class, 'UPDATEMODIF', 'updatemodif'),"
+    " 'modif') or @itemprop='dateModified'])]"
+)
 _BODY_TEXTS: Any = etree.XPath("//body//text()[contains(., ':')]")
 _CHROME_TAGS = frozenset({"header", "footer", "nav", "aside", "script", "style", "a"})
 _PUBLISHED_LABEL = re.compile(r"^\s*published(?:\s+(?:on|at))?\s*:?\s*", re.IGNORECASE)
@@ -54,6 +59,15 @@ def marked_published(root: Any) -> list[str]:
         found.append(_PUBLISHED_LABEL.sub("", text_of(element)))
     found += [_PUBLISHED_LABEL.sub("", " ".join(t.split())) for t in _LABELLED(root)]
     return [v for v in found if v]
+
+
+def printed_published(root: Any) -> list[str]:
+    """Publication stamps as the page prints them, text a reader sees (never an attribute):
+    elements marked as published, then the article's ``<time>`` elements not marked as an
+    update, each without a "Published:" label."""
+    marked = [_PUBLISHED_LABEL.sub("", text_of(element)) for element in _MARKED(root)]
+    times = [text_of(time) for time in _ARTICLE_TIME_ELEMENTS(root)]
+    return [value for value in (*marked, *times) if value]
 
 
 def article_times(root: Any) -> list[str]:

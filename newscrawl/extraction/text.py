@@ -8,6 +8,8 @@ from typing import Any
 
 from lxml import html as lxml_html
 
+from newscrawl.extraction.tables import table_markdown
+
 _BLOCK_TAGS = frozenset(
     [
         "p",
@@ -133,12 +135,23 @@ def visible_text(root: Any) -> str:
 
 
 def element_text(element: Any) -> str:
-    """Text of an element without furniture: blocks end paragraphs, ``<br>`` ends a line."""
+    """Text of an element without furniture: blocks end paragraphs, ``<br>`` ends a line, a
+    data table is one paragraph of Markdown table rows (``tables.py``).
+
+    >>> from lxml import html
+    >>> text = element_text(html.fromstring("<div><p>Lead.</p><table><tr><td>A</td><td>1</td>"
+    ...                                      "</tr><tr><td>B</td><td>2</td></tr></table></div>"))
+    >>> [block.strip() for block in text.split("\\n\\n") if block.strip()]
+    ['Lead.', '| A | 1 |\\n| --- | --- |\\n| B | 2 |']
+    """
     out: list[str] = []
 
     def emit(node: Any) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag and not is_furniture(node):
+        table = table_markdown(node) if tag == "table" and not is_furniture(node) else None
+        if table is not None:  # rows end lines; the table is one block
+            out.append(f"\x00{table.replace(chr(10), chr(1))}\x00")
+        elif tag and not is_furniture(node):
             block = tag in _BLOCK_TAGS
             out.append("\x00" if block else "\x01" if tag == "br" else "")
             out.append(node.text or "")

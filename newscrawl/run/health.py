@@ -76,6 +76,7 @@ class RunHealth:
         self.layers: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
         self.date_mismatch = 0
+        self.disagreements: Counter[str] = Counter()  # a page's values contradicting each other
 
     def article(self, article: Article) -> None:
         """One story page that gave a valid article (written or a duplicate)."""
@@ -83,6 +84,7 @@ class RunHealth:
         self.found.update(name for name in FIELDS if getattr(article, name))
         if article.body_layer:
             self.layers[article.body_layer] += 1
+        self.disagreements.update(article.disagreements)
         if self.local and article.published_at and article.tracking_id:
             issued = tracking_date(article.tracking_id)
             if issued and issued != local_date(article.published_at, self.local):
@@ -107,6 +109,7 @@ class RunHealth:
             "site_share": _share(self.layers["site"], html),
             "coverage": {name: _share(self.found[name], self.articles) for name in FIELDS},
             "stamp_date_mismatch": self.date_mismatch,
+            "disagreements": dict(sorted(self.disagreements.items())),
         }
 
 

@@ -82,7 +82,8 @@ class GlobenewswirePage(WireReleasePage):
 
     def published_values(self) -> list[str]:
         """The ``<time datetime>`` in the header (UTC), then the OpenGraph time (its JSON-LD
-        has a date without a time), then the generic sources and the printed ET stamp."""
+        has a date without a time), then the generic sources; taken where they agree with the
+        printed ET stamp (``agreement.agree``)."""
         times = self.root.xpath('//span[contains(@class, "article-published")]//time/@datetime')
         og = [og_time(v) for v in self.meta_values("og:article:published_time")]
         return [*times, *filter(None, og), *super().published_values()]

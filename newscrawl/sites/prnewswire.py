@@ -62,8 +62,9 @@ class PrnewswirePage(WireReleasePage):
     )
 
     def published_values(self) -> list[str]:
-        """JSON-LD ``datePublished`` and ``meta[name=date]`` (with an offset) before the
-        printed ET stamp; ``dateModified`` is a later edit, never the publication."""
+        """JSON-LD ``datePublished`` and ``meta[name=date]``, taken where they agree with the
+        printed ET stamp (``agreement.agree``); ``dateModified`` is a later edit, never the
+        publication."""
         return [*self.ld_values("datePublished"), *self.meta_values("date"),
                 *super().published_values()]  # fmt: skip
 

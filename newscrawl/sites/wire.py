@@ -11,7 +11,10 @@ from urllib.parse import urljoin
 
 from scrapy.http import TextResponse
 
-from newscrawl.dates import parse_datetime
+from newscrawl.extraction.agreement import agree
+from newscrawl.extraction.corrections import corrected_release
+from newscrawl.extraction.language import judge_language
+from newscrawl.extraction.legends import is_correction
 from newscrawl.extraction.page import HtmlArticlePage, document_base, first_found
 from newscrawl.extraction.plausibility import (
     body_problem,
@@ -22,6 +25,7 @@ from newscrawl.extraction.plausibility import (
     unvouched_fallback,
 )
 from newscrawl.extraction.text import element_text
+from newscrawl.extraction.tickers import find_tickers
 from newscrawl.extraction.tree import canonical_links
 from newscrawl.items import Article
 from newscrawl.loaders import ArticleLoader
@@ -29,7 +33,7 @@ from newscrawl.processors import clean_text
 from newscrawl.site import Ref, Site
 from newscrawl.sites.wire_story import (
     WIRE_DATELINE,
-    parse_eastern,
+    Release,
     release_story,
     split_wire_dateline,
 )
@@ -89,11 +93,24 @@ class WireReleasePage(HtmlArticlePage):
         ]
 
     def published_values(self) -> list[str]:
-        """Publication times best first; subclasses put the site's own sources in front."""
-        return [*self.published(), *map(str, filter(None, map(parse_eastern, self.stamps())))]
+        """Publication times the page states besides its printed stamp, best first; subclasses
+        put the site's own sources in front."""
+        return self.published()
 
     def stamps(self) -> list[str]:
-        return self.first_text(self.STAMP_SELECTORS)
+        """The publication stamp the page prints (``25 Apr, 2016, 03:39 ET``): the wire's own
+        element, else the generic printed stamps."""
+        return self.first_text(self.STAMP_SELECTORS) or self.printed_stamps()
+
+    def release_id(self, url: str) -> str | None:
+        """The article id of a release of this wire that a link names, else None."""
+        ref = self.site.story_ref(urljoin(self.base_url, url.strip()))
+        return f"{self.site.name}:{ref[0]}" if ref else None
+
+    def body_links(self) -> list[str]:
+        """The addresses the release's own text links to (its site body elements)."""
+        site = [el for query in self.BODY_SELECTORS for el in self.css(query)]
+        return self.absolute([href for el in site for href in el.xpath(".//a/@href")])
 
     def images(self) -> list[str]:
         """The release's image; the issuer's logo (GlobeNewswire's ``/news-release/logo/``,
@@ -137,7 +154,7 @@ class WireReleasePage(HtmlArticlePage):
         return found or text_problem(article)
 
     def to_article(self) -> Article:
-        loader = ArticleLoader()
+        loader = ArticleLoader(zone=self.site.clock)
         ref = self.ref
         if ref:
             loader.add_value("id", f"{self.site.name}:{ref[0]}")
@@ -146,31 +163,43 @@ class WireReleasePage(HtmlArticlePage):
         loader.add_value("fetched_from", self.response.url)
         loader.add_value("source", self.site.name)
         loader.add_value("crawled_at", self.crawled_at)
-        loader.add_value("title", first_found(partial(self.first_text, self.TITLE_SELECTORS),
-                                              self.titles, valid=clean_text))  # fmt: skip
-        self.add_story(loader)
-        times = [v for v in self.published_values() if parse_datetime(v)]
-        loader.add_value("published_at", times)
-        loader.add_value("published_text", [*self.stamps(), *times[:1]])
+        titles = first_found(partial(self.first_text, self.TITLE_SELECTORS), self.titles,
+                             valid=clean_text)  # fmt: skip
+        loader.add_value("title", titles)
+        release = self.add_story(loader, clean_text(titles[0]) if titles else None)
+        published = agree(self.stamps(), self.published_values(), self.site.clock)
+        loader.add_value("published_at", published.at)
+        loader.add_value("published_text", published.text)
         loader.add_value("provider", self.site.provider)
         loader.add_value("summary", self.summaries())
         loader.add_value("image_url", self.images())
         loader.add_value("tags", self.tags())
         loader.add_value("category", self.categories())
-        loader.add_value("language", self.languages())
         article: Article = loader.load_item()
+        self.add_release_marks(article, release)
+        article.disagreements = published.disagreements()
+        judge_language(article, self.declared_languages())
         return article
 
-    def add_story(self, loader: ArticleLoader) -> None:
-        """The dateline, the body without furniture, the issuer (the site's own first), and
-        the layer that gave the body (run health)."""
-        source_line = None
+    def add_story(self, loader: ArticleLoader, title: str | None) -> Release:
+        """The dateline, the body without furniture and legends, the issuer (the site's own
+        first), and the layer that gave the body (run health); the release as read."""
+        release = Release(None, [], None, [])
         for layer, source in self.layer_texts():
-            dateline, paragraphs, source_line = release_story(source() or "", self.DATELINE)
-            if paragraphs:
-                loader.add_value("dateline", dateline)
-                loader.add_value("body", "\n\n".join(paragraphs))
+            release = release_story(source() or "", self.DATELINE, title)
+            if release.paragraphs:
+                loader.add_value("dateline", release.dateline)
+                loader.add_value("body", "\n\n".join(release.paragraphs))
                 loader.add_value("body_layer", layer)
                 self.layer = layer
                 break
-        loader.add_value("organization", [*self.issuers(), *filter(None, [source_line])])
+        loader.add_value("organization", [*self.issuers(), *filter(None, [release.issuer])])
+        return release
+
+    def add_release_marks(self, article: Article, release: Release) -> None:
+        """The issuer's listings (``tickers``), and the release a correction replaces
+        (``corrects``), from the release's own text and links."""
+        article.tickers = find_tickers(article.body or "", article.organization)
+        if is_correction(release.notes, article.title):
+            links = self.body_links()
+            article.corrects = corrected_release(release.notes, links, self.release_id, article.id)

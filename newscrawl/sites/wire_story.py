@@ -1,17 +1,19 @@
 """What press-release wires share in a release's text: the wire dateline, the release's
-paragraphs and furniture (contacts, ``SOURCE``), the printed ET stamps, and URL rules whose
-story paths hold their id."""
+paragraphs and furniture (contacts, ``SOURCE``), the legends before the dateline, and URL
+rules whose story paths hold their id. (Their printed ET stamps are read by
+``extraction/agreement.py``, on the wire's clock.)"""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlsplit
 
-from newscrawl.dates import to_utc, zone
+from newscrawl.extraction.legends import find_dateline, is_correction, notes_before
+from newscrawl.extraction.tables import keep_tables_whole
 from newscrawl.site import Ref
 
-EASTERN = zone("America/New_York")  # the wires print "ET": US Eastern, DST included
 # "CITY, Date /PRNewswire/ --", "CITY--(Marketwired - Date) -", "CITY, Date (GLOBE NEWSWIRE) --",
 # "CITY--(BUSINESS WIRE)--": the place and date, the wire's mark, then a dash.
 WIRE_DATELINE = re.compile(
@@ -35,9 +37,8 @@ _FURNITURE_LINE = re.compile(
     r"|Related Links?)$",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"[.!?:;\"'\u201d\u2019)\]]$")
+_ENDS_LINE = re.compile(r"[.!?:;\"'\u201d\u2019)\]|]$")  # a sentence's end, or a table row's
 _CONTACT_WORDS = 12  # a contact line is a name, a company, an address, a phone or an e-mail
-_ET_FORMATS = ("%B %d %Y %H:%M", "%b %d %Y %H:%M", "%d %b %Y %H:%M", "%d %B %Y %H:%M")
 
 
 def path_ref(url: str, pattern: re.Pattern[str]) -> Ref | None:
@@ -70,37 +71,18 @@ def split_wire_dateline(
     return match.group("dateline").strip(), text[match.end() :]
 
 
-def parse_eastern(text: str) -> str | None:
-    """A wire's printed stamp in US Eastern time (``ET``) as ISO 8601 in UTC.
-
-    >>> parse_eastern("April 06, 2016 12:00 ET")
-    '2016-04-06T16:00:00+00:00'
-    >>> parse_eastern("25 Apr, 2016, 03:39 ET")
-    '2016-04-25T07:39:00+00:00'
-    >>> parse_eastern("Jan 05, 2024, 08:30 ET"), parse_eastern("April 06, 2016")
-    ('2024-01-05T13:30:00+00:00', None)
-    """
-    stamp = re.sub(r"\s+(?:ET|EST|EDT)$", "", " ".join(text.replace(",", " ").split()))
-    for fmt in _ET_FORMATS:
-        try:
-            return to_utc(datetime.strptime(stamp, fmt), EASTERN)
-        except ValueError:
-            continue
-    return None
-
-
 def release_paragraphs(text: str) -> list[str]:
     """Paragraphs of a release: blocks and ``<br>`` lines, a line that runs on into a
-    lowercase word joined to it.
+    lowercase word joined to it, a Markdown table's rows one paragraph.
 
     >>> release_paragraphs("About Segment\\nSegment is a platform\\nthat helps.\\n\\nNext.")
     ['About Segment', 'Segment is a platform that helps.', 'Next.']
     """
     paragraphs: list[str] = []
     for block in re.split(r"\n[^\S\n]*\n", text):
-        lines = [" ".join(line.split()) for line in block.split("\n")]
+        lines = keep_tables_whole([" ".join(line.split()) for line in block.split("\n")])
         for line in filter(None, lines):
-            if paragraphs and line[0].islower() and not _SENTENCE_END.search(paragraphs[-1]):
+            if paragraphs and line[0].islower() and not _ENDS_LINE.search(paragraphs[-1]):
                 paragraphs[-1] = f"{paragraphs[-1]} {line}"
             else:
                 paragraphs.append(line)
@@ -141,20 +123,33 @@ def drop_release_furniture(paragraphs: list[str]) -> tuple[list[str], str | None
     return kept, None
 
 
+@dataclass(frozen=True)
+class Release:
+    """A release's text read: its dateline, its own paragraphs (no furniture, no legends), the
+    issuer its ``SOURCE`` line names, and the legends and notes printed before the dateline."""
+
+    dateline: str | None
+    paragraphs: list[str]
+    issuer: str | None
+    notes: list[str]
+
+
 def release_story(
-    text: str, dateline_pattern: re.Pattern[str] = WIRE_DATELINE
-) -> tuple[str | None, list[str], str | None]:
-    """(wire dateline, paragraphs without furniture, issuer of the SOURCE line) of a
-    release's text.
+    text: str, dateline_pattern: re.Pattern[str] = WIRE_DATELINE, title: str | None = None
+) -> Release:
+    """A release's text read (``Release``). The dateline is looked for after the legends and
+    notes an issuer may print above it (``extraction/legends.py``); those leave the story.
 
     >>> release_story("NEW YORK, May 2, 2024 /PRNewswire/ -- Acme rose.\\n\\nSOURCE Acme")
-    ('NEW YORK, May 2, 2024 /PRNewswire/ --', ['Acme rose.'], 'Acme')
+    Release(dateline='NEW YORK, May 2, 2024 /PRNewswire/ --', paragraphs=['Acme rose.'], \
+issuer='Acme', notes=[])
+    >>> release_story("/NOT FOR U.S. WIRES/\\n\\nTORONTO, Jan. 5 /CNW/ - Acme rose.").notes
+    ['/NOT FOR U.S. WIRES/']
     """
     paragraphs = release_paragraphs(text)
-    if not paragraphs:
-        return None, [], None
-    dateline, first = split_wire_dateline(paragraphs[0], dateline_pattern)
-    paragraphs, issuer = drop_release_furniture(
-        [first, *paragraphs[1:]] if first else paragraphs[1:]
-    )
-    return dateline, paragraphs, issuer
+    split = partial(split_wire_dateline, pattern=dateline_pattern)
+    index, dateline, first = find_dateline(paragraphs, split)
+    before, after = paragraphs[: max(index, 0)], paragraphs[index + 1 :]
+    own, notes = notes_before(before, correction=is_correction(before, title))
+    kept, issuer = drop_release_furniture([*own, *filter(None, [first]), *after])
+    return Release(dateline, kept, issuer, notes)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC
 from functools import cached_property, partial
 from typing import Any
 
 from lxml import etree
 from scrapy.http import TextResponse
 
-from newscrawl.dates import is_banner, read_timestamp
+from newscrawl.dates import is_banner
+from newscrawl.extraction.agreement import agree, read_stamp
 from newscrawl.extraction.page import HtmlArticlePage, compiled, first_found, string_of, text_of
 from newscrawl.extraction.plausibility import (
     body_problem,
@@ -27,7 +29,6 @@ from newscrawl.processors import clean_text
 from newscrawl.site import Ref, Site
 from newscrawl.sites.menafn.marks import has_story_mark
 from newscrawl.sites.menafn.story import (
-    LANGUAGE,
     Story,
     clean_story,
     is_menafn_story,
@@ -233,9 +234,10 @@ class MenafnPage(HtmlArticlePage):
             partial(self.css_text, self.DATE_ID),
             *(partial(self.story_text_of, query) for query in self.DATES_IN_STORY),
         ]
-        stamps = first_found(self.offset_published, *dates, self.published, valid=parse_stamp)
-        loader.add_value("published_at", stamps)
-        loader.add_value("published_text", stamps[:1])  # the stamp that gave published_at
+        printed = first_found(*dates, self.printed_stamps, valid=parse_stamp)  # the reference
+        published = agree(printed, [*self.offset_published(), *self.published()], self.site.clock)
+        loader.add_value("published_at", published.at)
+        loader.add_value("published_text", published.text)
         loader.add_value("page_date", self.banner())
         loader.add_value("provider", self.provider_logo())
         loader.add_value("summary", self.summaries())
@@ -243,14 +245,14 @@ class MenafnPage(HtmlArticlePage):
         loader.add_value("tags", self.site_tags())
         cats = partial(self.css_text, "#ContentPlaceHolder1_lblb_cats")
         loader.add_value("category", first_found(cats, self.categories))
-        loader.add_value("language", [*self.languages(), LANGUAGE])
         loader.add_value("body_layer", self.layer)
-        return load_article(loader)
+        return load_article(loader, self.declared_languages(), published.disagreements())
 
     def story_image(self) -> list[str]:
         return self.absolute([img.get("src", "") for img in self.css("#ImgNews")])
 
 
 def parse_stamp(value: str) -> bool:
-    """Whether a value reads as a full timestamp (the zone does not matter for that)."""
-    return read_timestamp(value) is not None
+    """Whether a value reads as a printed stamp, a date alone included (the zone does not
+    matter for that)."""
+    return read_stamp(value, UTC) is not None

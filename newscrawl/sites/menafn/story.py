@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from newscrawl.dates import is_banner, looks_like_timestamp
+from newscrawl.extraction.language import judge_language
 from newscrawl.extraction.paragraphs import drop_related_links, drop_repeats, paragraphs_from_text
 from newscrawl.extraction.plausibility import is_furniture, is_paywall
 from newscrawl.items import Article
@@ -167,13 +168,19 @@ def story_loader(
     return loader
 
 
-def load_article(loader: ArticleLoader) -> Article:
+def load_article(
+    loader: ArticleLoader, declared: list[str] | None = None, disagreements: list[str] | None = None
+) -> Article:
     """The loader's article, its provider the one its dateline names: a MENAFN dateline names
     who wrote the story (MENAFN itself, or the syndicated provider); a logo is only a fallback.
+    Its language is its text's, the ``declared`` languages a cross-check (``judge_language``);
+    ``disagreements`` are what the page's own values contradicted each other on.
     """
     article: Article = loader.load_item()
     if article.dateline and split_dateline(article.dateline)[0]:
         article.provider = provider_from_dateline(article.dateline)
+    article.disagreements = list(disagreements or [])
+    judge_language(article, [*(declared or []), LANGUAGE])
     return article
 
 

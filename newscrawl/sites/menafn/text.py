@@ -11,7 +11,6 @@ from newscrawl.processors import slug_words
 from newscrawl.site import Ref, Site
 from newscrawl.sites.menafn.marks import find_tracking_id, split_dateline
 from newscrawl.sites.menafn.story import (
-    LANGUAGE,
     clean_story,
     is_error_block_line,
     is_menafn_story,
@@ -111,6 +110,5 @@ class MenafnTextPage:
         loader.add_value("published_at", header.get("time"))
         loader.add_value("published_text", header.get("time"))
         loader.add_value("page_date", header.get("banner"))
-        loader.add_value("language", LANGUAGE)
         loader.add_value("body_layer", self.layer)
         return load_article(loader)
