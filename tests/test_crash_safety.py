@@ -254,6 +254,47 @@ def stop_with(signum: signal.Signals, tmp_path: Path) -> None:
     check_output(out, expected)
 
 
+def test_sigterm_stops_an_offline_run_once_its_pages_are_through(tmp_path: Path) -> None:
+    """An offline run stops reading at the first signal and closes as `shutdown` with its
+    files listed (Scrapy alone never finishes closing while a page from the source is in the
+    pipelines); the next run writes the rest, every story once."""
+    from tests.site.pages import render_article
+
+    source, out = tmp_path / "pages", tmp_path / "output"
+    source.mkdir()
+    stories = synthetic_stories(1200)
+    for story in stories:
+        (source / f"{story.id}.html").write_text(render_article(story), "utf-8")
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "menafn", "-a", f"source={source}",
+        "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", f"NEWSCRAWL_STATE={state_path(out)}",
+        "-s", "NEWSCRAWL_OFFLINE_PROCESSES=1", "-s", "LOG_LEVEL=INFO",
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    log = tmp_path / "stopped.log"
+    sink = log.open("wb")
+    with (
+        sink,
+        reaped(subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=sink, env=env)) as run,
+    ):
+        wait_until_writing(out / "menafn", run)
+        assert run.poll() is None, log.read_text()
+        run.send_signal(signal.SIGTERM)  # once: a graceful stop
+        status = run.wait(timeout=20)
+    text = log.read_text()
+    assert status == 1, text
+    assert "newscrawl: error: stopped by a signal before the crawl was done" in text
+    assert "Traceback" not in text
+    assert sorted(p.name for p in out.rglob("*.part")) == []
+    (line,) = manifest(out / "menafn")
+    assert (line["finish_reason"], line["exit_status"]) == ("shutdown", 1)
+    stopped = complete_lines(out / line["file"])
+    assert 0 < len(stopped) < len(stories)
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, env=env, check=False)
+    assert again.returncode == 0, again.stderr[-2000:]
+    check_output(out, {f"menafn:{s.id}" for s in stories})
+
+
 # -- the close windows too short for a timed kill: the state a kill leaves, made by hand --------
 def finished_run_with_a_reject(out: Path, site: MenafnSite) -> str:
     """One finished run over `site` (whose third story is an empty page): its run name."""

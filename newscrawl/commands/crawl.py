@@ -12,6 +12,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from newscrawl.commands.shutdown import GracefulShutdown
 from newscrawl.run.checks import check_settings
 from newscrawl.run.extension import RunExtension
 from newscrawl.run.layout import state_file
@@ -83,7 +84,8 @@ class Command(ScrapyCrawlCommand):
             started.add_done_callback(lambda task: outcome.append(task.exception()))
         else:  # a Twisted Deferred
             started.addErrback(lambda failure: outcome.append(failure.value))
-        self.crawler_process.start()
+        GracefulShutdown(crawler).install()
+        self.crawler_process.start(install_signal_handlers=False)
         errors = [exc for exc in outcome if exc is not None]
         if errors:
             not_started(crawler, errors[0])

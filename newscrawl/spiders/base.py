@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import aclosing
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -42,10 +44,11 @@ from newscrawl.spiders.arguments import (
 )
 from newscrawl.spiders.discovery import Link, listing_links, next_pages
 from newscrawl.spiders.feeds import NotAFeed, read_feed
-from newscrawl.spiders.offline import CRASHED, OFFLINE_SETTINGS, source_outcomes
+from newscrawl.spiders.offline import CRASHED, OFFLINE_SETTINGS, WindDown, source_outcomes
 from newscrawl.spiders.reading import (
     FAILED,
     TRUNCATED,
+    Outcome,
     Rejection,
     judge,
     page_of,
@@ -77,6 +80,7 @@ class SiteSpider(Spider):
     archives (paths or URLs). All that differs between sources is their ``site``."""
 
     site: Site  # the source this spider crawls; its spider's name is the site's
+    winding: WindDown  # an offline run asked to stop by a signal
     writes_articles = True  # a run keeps this spider's books (newscrawl/run/)
     ARGUMENTS: ClassVar[frozenset[str]] = ARGUMENTS
 
@@ -94,6 +98,7 @@ class SiteSpider(Spider):
             crawler.settings.setdict(OFFLINE_SETTINGS, priority="spider")
         spider: Self = super().from_crawler(crawler, *args, **kwargs)
         spider.site = cls.site.on_clock(crawler.settings)
+        spider.winding = WindDown(crawler)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         return spider
 
@@ -173,23 +178,43 @@ class SiteSpider(Spider):
         """The articles of a saved page, a WARC archive (a path or a URL), or a folder of them,
         in order, parsed by ``NEWSCRAWL_OFFLINE_PROCESSES`` processes; what gives none is a
         ``Reject``. Stories outside the window are counted, not pages."""
-        async for outcome in source_outcomes(self.site, self.crawler, source):
-            if isinstance(outcome, Article) and not self.window.holds_story(
-                outcome.published_at, outcome.crawled_at, self.local
-            ):
-                self.crawler.stats.inc_value("newscrawl/discovery/outside_window")
-                continue
-            self.crawler.stats.inc_value("newscrawl/pages")  # every page is accounted for
-            if isinstance(outcome, Article):
-                yield outcome
-                continue
-            reject = self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
-            reject.fails_run = outcome.reason in {FAILED, CRASHED}  # our bug, or a dead process
-            yield reject
+        async with aclosing(source_outcomes(self.site, self.crawler, source)) as outcomes:
+            async for outcome in outcomes:
+                if self.winding.asked:
+                    break
+                if isinstance(outcome, Article) and not self.window.holds_story(
+                    outcome.published_at, outcome.crawled_at, self.local
+                ):
+                    self.crawler.stats.inc_value("newscrawl/discovery/outside_window")
+                    continue
+                self.crawler.stats.inc_value("newscrawl/pages")  # every page is accounted for
+                self.winding.given += 1
+                yield self.offline_item(outcome)
+        if self.winding.asked:
+            await self.winding.drained()
+            raise CloseSpider("shutdown")
         unread = unread_source(self.crawler.stats)
         run = current_run(self.crawler)
         if unread and run is not None:
             run.fail(unread)
+
+    def offline_item(self, outcome: Outcome) -> Article | Reject:
+        """A page's article, or its ``Reject`` (one that fails the run: our bug, or a worker
+        process that died)."""
+        if isinstance(outcome, Article):
+            return outcome
+        reject = self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
+        reject.fails_run = outcome.reason in {FAILED, CRASHED}
+        return reject
+
+    def wind_down(self) -> bool:
+        """A signal asked the run to stop (``commands/shutdown.py``). An offline run stops
+        reading its source and closes as ``shutdown`` once its pages are through the
+        pipelines (True); a live run is stopped by Scrapy (False)."""
+        if self.source is None:
+            return False
+        self.winding.asked = True
+        return True
 
     def reject(self, url: str, reason: str, detail: str = "", **fields: Any) -> Reject:
         """A page that cannot become an article, as the item to yield (its rejects line)."""

@@ -24,14 +24,15 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.utils.asyncio import is_asyncio_available
+from scrapy.utils.asyncio import is_asyncio_available, sleep
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
@@ -45,6 +46,7 @@ logger = logging.getLogger(__name__)
 BATCH = 8  # pages per task: a round trip to a worker costs about a tenth of a page's parse
 WINDOW = 4  # batches in flight per worker: every worker stays busy, memory stays flat
 CRASHED = "worker crashed"
+DRAIN_POLL = 0.05  # seconds between looks at the items still in the pipelines, when stopping
 # What an offline run changes in its crawler's settings: it downloads nothing, so it builds no
 # HTTP download handler and no retries (they import Scrapy's TLS stack, a quarter of a second
 # of its start-up).
@@ -56,7 +58,7 @@ OFFLINE_SETTINGS: dict[str, Any] = {
 
 async def source_outcomes(
     site: Site, crawler: Crawler, source: Path | str
-) -> AsyncIterator[Outcome]:
+) -> AsyncGenerator[Outcome]:
     """The outcome of every page of ``source`` (a saved page, an archive, a folder, a URL of
     WARC files), in order, read by ``site``'s rules (in every worker: it is plain data)."""
     max_bytes = crawler.settings.getint("DOWNLOAD_MAXSIZE")
@@ -231,3 +233,25 @@ def _batches(units: Iterable[Unit]) -> Iterator[list[Unit]]:
     iterator = iter(units)
     while batch := list(itertools.islice(iterator, BATCH)):
         yield batch
+
+
+class WindDown:
+    """An offline run asked to stop by a signal (``commands/shutdown.py``): it stops reading
+    its source, and closes once the pages it gave are through the item pipelines (closing
+    earlier hangs Scrapy 2.19: see there). Counts the items given and the items through."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.asked = False
+        self.given = 0
+        self.through = 0
+        for passed in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(self.passed, signal=passed)
+
+    def passed(self) -> None:
+        self.through += 1
+
+    async def drained(self) -> None:
+        """Once every item given is through (and the scraper has counted it off)."""
+        while self.through < self.given:
+            await sleep(DRAIN_POLL)
+        await sleep(DRAIN_POLL)  # the scraper's own count drops just after the signals
