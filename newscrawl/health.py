@@ -20,6 +20,7 @@ from typing import Any
 
 from newscrawl.dates import local_date, tracking_date
 from newscrawl.items import Article
+from newscrawl.witness import WitnessTally
 
 FIELDS = (
     "title",
@@ -62,6 +63,7 @@ class RunHealth:
         self.layers: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
         self.date_mismatch = 0
+        self.witnesses = WitnessTally()  # sitemap, feed and listing dates against the page's
 
     def article(self, article: Article) -> None:
         """One story page that gave a valid article (written or a duplicate)."""
@@ -69,6 +71,7 @@ class RunHealth:
         self.found.update(name for name in FIELDS if getattr(article, name))
         if article.body_layer:
             self.layers[article.body_layer] += 1
+        self.witnesses.add(article.published_at, article.witness, self.local)
         if self.local and article.published_at and article.tracking_id:
             issued = tracking_date(article.tracking_id)
             if issued and issued != local_date(article.published_at, self.local):
@@ -93,6 +96,7 @@ class RunHealth:
             "site_share": _share(self.layers["site"], html),
             "coverage": {name: _share(self.found[name], self.articles) for name in FIELDS},
             "stamp_date_mismatch": self.date_mismatch,
+            "witnesses": self.witnesses.to_dict(),
         }
 
 
@@ -160,3 +164,48 @@ def alarms(health: dict[str, Any], recent: list[dict[str, Any]], limits: Thresho
                 f" (recent runs: {_percent(was_covered)})"
             )
     return found
+
+
+GAPS = "newscrawl/discovery/coverage_gaps"  # cron listings capped before a known story
+BACKFILL_GAPS = "newscrawl/discovery/backfill_gaps"  # backfill listings capped before the window
+
+
+def coverage_alarms(stats: dict[str, Any], history: list[dict[str, Any]], mode: str) -> list[str]:
+    """Alarms for what a run could not reach (``stats``: its Scrapy stats; ``history``: the
+    ``runs.jsonl`` lines before it; ``mode``: ``live``, ``backfill``, ``offline``). A cron run
+    whose listing ran out (``NEWSCRAWL_MAX_LISTING_PAGES``) before any story already known
+    may have missed what was published since the last cron run started; a first run has no
+    such time, and raises none.
+
+    >>> runs = [{"started_at": "2026-11-28T03:12:02+00:00", "health": {"mode": "live"}}]
+    >>> coverage_alarms({GAPS: 1}, runs, "live")  # doctest: +NORMALIZE_WHITESPACE
+    ['coverage gap: the listings ran out before reaching known stories; stories published
+      since 2026-11-28T03:12:02+00:00 may be missing: run a backfill']
+    >>> coverage_alarms({GAPS: 1}, [], "live"), coverage_alarms({}, runs, "live")
+    ([], [])
+    """
+    found = []
+    if mode == "live" and stats.get(GAPS):
+        since = last_cron_start(history)
+        if since:
+            found.append(
+                "coverage gap: the listings ran out before reaching known stories; stories "
+                f"published since {since} may be missing: run a backfill"
+            )
+    if mode == "backfill" and stats.get(BACKFILL_GAPS):
+        reached = stats.get("newscrawl/backfill_reached")
+        back = f" (it reached back to {reached})" if reached else ""
+        found.append(
+            "backfill incomplete: a listing or sitemap reached NEWSCRAWL_BACKFILL_MAX_PAGES "
+            f"before the window's first day{back}"
+        )
+    return found
+
+
+def last_cron_start(history: list[dict[str, Any]]) -> str | None:
+    """When the last cron run (mode ``live``) started, from ``runs.jsonl`` lines."""
+    for line in reversed(history):
+        health = line.get("health")
+        if isinstance(health, dict) and health.get("mode") == "live" and line.get("started_at"):
+            return str(line["started_at"])
+    return None
