@@ -23,6 +23,8 @@ NEWSCRAWL_BLOCKED_MIN_RESPONSES = 5
 NEWSCRAWL_PRIVATE_HOSTS: list[str] = []  # host:port allowed though non-public (base_url's is)
 NEWSCRAWL_OFFLINE_PROCESSES = 0  # processes parsing an offline run's pages; 0: one per core
 NEWSCRAWL_ARCHIVE = True  # live runs keep each story answer in <source>/archive/<run>.warc.gz
+NEWSCRAWL_PROGRESS = True  # a bar on a terminal, else a log line a minute (progress.py)
+NEWSCRAWL_PROGRESS_INTERVAL = 60.0  # seconds between progress log lines (no terminal)
 MENAFN_TIMEZONE = "America/New_York"  # MENAFN prints naive US-Eastern stamps (menafn-clock.md)
 
 # Run health and alarms (exit status 3): see newscrawl/health.py and the README.
@@ -58,6 +60,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "newscrawl.extensions.RunLedger": 0,  # lock, seen store, run files, runs.jsonl
+    "newscrawl.progress.Progress": 10,  # where a long run is: a bar, or log lines
     "scrapy.extensions.telnet.TelnetConsole": None,  # no console open on a port
     "scrapy.extensions.remote_control.RemoteControl": None,  # runs code sent to it: never
 }
