@@ -7,6 +7,8 @@ from scrapy.settings import BaseSettings
 # name: (kind, lowest, highest); None is no bound. Fractions are shares of pages (0-1).
 RULES: dict[str, tuple[type, float | None, float | None]] = {
     "NEWSCRAWL_MAX_LISTING_PAGES": (int, 1, None),
+    "NEWSCRAWL_BACKFILL_MAX_PAGES": (int, 1, None),
+    "NEWSCRAWL_PROGRESS_INTERVAL": (float, 0.1, None),
     "NEWSCRAWL_DISCOVERY_DEPTH": (int, 1, None),
     "NEWSCRAWL_RETRY_BACKOFF": (float, 0, None),
     "NEWSCRAWL_RETRY_AFTER_MAX": (float, 0, None),

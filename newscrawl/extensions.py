@@ -35,7 +35,7 @@ from newscrawl.feeds import (
     manifest_lines,
     run_name,
 )
-from newscrawl.health import RunHealth, Thresholds, alarms, baseline
+from newscrawl.health import RunHealth, Thresholds, alarms, baseline, coverage_alarms
 from newscrawl.layout import (
     MANIFEST,
     articles_file,
@@ -169,6 +169,10 @@ class RunLedger:
             f"{discovery}/listing_pages"
         ):
             self.failures.append("no listing page could be fetched: the site is unreachable")
+        if self.stats.get_value(f"{discovery}/sitemap_failures") and not self.stats.get_value(
+            f"{discovery}/sitemaps"
+        ):
+            self.failures.append("no sitemap could be read (see the warnings naming each)")
         if self.stats.get_value("newscrawl/robots_unavailable"):
             self.failures.append("robots.txt answered 5xx: the host was deferred to a later run")
         try:
@@ -181,9 +185,14 @@ class RunLedger:
             self.abandon(exc, reason)
             return
         self.store.set_run_state(self.key, "done")
-        health = self.health.to_dict("offline" if getattr(spider, "source", None) else "live")
-        recent = baseline(manifest_lines(self.manifest), health["mode"], self.limits)
+        mode = getattr(spider, "run_mode", None)  # live, backfill or offline (SiteSpider)
+        if mode is None:
+            mode = "offline" if getattr(spider, "source", None) else "live"
+        health = self.health.to_dict(mode)
+        history = manifest_lines(self.manifest)
+        recent = baseline(history, health["mode"], self.limits)
         found = alarms(health, recent, self.limits)
+        found += coverage_alarms(self.stats.get_stats(), history, health["mode"])
         status = exit_status(reason, bool(self.failures), bool(found))
         self.stats.set_value("newscrawl/exit_status", status)
         self.stats.set_value("newscrawl/run", self.run)

@@ -12,7 +12,9 @@ NEWSCRAWL_OUTPUT_DIR = "output"  # root of all written files
 NEWSCRAWL_STATE: str | None = None  # seen store; unset: <OUTPUT_DIR>/.state/…; "": in memory
 NEWSCRAWL_CONTACT = ""  # the operator's e-mail or web page, named in the User-Agent
 # NEWSCRAWL_LISTING_PATHS, NEWSCRAWL_FEED_PATHS: each spider sets its site's (newscrawl/sites/).
-NEWSCRAWL_MAX_LISTING_PAGES = 10  # pages followed per listing ("next" links)
+# NEWSCRAWL_SITEMAPS: each spider sets its site's (none for menafn: its listings are paged back).
+NEWSCRAWL_MAX_LISTING_PAGES = 10  # a cron run's cap per listing; reached before known: an alarm
+NEWSCRAWL_BACKFILL_MAX_PAGES = 5000  # a backfill's cap per listing or paged sitemap
 NEWSCRAWL_DISCOVERY_DEPTH = 2  # 1: stories on listings; 2: also stories linked from those
 
 NEWSCRAWL_RETRY_BACKOFF = 1.0  # seconds before the first retry of a host; doubles per retry
