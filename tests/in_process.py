@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerRunner
+from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
 
@@ -38,7 +39,8 @@ _thread: threading.Thread | None = None
 
 
 def reactor_thread() -> Any:
-    """The reactor, running in a daemon thread of this process (installed on first use)."""
+    """The reactor, running in a daemon thread of this process (installed on first use, with
+    the project's name resolver, as ``scrapy crawl`` installs it)."""
     global _thread
     with _started:
         if not is_reactor_installed():
@@ -47,6 +49,11 @@ def reactor_thread() -> Any:
 
         reactor: Any = installed  # Twisted types the module's reactor loosely
         if _thread is None:
+            runner = CrawlerRunner(get_project_settings())
+            resolver = load_object(runner.settings["TWISTED_DNS_RESOLVER"])
+            # As CrawlerProcess does: the resolvers read only ``settings`` of what they are given.
+            maker: Any = build_from_crawler
+            maker(resolver, runner, reactor=reactor).install_on_reactor()
             _thread = threading.Thread(
                 target=reactor.run,
                 kwargs={"installSignalHandlers": False},
@@ -75,6 +82,11 @@ class InProcessRun(Run):
 
     def stat(self, name: str) -> int:
         return int((self.stats or {}).get(name, 0))
+
+    def last(self) -> dict[str, Any]:
+        """This run's ``runs.jsonl`` line (later runs in the folder may have added theirs)."""
+        name = (self.stats or {}).get("newscrawl/run")
+        return next(line for line in reversed(self.manifest()) if line["run"] == name)
 
 
 def crawl_in_process(

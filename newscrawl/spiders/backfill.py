@@ -32,7 +32,6 @@ from newscrawl.spiders.sitemaps import (
     SITEMAP_MAXSIZE,
     NotASitemap,
     SitemapEntry,
-    SitemapFile,
     after_window,
     entry_wanted,
     month_urls,
@@ -151,8 +150,8 @@ class SitemapBackfill:
             self.count_discovery("sitemap_failures")
             return
         self.count_discovery("sitemaps")
-        if sitemap.damage:
-            self.sitemap_damaged(response.url, sitemap)
+        if sitemap.damage and sitemap.kind == "sitemapindex":
+            self.sitemap_damaged(response.url, sitemap.damage, len(sitemap.entries), "sitemaps")
         if sitemap.kind == "sitemapindex":
             today = today_on(self.local)
             for entry in sitemap.entries:
@@ -161,6 +160,8 @@ class SitemapBackfill:
             return
         self.count_discovery("sitemap_entries", len(sitemap.entries))
         pairs = [(entry, link) for entry in sitemap.entries if (link := self.sitemap_link(entry))]
+        if sitemap.damage:
+            self.sitemap_damaged(response.url, sitemap.damage, len(pairs), "stories")
         new = {link.story_id for _, link in pairs} - self.sitemap_ids
         self.sitemap_ids |= new
         later = after_window(response.url, self.window)
@@ -193,15 +194,15 @@ class SitemapBackfill:
         witness = sitemap_witness(entry.published, entry.tickers, entry.keywords, self.local)
         return Link(link.story_id, link.slug, None, witness)
 
-    def sitemap_damaged(self, url: str, sitemap: SitemapFile) -> None:
-        """One warning for a damaged archive: its month (or URL) and what it still gave."""
+    def sitemap_damaged(self, url: str, damage: str, count: int, what: str) -> None:
+        """One warning for a damaged archive: its month (or URL) and how many stories (or
+        sitemaps) it still gave."""
         month = named_month(url)
         name = f"{month[0]}-{month[1]:02d}" if month else url
         self.count_discovery("sitemaps_damaged")
         logger.warning(
-            "sitemap archive of %s is damaged (%s): %d entries read before the damage; that "
-            "month's other stories are not in it (CC-NEWS may have them)",
-            name, sitemap.damage, len(sitemap.entries),
+            "sitemap archive of %s is damaged (%s): %d %s read before the damage; the "
+            "others of it are missing (CC-NEWS may have them)", name, damage, count, what,
         )  # fmt: skip
 
     def sitemap_failed(self, failure: Failure) -> None:

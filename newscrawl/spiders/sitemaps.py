@@ -29,7 +29,8 @@ SITEMAP_MAXSIZE = 50 * 2**20  # sitemaps.org: a sitemap is at most 50 MB uncompr
 GZIP_MAGIC = b"\x1f\x8b"
 MARGIN = timedelta(days=1)  # a month's sitemap may be cut on another clock: a day either side
 ZONE_MARGIN = timedelta(hours=14)  # a sitemap date off by a zone's offset: at most UTC+14
-_INFLATE_STEP = 2**20
+_INFLATE_STEP = 2**20  # most bytes inflated by one call
+_PIECE = 4096  # compressed bytes given to one call
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _NUMERIC_MONTH = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})[-_/.]?(0[1-9]|1[0-2])(?![0-9])")
 _NAMED_MONTH = re.compile(
@@ -97,13 +98,17 @@ def inflate(body: bytes, limit: int) -> tuple[bytes, str | None]:
     """
     inflater = zlib.decompressobj(wbits=31)
     data = bytearray()
-    pending = body
+    # Fed a piece at a time (what a failing call inflated is lost with it), the 8-byte trailer
+    # (CRC-32, size) on its own: a stream whose every byte came but whose check fails keeps all.
+    head, trailer = body[:-8], body[-8:]
+    pieces = [head[start : start + _PIECE] for start in range(0, len(head), _PIECE)]
     try:
-        while pending and not inflater.eof:
-            data += inflater.decompress(pending, _INFLATE_STEP)
-            pending = inflater.unconsumed_tail
-            if len(data) > limit:
-                raise NotASitemap(f"too large: over {limit // 2**20} MB inflated")
+        for pending in [*pieces, trailer]:
+            while pending and not inflater.eof:
+                data += inflater.decompress(pending, _INFLATE_STEP)
+                pending = inflater.unconsumed_tail
+                if len(data) > limit:
+                    raise NotASitemap(f"too large: over {limit // 2**20} MB inflated")
     except zlib.error as exc:
         return bytes(data), f"the gzip stream does not inflate ({exc})"
     if not inflater.eof:
