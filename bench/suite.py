@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bench import (
     archive,
+    backfill,
     clusters,
     crawl,
     distributed,
@@ -63,6 +64,8 @@ def run_all(size: str = "tiny", report: Path | None = None, verbose: bool = Fals
         crawl.run_memory(chosen, results, workdir)
         step("6. distributed")
         distributed.run(chosen, results, workdir)
+        step("7. backfill")
+        backfill.run(chosen, results, workdir)
     seconds = time.perf_counter() - started
     results.values["seconds"] = seconds
     if report is not None:

@@ -162,11 +162,13 @@ def entry(published: str | None = None, lastmod: str | None = None) -> SitemapEn
 
 
 def test_which_story_entries_are_fetched() -> None:
-    # news:publication_date: the window, give or take 14 hours (a zone's offset at most)
+    # news:publication_date: the window (it closes 1 May 04:00 UTC), give or take the site's
+    # zone offset (4 hours in April) and an hour
     assert entry_wanted(entry("2025-04-30T23:30:00+00:00"), APRIL, EASTERN)  # ET wall as UTC
-    assert entry_wanted(entry("2025-05-01T13:00:00+00:00"), APRIL, EASTERN)
-    assert not entry_wanted(entry("2025-05-02T00:00:00+00:00"), APRIL, EASTERN)
-    assert not entry_wanted(entry("2025-03-31T12:00:00+00:00"), APRIL, EASTERN)
+    assert entry_wanted(entry("2025-05-01T08:30:00+00:00"), APRIL, EASTERN)
+    assert not entry_wanted(entry("2025-05-01T09:30:00+00:00"), APRIL, EASTERN)
+    assert entry_wanted(entry("2025-03-31T23:30:00+00:00"), APRIL, EASTERN)
+    assert not entry_wanted(entry("2025-03-31T22:30:00+00:00"), APRIL, EASTERN)
     # lastmod alone (changed at or after publication): not changed before the window
     assert entry_wanted(entry(lastmod="2025-06-20T10:00:00Z"), APRIL, EASTERN)
     assert not entry_wanted(entry(lastmod="2025-03-29T10:00:00Z"), APRIL, EASTERN)

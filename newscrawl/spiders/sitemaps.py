@@ -28,7 +28,7 @@ from newscrawl.window import Window
 SITEMAP_MAXSIZE = 50 * 2**20  # sitemaps.org: a sitemap is at most 50 MB uncompressed
 GZIP_MAGIC = b"\x1f\x8b"
 MARGIN = timedelta(days=1)  # a month's sitemap may be cut on another clock: a day either side
-ZONE_MARGIN = timedelta(hours=14)  # a sitemap date off by a zone's offset: at most UTC+14
+SLACK = timedelta(hours=1)  # beyond a zone's offset: a daylight-saving hour, a late stamp
 _INFLATE_STEP = 2**20  # most bytes inflated by one call
 _PIECE = 4096  # compressed bytes given to one call
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -240,7 +240,8 @@ def entry_wanted(
 ) -> bool:
     """Whether a story entry may be of the window (its page's own date decides):
 
-    - its publication date is within the window, give or take a zone's offset;
+    - its publication date is within the window, give or take the site's zone offset and an
+      hour (the error news sitemaps are known for: local wall time labelled UTC, or back);
     - else, by ``lastmod`` (when the page last changed: never before it was published), it was
       not last changed before the window opens; and, in the archive of the month after the
       window (``next_month``: read only for the hours its clock may differ by), not more
@@ -251,8 +252,9 @@ def entry_wanted(
     opens, closes = window.opens(clock), window.closes(clock)
     published = moment(entry.published, clock)
     if published is not None:
-        return (opens is None or published >= opens - ZONE_MARGIN) and (
-            closes is None or published < closes + ZONE_MARGIN
+        off = zone_error(clock, published)
+        return (opens is None or published >= opens - off) and (
+            closes is None or published < closes + off
         )
     changed = moment(entry.lastmod, clock)
     if changed is None or opens is None:
@@ -277,6 +279,17 @@ def after_window(url: str, window: Window) -> bool:
             window.until.month,
         )
     )
+
+
+def zone_error(clock: tzinfo, near: datetime) -> timedelta:
+    """How far a sitemap date near ``near`` may be off: the site's zone offset, and an hour.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> zone_error(ZoneInfo("America/New_York"), datetime(2025, 4, 30, tzinfo=UTC))
+    datetime.timedelta(seconds=18000)
+    """
+    offset = near.astimezone(clock).utcoffset() or timedelta()
+    return abs(offset) + SLACK
 
 
 def older_than_window(entries: list[SitemapEntry], window: Window, clock: tzinfo) -> bool:
