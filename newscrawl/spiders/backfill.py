@@ -138,7 +138,8 @@ class SitemapBackfill:
     def sitemap_request(self, url: str, page: int = 1) -> Request:
         # Sitemaps may live on another host (sitemaps.globenewswire.com): our settings and the
         # site's robots.txt name them, so the offsite filter lets them through.
-        meta = {"sitemap_page": page, "allow_offsite": True, "download_maxsize": SITEMAP_MAXSIZE}
+        meta = {"sitemap_page": page, "allow_offsite": True,
+                "download_maxsize": SITEMAP_MAXSIZE, "download_warnsize": SITEMAP_MAXSIZE}  # fmt: skip
         return Request(url, self.parse_sitemap, errback=self.sitemap_failed, meta=meta)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
