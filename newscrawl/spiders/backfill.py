@@ -24,7 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.sitemap import sitemap_urls_from_robots
-from w3lib.url import add_or_replace_parameter
+from w3lib.url import add_or_replace_parameter, url_query_cleaner
 
 from newscrawl.site import Site
 from newscrawl.spiders.discovery import Link, link_to, page_number, why_failed
@@ -32,6 +32,7 @@ from newscrawl.spiders.sitemaps import (
     SITEMAP_MAXSIZE,
     NotASitemap,
     SitemapEntry,
+    SitemapFile,
     after_window,
     entry_wanted,
     month_urls,
@@ -84,7 +85,7 @@ class SitemapBackfill:
         base_url: str
         window: Window
         site_hosts: frozenset[str]
-        sitemap_ids: set[str]  # story ids found in this run's sitemaps (a page of none ends)
+        sitemap_ids: dict[str, set[str]]  # story ids a paged sitemap gave, by its URL
 
         @property
         def local(self) -> tzinfo: ...
@@ -138,8 +139,9 @@ class SitemapBackfill:
     def sitemap_request(self, url: str, page: int = 1) -> Request:
         # Sitemaps may live on another host (sitemaps.globenewswire.com): our settings and the
         # site's robots.txt name them, so the offsite filter lets them through.
+        size = SITEMAP_MAXSIZE  # the protocol's limit, not a story page's
         meta = {"sitemap_page": page, "allow_offsite": True,
-                "download_maxsize": SITEMAP_MAXSIZE, "download_warnsize": SITEMAP_MAXSIZE}  # fmt: skip
+                "download_maxsize": size, "download_warnsize": size}  # fmt: skip
         return Request(url, self.parse_sitemap, errback=self.sitemap_failed, meta=meta)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
@@ -151,20 +153,30 @@ class SitemapBackfill:
             self.count_discovery("sitemap_failures")
             return
         self.count_discovery("sitemaps")
-        if sitemap.damage and sitemap.kind == "sitemapindex":
-            self.sitemap_damaged(response.url, sitemap.damage, len(sitemap.entries), "sitemaps")
         if sitemap.kind == "sitemapindex":
-            today = today_on(self.local)
-            for entry in sitemap.entries:
-                if sitemap_wanted(entry.loc, entry.lastmod, self.window, self.local, today):
-                    yield self.sitemap_request(on_base(entry.loc, self.base_url, self.site))
-            return
+            yield from self.index_requests(response.url, sitemap)
+        else:
+            yield from self.entry_requests(response, sitemap)
+
+    def index_requests(self, url: str, index: SitemapFile) -> Iterator[Request]:
+        """The sitemaps of an index that may hold the window's stories."""
+        if index.damage:
+            self.sitemap_damaged(url, index.damage, len(index.entries), "sitemaps")
+        today = today_on(self.local)
+        for entry in index.entries:
+            if sitemap_wanted(entry.loc, entry.lastmod, self.window, self.local, today):
+                yield self.sitemap_request(on_base(entry.loc, self.base_url, self.site))
+
+    def entry_requests(self, response: Response, sitemap: SitemapFile) -> Iterator[Request]:
+        """The stories of a sitemap that may be the window's, and its next page if paged."""
         self.count_discovery("sitemap_entries", len(sitemap.entries))
         pairs = [(entry, link) for entry in sitemap.entries if (link := self.sitemap_link(entry))]
         if sitemap.damage:
             self.sitemap_damaged(response.url, sitemap.damage, len(pairs), "stories")
-        new = {link.story_id for _, link in pairs} - self.sitemap_ids
-        self.sitemap_ids |= new
+        key = url_query_cleaner(response.url, ["page"], remove=True)  # the sitemap, any page
+        chain = self.sitemap_ids.setdefault(key, set())
+        new = {link.story_id for _, link in pairs} - chain
+        chain |= new
         later = after_window(response.url, self.window)
         wanted = [
             link for entry, link in pairs if entry_wanted(entry, self.window, self.local, later)

@@ -123,7 +123,7 @@ class SiteSpider(LiveDiscovery, SitemapBackfill, Spider):
         self.private_hosts = {f"{base.hostname}:{base.port or default_port}"} if explicit else set()
         self.requested: set[str] = set()  # story ids asked for in this run (bounded by it)
         self.unanswered: dict[str, str] = {}  # story id -> URL: requested, no answer yet
-        self.sitemap_ids: set[str] = set()  # story ids this run's sitemaps named
+        self.sitemap_ids: dict[str, set[str]] = {}  # story ids a paged sitemap gave, by its URL
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
