@@ -2,7 +2,7 @@
 spider names its site and nothing else.
 
 Offline (``-a source=PATH``) it reads saved pages and archives on every core (``offline.py``);
-live it reads listings (``listings.py``: back to what earlier runs wrote) and feeds, or for a
+live it reads listings (``live.py``: back to what earlier runs wrote) and feeds, or for a
 backfill (``-a until=``) the site's sitemaps (``backfill.py``), looks each story id up in the
 seen store before any request, asks only for stories never written, asks again for a page
 whose content came bad, and counts every story page that got no answer.
