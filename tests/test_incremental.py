@@ -111,3 +111,18 @@ def test_a_wires_quiet_run_reads_one_listing_page(out: Path, wire: str) -> None:
     assert quiet.status == 0, quiet.summary
     assert quiet.stat("newscrawl/discovery/listing_pages") == 1
     assert site.article_requests() == []
+
+
+def test_after_a_run_that_did_not_finish_known_stories_do_not_stop_the_paging(
+    out: Path, site: MenafnSite
+) -> None:
+    """A run stopped after the first page's stories (Scrapy's CLOSESPIDER_ITEMCOUNT, as a
+    SIGTERM would) never reached the older pages: the next run reads on past page 1, all known."""
+    stopped = cron(out, site, CONCURRENT_REQUESTS_PER_DOMAIN=1, CLOSESPIDER_ITEMCOUNT=20)
+    assert stopped.last()["finish_reason"] == "closespider_itemcount"
+    assert len(stopped.articles()) == 20
+    run = cron(out, site)
+    assert run.status == 0, run.summary
+    assert listing_pages(site) == [1, 2, 3]  # the last page: 50 stories, 20 a page
+    assert len(run.articles()) == 30
+    assert cron(out, site).stat("newscrawl/discovery/listing_pages") == 1  # caught up

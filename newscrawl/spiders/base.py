@@ -27,6 +27,7 @@ from twisted.python.failure import Failure
 from newscrawl import __version__
 from newscrawl.archive import ARCHIVE_META
 from newscrawl.extensions import RunLedger
+from newscrawl.feeds import manifest_lines
 from newscrawl.identity import user_agent
 from newscrawl.items import Article
 from newscrawl.signals import page_rejected
@@ -58,6 +59,19 @@ from newscrawl.witness import Witness, fill_from_witness
 logger = logging.getLogger(__name__)
 
 STORY_PRIORITY = 10  # stories before more listing pages: the queue stays one listing deep
+
+
+def last_cron_unfinished(crawler: Crawler) -> bool:
+    """Whether the spider's last cron run (``runs.jsonl``) ended other than ``finished``: a
+    line of another kind (``offline``, ``backfill``) is passed over; one of no kind (a killed
+    run settled by recovery, a worker that lost its store) counts as a cron run."""
+    ledger = crawler.get_extension(RunLedger)
+    lines = manifest_lines(ledger.manifest) if ledger is not None else []
+    for line in reversed(lines):
+        health = line.get("health")
+        if not isinstance(health, dict) or health.get("mode") == "live":
+            return bool(line.get("finish_reason") != "finished")
+    return False
 
 
 def source_of(value: str) -> Path | str | None:
@@ -124,6 +138,7 @@ class SiteSpider(LiveDiscovery, SitemapBackfill, Spider):
         self.requested: set[str] = set()  # story ids asked for in this run (bounded by it)
         self.unanswered: dict[str, str] = {}  # story id -> URL: requested, no answer yet
         self.sitemap_ids: dict[str, set[str]] = {}  # story ids a paged sitemap gave, by its URL
+        self.catching_up = False  # the last cron run did not finish: page past known stories
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -175,6 +190,9 @@ class SiteSpider(LiveDiscovery, SitemapBackfill, Spider):
             async for article in self.read_source(self.source):
                 yield article
             return
+        self.catching_up = not self.backfill and last_cron_unfinished(self.crawler)
+        if self.catching_up:
+            logger.info("the last cron run did not finish: listings are read past known stories")
         requests = self.backfill_requests() if self.backfill else self.start_requests_for_site()
         for request in requests:
             yield request

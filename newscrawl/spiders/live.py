@@ -2,7 +2,9 @@
 and its feeds (any dialect: ``feeds.py``).
 
 A cron run pages each listing until a page whose stories are all already in the seen store (a
-quiet hour costs one page per listing), or all older than ``since``. ``NEWSCRAWL_MAX_LISTING_PAGES``
+quiet hour costs one page per listing), or all older than ``since``; after a cron run that did
+not finish (stopped, killed, failed), whose listings may hold stories it never reached below
+those it wrote, known stories do not stop the paging. ``NEWSCRAWL_MAX_LISTING_PAGES``
 stays as a safety cap: a listing that reaches it before any story already known has run out
 before reaching what earlier runs wrote, which is a coverage gap (counted as
 ``newscrawl/discovery/coverage_gaps``; the run's alarm is in ``newscrawl.health``). A backfill
@@ -33,22 +35,24 @@ logger = logging.getLogger(__name__)
 CRON_CAP, BACKFILL_CAP = "NEWSCRAWL_MAX_LISTING_PAGES", "NEWSCRAWL_BACKFILL_MAX_PAGES"
 
 
-def listing_done(links: list[Link], known: set[str], since: date | None, backfill: bool) -> str:
+def listing_done(
+    links: list[Link], known: set[str], since: date | None, stop_at_known: bool
+) -> str:
     """Why paging a listing stops after a page with these story ``links`` (``known``: the ids
     the seen store holds), or "" to go on. "Older than since" looks at the links the page
     dates (an undated link is page furniture, a box of popular stories).
 
     >>> a, b = Link("1", "a", date(2025, 4, 2)), Link("2", "b", date(2025, 3, 30))
-    >>> listing_done([a, b], {"1", "2"}, None, False), listing_done([a, b], {"1"}, None, False)
+    >>> listing_done([a, b], {"1", "2"}, None, True), listing_done([a, b], {"1"}, None, True)
     ('its stories are all known', '')
-    >>> listing_done([a, b], {"1", "2"}, None, True)
+    >>> listing_done([a, b], {"1", "2"}, None, False)
     ''
-    >>> listing_done([b], set(), date(2025, 4, 1), True)
+    >>> listing_done([b], set(), date(2025, 4, 1), False)
     'its stories are all older than since'
     """
     if not links:
         return "it has no stories"
-    if not backfill and all(link.story_id in known for link in links):
+    if stop_at_known and all(link.story_id in known for link in links):
         return "its stories are all known"
     days = [link.published for link in links if link.published]
     if since and days and max(days) < since:
@@ -64,6 +68,7 @@ class LiveDiscovery:
         settings: BaseSettings
         since: date | None
         backfill: bool
+        catching_up: bool
 
         def story_links(
             self, response: TextResponse, *, dated: bool, root: Any = None
@@ -104,7 +109,7 @@ class LiveDiscovery:
         links = list(self.story_links(response, dated=True))
         known = self.known_stories(links)
         yield from self.story_requests(links, depth=1, known=known)
-        if listing_done(links, known, self.since, self.backfill):
+        if listing_done(links, known, self.since, not (self.backfill or self.catching_up)):
             return
         following = next_pages(response)
         if not following:
