@@ -14,20 +14,18 @@ monthly archive one warning naming its month and how many stories it still gave.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
-from datetime import tzinfo
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request
-from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy.settings import BaseSettings
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from w3lib.url import add_or_replace_parameter, url_query_cleaner
 
 from newscrawl.site import Site
-from newscrawl.spiders.discovery import Link, link_to, page_number, why_failed
+from newscrawl.spiders.discovery import Link, link_to, page_number
+from newscrawl.spiders.parts import SpiderParts
 from newscrawl.spiders.sitemaps import (
     SITEMAP_MAXSIZE,
     NotASitemap,
@@ -43,7 +41,6 @@ from newscrawl.spiders.sitemaps import (
     today_on,
     window_months,
 )
-from newscrawl.window import Window
 from newscrawl.witness import sitemap_witness
 
 if TYPE_CHECKING:
@@ -75,28 +72,8 @@ def on_base(url: str, base_url: str, site: Site) -> str:
     return base_url + urlunsplit(("", "", parts.path or "/", parts.query, ""))
 
 
-class SitemapBackfill:
+class SitemapBackfill(SpiderParts):
     """The spider's backfill callbacks (a part of ``SiteSpider``)."""
-
-    if TYPE_CHECKING:
-        crawler: Crawler
-        settings: BaseSettings
-        site: Site
-        base_url: str
-        window: Window
-        site_hosts: frozenset[str]
-        sitemap_ids: dict[str, set[str]]  # story ids a paged sitemap gave, by its URL
-
-        @property
-        def local(self) -> tzinfo: ...
-        def listing_request(
-            self, url: str, page: int = 1, start: str = "", reached_known: bool = False
-        ) -> Request: ...
-        def known_stories(self, links: Iterable[Link]) -> set[str]: ...
-        def story_requests(
-            self, links: Iterable[Link], depth: int, known: set[str] | None = None
-        ) -> Iterator[Request]: ...
-        def count_discovery(self, name: str, count: int = 1) -> None: ...
 
     def backfill_requests(self) -> Iterator[Request]:
         """The first requests of a backfill: robots.txt when ``NEWSCRAWL_SITEMAPS`` names it
@@ -149,8 +126,10 @@ class SitemapBackfill:
         try:
             sitemap = read_sitemap(response.body)
         except NotASitemap as exc:
-            logger.warning("sitemap failed: %s: HTTP %d, %s", response.url, response.status, exc)
-            self.count_discovery("sitemap_failures")
+            self.discovery_warning(
+                "sitemap_failures", "sitemap failed: %s: HTTP %d, %s", response.url,
+                response.status, exc,
+            )  # fmt: skip
             return
         self.count_discovery("sitemaps")
         if sitemap.kind == "sitemapindex":
@@ -193,8 +172,9 @@ class SitemapBackfill:
             return
         page = response.meta.get("sitemap_page", 1)
         if page >= self.settings.getint("NEWSCRAWL_BACKFILL_MAX_PAGES"):
-            logger.warning("sitemap %s: stopped at NEWSCRAWL_BACKFILL_MAX_PAGES", response.url)
-            self.count_discovery("backfill_gaps")
+            self.discovery_warning(
+                "backfill_gaps", "sitemap %s: stopped at NEWSCRAWL_BACKFILL_MAX_PAGES", response.url
+            )
             return
         following = add_or_replace_parameter(response.url, "page", str(number + 1))
         yield self.sitemap_request(following, page + 1)
@@ -212,14 +192,12 @@ class SitemapBackfill:
         sitemaps) it still gave."""
         month = named_month(url)
         name = f"{month[0]}-{month[1]:02d}" if month else url
-        self.count_discovery("sitemaps_damaged")
-        logger.warning(
-            "sitemap archive of %s is damaged (%s): %d %s read before the damage; the "
-            "others of it are missing (CC-NEWS may have them)", name, damage, count, what,
+        self.discovery_warning(
+            "sitemaps_damaged", "sitemap archive of %s is damaged (%s): %d %s read before the "
+            "damage; the others of it are missing (CC-NEWS may have them)", name, damage, count,
+            what,
         )  # fmt: skip
 
     def sitemap_failed(self, failure: Failure) -> None:
         """A sitemap that could not be fetched: a warning naming it, counted."""
-        request = failure.request  # type: ignore[attr-defined]
-        logger.warning("sitemap failed: %s: %s", request.url, why_failed(failure))
-        self.count_discovery("sitemap_failures")
+        self.discovery_failed(failure, "sitemap", "sitemap_failures")

@@ -235,6 +235,18 @@ class SiteSpider(LiveDiscovery, SitemapBackfill, Spider):
         ``newscrawl/discovery/``: the run's line reports them as ``discovery``."""
         self.crawler.stats.inc_value(f"newscrawl/discovery/{name}", count)
 
+    def discovery_warning(self, counter: str, message: str, *args: object) -> None:
+        """A discovery problem: one warning line (``message % args``), counted as
+        ``newscrawl/discovery/<counter>``."""
+        self.count_discovery(counter)
+        logger.warning(message, *args)
+
+    def discovery_failed(self, failure: Failure, what: str, counter: str) -> None:
+        """A listing page, feed or sitemap that failed after its retries: one warning naming
+        it and what it got (``listing page failed: URL: HTTP 404``), counted as ``counter``."""
+        request = failure.request  # type: ignore[attr-defined]
+        self.discovery_warning(counter, "%s failed: %s: %s", what, request.url, why_failed(failure))
+
     def story_links(
         self, response: TextResponse, *, dated: bool, root: Any = None
     ) -> Iterator[Link]:

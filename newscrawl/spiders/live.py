@@ -15,18 +15,16 @@ it), up to ``NEWSCRAWL_BACKFILL_MAX_PAGES``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
-from datetime import date, tzinfo
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from datetime import date
+from typing import TYPE_CHECKING
 
 from scrapy import Request
-from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
-from scrapy.settings import BaseSettings
 
-from newscrawl.site import Site
-from newscrawl.spiders.discovery import Link, next_pages, why_failed
+from newscrawl.spiders.discovery import Link, next_pages
 from newscrawl.spiders.feeds import NotAFeed, read_feed
+from newscrawl.spiders.parts import SpiderParts
 
 if TYPE_CHECKING:
     from twisted.python.failure import Failure
@@ -60,31 +58,8 @@ def listing_done(
     return ""
 
 
-class LiveDiscovery:
+class LiveDiscovery(SpiderParts):
     """The spider's listing and feed callbacks (a part of ``SiteSpider``)."""
-
-    if TYPE_CHECKING:
-        crawler: Crawler
-        settings: BaseSettings
-        since: date | None
-        backfill: bool
-        catching_up: bool
-
-        def story_links(
-            self, response: TextResponse, *, dated: bool, root: Any = None
-        ) -> Iterator[Link]: ...
-        def known_stories(self, links: Iterable[Link]) -> set[str]: ...
-        def story_requests(
-            self, links: Iterable[Link], depth: int, known: set[str] | None = None
-        ) -> Iterator[Request]: ...
-        def count_discovery(self, name: str, count: int = 1) -> None: ...
-
-        @property
-        def local(self) -> tzinfo: ...
-
-        site: Site
-        base_url: str
-        site_hosts: frozenset[str]
 
     def start_requests_for_site(self) -> Iterator[Request]:
         """The listing pages (``NEWSCRAWL_LISTING_PATHS``) and feeds (``NEWSCRAWL_FEED_PATHS``)
@@ -132,26 +107,22 @@ class LiveDiscovery:
         back_to = f" (it reached back to {min(dates)})" if dates else ""
         start, pages = response.meta["listing_start"], response.meta["listing_page"]
         if self.backfill:
-            self.count_discovery("backfill_gaps")
             oldest = self.crawler.stats.get_value("newscrawl/backfill_reached")
             if dates and (oldest is None or min(dates).isoformat() < oldest):
                 self.crawler.stats.set_value("newscrawl/backfill_reached", min(dates).isoformat())
-            logger.warning(
-                "listing %s: %d pages (%s) before the window's first day%s",
+            self.discovery_warning(
+                "backfill_gaps", "listing %s: %d pages (%s) before the window's first day%s",
                 start, pages, cap_name, back_to,
             )  # fmt: skip
         elif not reached_known:
-            self.count_discovery("coverage_gaps")
-            logger.warning(
-                "listing %s: %d pages (%s) and no story already known%s: stories older than "
-                "these may be missing", start, pages, cap_name, back_to,
+            self.discovery_warning(
+                "coverage_gaps", "listing %s: %d pages (%s) and no story already known%s: "
+                "stories older than these may be missing", start, pages, cap_name, back_to,
             )  # fmt: skip
 
     def listing_failed(self, failure: Failure) -> None:
         """A listing page that failed after its retries: counted; the run goes on."""
-        request = failure.request  # type: ignore[attr-defined]
-        logger.warning("listing page failed: %s: %s", request.url, why_failed(failure))
-        self.count_discovery("listing_failures")
+        self.discovery_failed(failure, "listing page", "listing_failures")
         self.crawler.stats.inc_value("newscrawl/errors")
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
@@ -162,14 +133,16 @@ class LiveDiscovery:
                 response, self.site_hosts, self.site.story_ref, self.site.json_feed, self.local
             )
         except NotAFeed as exc:
-            logger.warning("feed failed: %s: HTTP %d, %s", response.url, response.status, exc)
-            self.count_discovery("feed_failures")
+            self.discovery_warning(
+                "feed_failures", "feed failed: %s: HTTP %d, %s", response.url, response.status, exc
+            )
             return
         self.count_discovery("feeds")
         self.count_discovery("feed_items", feed.entries)
         if not feed.entries:
-            logger.warning("feed is empty: %s: 0 items (%s)", response.url, feed.dialect)
-            self.count_discovery("feeds_empty")
+            self.discovery_warning(
+                "feeds_empty", "feed is empty: %s: 0 items (%s)", response.url, feed.dialect
+            )
         logger.info(
             "feed %s: %d items (%s), %d story links",
             response.url, feed.entries, feed.dialect, len(feed.links),
@@ -178,6 +151,4 @@ class LiveDiscovery:
 
     def feed_failed(self, failure: Failure) -> None:
         """Feeds are optional extra sources: their failure is counted, not a failed run."""
-        request = failure.request  # type: ignore[attr-defined]
-        logger.warning("feed failed: %s: %s", request.url, why_failed(failure))
-        self.count_discovery("feed_failures")
+        self.discovery_failed(failure, "feed", "feed_failures")
