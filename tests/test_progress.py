@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST, ROOT
+from tests.conftest import FAST, FIXTURES, ROOT
 from tests.in_process import FAST_SETTINGS, crawl_in_process
 from tests.site import MenafnSite, synthetic_stories
 
@@ -102,3 +102,19 @@ def test_progress_can_be_switched_off(out: Path, caplog: pytest.LogCaptureFixtur
         run = crawl_in_process(out, base_url=site.base_url, settings=settings)
     assert run.status == 0, run.summary
     assert [r for r in caplog.records if r.name == "newscrawl.progress"] == []
+
+
+def test_a_re_extraction_shows_pages_done_and_written(
+    out: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Offline the total is not known in advance (an archive's records are counted as read):
+    the lines say what is done, what was written and how fast."""
+    caplog.set_level(logging.INFO, logger="newscrawl.progress")
+    settings = {"NEWSCRAWL_PROGRESS_INTERVAL": 0.05, "NEWSCRAWL_OFFLINE_PROCESSES": 1}
+    run = crawl_in_process(out, source=str(FIXTURES), settings=settings)
+    assert run.status == 0, run.summary
+    lines = [r.getMessage() for r in caplog.records if r.name == "newscrawl.progress"]
+    assert lines
+    assert all(
+        re.fullmatch(r"progress: \d+ story pages, \d+ written, [\d.]+ pages/s", x) for x in lines
+    )
