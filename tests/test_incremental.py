@@ -104,7 +104,7 @@ def test_a_cron_run_with_since_stops_at_a_page_older_than_since(out: Path) -> No
 
 @pytest.mark.parametrize("wire", ["globenewswire", "prnewswire"])
 def test_a_wires_quiet_run_reads_one_listing_page(out: Path, wire: str) -> None:
-    with WireSite(wire, synthetic_releases(wire, 60)) as site:
+    with WireSite(wire, synthetic_releases(wire, 30)) as site:  # 25 a listing page
         crawl_in_process(out, wire, base_url=site.base_url, settings=FAST_SETTINGS)
         site.clear_requests()
         quiet = crawl_in_process(out, wire, base_url=site.base_url, settings=FAST_SETTINGS)
