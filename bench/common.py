@@ -39,11 +39,15 @@ class Size:
     store_ids: tuple[int, ...]  # seen-store sizes (bench 4)
     lookups: int  # has_id lookups per store size
     scrapy_bench_seconds: int
+    backfill_per_month: int  # stories a month of each local site (bench 7)
+    backfill_polite_per_month: int  # …of the site backfilled at the default politeness
 
 
 SIZES = {
-    "tiny": Size("tiny", 10, 2, 200, 400, 30, (10_000,), 5_000, 2),
-    "full": Size("full", 100, 5, 5_000, 20_000, 1_500, (1_000_000, 10_000_000), 200_000, 10),
+    "tiny": Size("tiny", 10, 2, 200, 400, 30, (10_000,), 5_000, 2, 20, 3),
+    "full": Size(
+        "full", 100, 5, 5_000, 20_000, 1_500, (1_000_000, 10_000_000), 200_000, 10, 400, 30
+    ),
 }
 
 

@@ -26,9 +26,9 @@ def run(size: Size, results: Results, base_url: str, state: Path, output: Path) 
     table.notes += [
         "requests counted at the site; floor = robots.txt + the listing pages the run read + "
         "the new stories (so 'over floor' counts story pages fetched again)",
-        f"the listing pages are every page of every listing: the bench sets "
-        f"NEWSCRAWL_MAX_LISTING_PAGES={n // 20 + 10} so the first run reaches all {n:,} "
-        "stories; the default (10) reads at most 60 listing pages a run",
+        f"a re-run pages each listing until a page whose stories are all known: one page per "
+        f"listing when nothing is new (the bench sets NEWSCRAWL_MAX_LISTING_PAGES={n // 20 + 10} "
+        f"so that the first run reaches all {n:,} stories)",
     ]
     results.tables.append(table)
     over = over_floor(unchanged, 0) + over_floor(grown, new)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bench import (
     archive,
+    backfill,
     clusters,
     crawl,
     distributed,
@@ -66,6 +67,8 @@ def run_all(size: str = "tiny", report: Path | None = None, verbose: bool = Fals
         distributed.run(chosen, results, workdir)
         step("7. articles table")
         table.run(chosen, results, workdir)
+        step("8. backfill")
+        backfill.run(chosen, results, workdir)
     seconds = time.perf_counter() - started
     results.values["seconds"] = seconds
     if report is not None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from newscrawl.clusters import Fingerprint
+    from newscrawl.witness import Witness
 
 SCHEMA_VERSION = 3
 
@@ -53,6 +54,9 @@ class Article:
     # The story text's cluster fingerprint, where a worker process of an offline run parsed the
     # page (so the crawler's process need not compute it); else ClusterPipeline computes it.
     fingerprint: Fingerprint | None = field(default=None, metadata={"export": False})
+    # What a sitemap, a feed or a listing card said of the story before its page was read
+    # (newscrawl.witness): compared with the page in the run's health, never written.
+    witness: Witness | None = field(default=None, metadata={"export": False})
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(

@@ -12,7 +12,9 @@ NEWSCRAWL_OUTPUT_DIR = "output"  # root of all written files
 NEWSCRAWL_STATE: str | None = None  # seen store; unset: <OUTPUT_DIR>/.state/…; "": in memory
 NEWSCRAWL_CONTACT = ""  # the operator's e-mail or web page, named in the User-Agent
 # NEWSCRAWL_LISTING_PATHS, NEWSCRAWL_FEED_PATHS: each spider sets its site's (newscrawl/sites/).
-NEWSCRAWL_MAX_LISTING_PAGES = 10  # pages followed per listing ("next" links)
+# NEWSCRAWL_SITEMAPS: each spider sets its site's (none for menafn: its listings are paged back).
+NEWSCRAWL_MAX_LISTING_PAGES = 10  # a cron run's cap per listing; reached before known: an alarm
+NEWSCRAWL_BACKFILL_MAX_PAGES = 5000  # a backfill's cap per listing or paged sitemap
 NEWSCRAWL_DISCOVERY_DEPTH = 2  # 1: stories on listings; 2: also stories linked from those
 
 NEWSCRAWL_RETRY_BACKOFF = 1.0  # seconds before the first retry of a host; doubles per retry
@@ -24,6 +26,8 @@ NEWSCRAWL_PRIVATE_HOSTS: list[str] = []  # host:port allowed though non-public (
 NEWSCRAWL_OFFLINE_PROCESSES = 0  # processes parsing an offline run's pages; 0: one per core
 NEWSCRAWL_ARCHIVE = True  # live runs keep each story answer in <source>/archive/<run>.warc.gz
 NEWSCRAWL_TABLE = True  # each run updates <OUTPUT_DIR>/table/ and newscrawl.duckdb (table/)
+NEWSCRAWL_PROGRESS = True  # a bar on a terminal, else a log line a minute (progress.py)
+NEWSCRAWL_PROGRESS_INTERVAL = 60.0  # seconds between progress log lines (no terminal)
 MENAFN_TIMEZONE = "America/New_York"  # MENAFN prints naive US-Eastern stamps (menafn-clock.md)
 
 # Run health and alarms (exit status 3): see newscrawl/run/health.py and the README.
@@ -55,6 +59,7 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.politeness.HostPolitenessMiddleware": 990,  # the host's turn: delay, pauses
 }
 EXTENSIONS = {
+    "newscrawl.progress.Progress": 10,  # where a long run is: a bar, or log lines
     "scrapy.extensions.telnet.TelnetConsole": None,  # no console open on a port
     "scrapy.extensions.remote_control.RemoteControl": None,  # runs code sent to it: never
 }

@@ -90,6 +90,9 @@ class Site:
     clock_setting: str = ""  # a setting that names another clock (MENAFN_TIMEZONE)
     listings: tuple[str, ...] = ()  # listing paths a live run starts from
     feeds: tuple[str, ...] = ()  # feed paths a live run reads (RSS, RDF, Atom, a JSON feed)
+    # Sitemaps a backfill reads (paths or URLs; {YYYY}, {MM}, {Mon} for each month of the
+    # window; "robots.txt": the Sitemap: lines of its robots.txt). None: its listings, paged back.
+    sitemaps: tuple[str, ...] = ()
     json_feed: JsonFeedRule | None = None  # reads the site's own JSON feed, if it has one
 
     def canonical_url(self, story_id: str, slug: str) -> str:

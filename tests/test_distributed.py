@@ -107,7 +107,8 @@ def test_four_workers_write_every_story_once_and_fetch_each_page_once(
         assert sorted(r.path for r in site.article_requests()) == sorted(s.path for s in new)
     second = runs(homes[0])[-1]
     assert second["crawl"] != lines[0]["crawl"]
-    assert (second["written"], second["skipped_seen"] >= 120) == (5, True)
+    # (its listings are read back to the first page of known stories: 20 or more of them)
+    assert (second["written"], second["skipped_seen"] >= 20) == (5, True)
     assert max(written_ids(homes).values()) == 1
 
 

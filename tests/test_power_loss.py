@@ -20,7 +20,7 @@ import pytest
 
 from newscrawl.run.seen_sqlite import SqliteSeenStore
 from tests.conftest import FIXTURE_PAGES, page_copies, read_jsonl, story_id
-from tests.in_process import crawl_here
+from tests.in_process import crawl_in_process
 
 PAGES = FIXTURE_PAGES[:7]
 RUN = "menafn/20260101T000000Z"
@@ -46,11 +46,16 @@ def crash_images(tmp_path: Path) -> tuple[Path, list[tuple[str, bytes | None]]]:
     the WAL tails a crash could leave: none of it, and every prefix ending at a commit."""
     out = tmp_path / "out"
     state = out / ".state" / "seen.sqlite3"
-    assert crawl_here(out, source=str(page_copies(tmp_path / "a" / "pages", PAGES[:3]))).status == 0
+    assert (
+        crawl_in_process(out, source=str(page_copies(tmp_path / "a" / "pages", PAGES[:3]))).status
+        == 0
+    )
     reader = sqlite3.connect(state)  # the second run's close is then not the last one
     try:
         reader.execute("SELECT count(*) FROM runs").fetchone()
-        second = crawl_here(out, source=str(page_copies(tmp_path / "b" / "pages", PAGES[3:6])))
+        second = crawl_in_process(
+            out, source=str(page_copies(tmp_path / "b" / "pages", PAGES[3:6]))
+        )
         assert second.status == 0
         wal = Path(f"{state}-wal").read_bytes()
         shutil.copy(state, tmp_path / "db")  # the database file as a crash finds it
@@ -79,7 +84,7 @@ def test_recovery_reconciles_state_files_and_runs_after_lost_wal_frames(tmp_path
     expected = {story_id(page) for page in PAGES}
     for number, (what, wal) in enumerate(tails):
         copy = image(tmp_path, out, wal, number)
-        rerun = crawl_here(copy, source=everything)
+        rerun = crawl_in_process(copy, source=everything)
         assert rerun.status == 0, what
         folder = copy / "menafn"
         ids = Counter(a["id"] for f in folder.glob("articles/*.jsonl") for a in read_jsonl(f))

@@ -31,7 +31,7 @@ from tests.conftest import (
     read_jsonl,
     story_id,
 )
-from tests.in_process import Crawled, crawl_here
+from tests.in_process import InProcessRun, crawl_in_process
 from tests.site import MenafnSite, synthetic_stories
 
 PAGES = FIXTURE_PAGES[:5]
@@ -47,7 +47,7 @@ def with_feed(feed: Path, **settings: Any) -> dict[str, Any]:
     return {"FEEDS": {str(feed): {"format": "jsonlines", "overwrite": True}}, **settings}
 
 
-def published(crawled: Crawled) -> list[dict[str, Any]]:
+def published(crawled: InProcessRun) -> list[dict[str, Any]]:
     """The articles of the run's file, as runs.jsonl names it."""
     lines = (crawled.folder / "runs.jsonl").read_text().splitlines()
     name = json.loads(lines[-1])["file"]
@@ -56,11 +56,11 @@ def published(crawled: Crawled) -> list[dict[str, Any]]:
 
 def test_the_feed_of_an_offline_run_is_its_file(tmp_path: Path, pages: Path) -> None:
     feed = tmp_path / "feed.jsonl"
-    run = crawl_here(tmp_path / "out", settings=with_feed(feed), source=str(pages))
+    run = crawl_in_process(tmp_path / "out", settings=with_feed(feed), source=str(pages))
     assert run.status == 0
     assert len(published(run)) == 5
     assert read_jsonl(feed) == published(run)
-    again = crawl_here(tmp_path / "out", settings=with_feed(feed), source=str(pages))
+    again = crawl_in_process(tmp_path / "out", settings=with_feed(feed), source=str(pages))
     assert (again.status, feed.read_text()) == (0, "")  # duplicates: nothing new, in both
 
 
@@ -68,7 +68,7 @@ def test_a_run_rolled_back_gives_its_feed_nothing(tmp_path: Path, pages: Path) -
     out, feed = tmp_path / "out", tmp_path / "feed.jsonl"
     (out / "menafn").mkdir(parents=True)
     (out / "menafn" / "articles").write_text("a file where the articles folder goes\n")
-    run = crawl_here(out, settings=with_feed(feed), source=str(pages))
+    run = crawl_in_process(out, settings=with_feed(feed), source=str(pages))
     assert (run.status, published(run), feed.read_text()) == (1, [], "")
 
 
@@ -108,7 +108,7 @@ def test_a_story_another_worker_took_at_commit_leaves_file_and_feed(
         SCHEDULER="scrapy.core.scheduler.Scheduler",  # an offline run: no queue to share
         ITEM_PIPELINES={AnotherWorkerTakesOne: 400},
     )
-    run = crawl_here(tmp_path / "out", settings=distributed, source=str(pages))
+    run = crawl_in_process(tmp_path / "out", settings=distributed, source=str(pages))
     assert run.status == 0, run.stats.get("newscrawl/failures")
     written = published(run)
     assert len(written) == 4

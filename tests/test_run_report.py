@@ -13,7 +13,7 @@ from scrapy.utils.test import get_crawler
 
 from newscrawl.run.report import discovery
 from tests.conftest import FIXTURE_PAGES, page_copies, read_jsonl
-from tests.in_process import crawl_here
+from tests.in_process import crawl_in_process
 
 PAGES = FIXTURE_PAGES[:4]
 
@@ -41,7 +41,7 @@ def test_a_runs_jsonl_that_cannot_take_the_line_fails_the_run_and_the_next_lists
 ) -> None:
     pages = page_copies(tmp_path / "pages", PAGES)
     out, manifest = tmp_path / "out", tmp_path / "out" / "menafn" / "runs.jsonl"
-    first = crawl_here(
+    first = crawl_in_process(
         out, settings={"ITEM_PIPELINES": {RunsJsonlGoesAway: 400}}, source=str(pages)
     )
     assert first.status == 1
@@ -58,7 +58,7 @@ def test_a_runs_jsonl_that_cannot_take_the_line_fails_the_run_and_the_next_lists
         db.close()
 
     manifest.rmdir()
-    second = crawl_here(out, source=str(pages))
+    second = crawl_in_process(out, source=str(pages))
     assert second.status == 0
     lines = read_jsonl(manifest)
     assert [(line["file"], line["finish_reason"]) for line in lines] == [

@@ -23,7 +23,7 @@ from newscrawl.distributed.clusters import MEMBERS
 from newscrawl.run.extension import run_of
 from newscrawl.run.seen_sqlite import SqliteSeenStore
 from tests.conftest import FIXTURE_PAGES, ROOT, page_copies, read_jsonl, story_id
-from tests.in_process import Crawled, crawl_here
+from tests.in_process import InProcessRun, crawl_in_process
 
 PAGES = FIXTURE_PAGES[:5]
 FAILING = story_id(PAGES[2])
@@ -82,7 +82,7 @@ def cluster_members(out: Path, store: dict[str, Any]) -> set[str]:
         db.close()
 
 
-def last_line(crawled: Crawled) -> dict[str, Any]:
+def last_line(crawled: InProcessRun) -> dict[str, Any]:
     lines = (crawled.folder / "runs.jsonl").read_text().splitlines()
     line: dict[str, Any] = json.loads(lines[-1])
     return line
@@ -94,7 +94,7 @@ def test_a_story_a_later_stage_fails_is_written_by_the_next_run_exactly_once(
 ) -> None:
     out = tmp_path / "out"
     failing = {"ITEM_PIPELINES": {FailingStage: order}, "FAIL_STORY": FAILING, "FAIL_WITH": "x"}
-    first = crawl_here(out, settings={**store, **failing}, source=str(pages))
+    first = crawl_in_process(out, settings={**store, **failing}, source=str(pages))
     assert first.status == 1
     line = last_line(first)
     assert (line["written"], line["errors"], line["exit_status"]) == (4, 1, 1)
@@ -102,7 +102,7 @@ def test_a_story_a_later_stage_fails_is_written_by_the_next_run_exactly_once(
     assert set(written(out)) == ALL - {FAILING}  # no line of it stayed
     assert FAILING not in cluster_members(out, store)  # nor its cluster row
 
-    second = crawl_here(out, settings=store, source=str(pages))
+    second = crawl_in_process(out, settings=store, source=str(pages))
     assert (second.status, last_line(second)["written"]) == (0, 1)
     assert written(out) == dict.fromkeys(ALL, 1)  # that story once, no other twice
     assert cluster_members(out, store) == ALL
@@ -113,9 +113,9 @@ def test_a_story_a_later_stage_drops_stays_unseen(
 ) -> None:
     out = tmp_path / "out"
     dropping = {"ITEM_PIPELINES": {FailingStage: 400}, "FAIL_STORY": FAILING, "FAIL_WITH": "drop"}
-    first = crawl_here(out, settings={**store, **dropping}, source=str(pages))
+    first = crawl_in_process(out, settings={**store, **dropping}, source=str(pages))
     assert (first.status, last_line(first)["written"]) == (0, 4)
-    crawl_here(out, settings=store, source=str(pages))
+    crawl_in_process(out, settings=store, source=str(pages))
     assert written(out) == dict.fromkeys(ALL, 1)
 
 
@@ -125,14 +125,14 @@ def test_lines_that_cannot_be_written_leave_every_story_unseen(
     out = tmp_path / "out"
     (out / "menafn").mkdir(parents=True)
     (out / "menafn" / "articles").write_text("a file where the articles folder goes\n")
-    first = crawl_here(out, settings=store, source=str(pages))
+    first = crawl_in_process(out, settings=store, source=str(pages))
     assert first.status == 1
     line = last_line(first)
     assert (line["file"], line["written"], line["finish_reason"]) == (None, 0, "finished")
     assert line["failures"][0].startswith("output could not be written: [Errno 20] Not a directory")
     assert cluster_members(out, store) == set()
     (out / "menafn" / "articles").unlink()
-    second = crawl_here(out, settings=store, source=str(pages))
+    second = crawl_in_process(out, settings=store, source=str(pages))
     assert (second.status, last_line(second)["written"]) == (0, 5)
     assert written(out) == dict.fromkeys(ALL, 1)
 
@@ -171,7 +171,9 @@ def test_a_state_that_cannot_be_written_fails_the_run_and_loses_no_story(
     tmp_path: Path, pages: Path
 ) -> None:
     out = tmp_path / "out"
-    first = crawl_here(out, settings={"ITEM_PIPELINES": {StateGoesReadOnly: 50}}, source=str(pages))
+    first = crawl_in_process(
+        out, settings={"ITEM_PIPELINES": {StateGoesReadOnly: 50}}, source=str(pages)
+    )
     assert first.status == 1
     line = last_line(first)
     assert (line["file"], line["written"]) == (None, 0)
@@ -179,6 +181,6 @@ def test_a_state_that_cannot_be_written_fails_the_run_and_loses_no_story(
         "the state could not be written: attempt to write a readonly database: "
         "0 articles left for the next run"
     ]
-    second = crawl_here(out, source=str(pages))
+    second = crawl_in_process(out, source=str(pages))
     assert (second.status, last_line(second)["written"]) == (0, 5)
     assert written(out) == dict.fromkeys(ALL, 1)

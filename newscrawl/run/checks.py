@@ -44,6 +44,8 @@ class Number:
 # Fractions are shares of pages (0-1).
 RULES: dict[str, Number] = {
     "NEWSCRAWL_MAX_LISTING_PAGES": Number(int, 1),
+    "NEWSCRAWL_BACKFILL_MAX_PAGES": Number(int, 1),
+    "NEWSCRAWL_PROGRESS_INTERVAL": Number(float, 0.1),
     "NEWSCRAWL_DISCOVERY_DEPTH": Number(int, 1),
     "NEWSCRAWL_RETRY_BACKOFF": Number(float, 0),
     "NEWSCRAWL_RETRY_AFTER_MAX": Number(float, 0),
@@ -77,6 +79,7 @@ RULES: dict[str, Number] = {
 SWITCHES = (  # on/off: 1/0, true/false, True/False (Scrapy's getbool)
     "NEWSCRAWL_ARCHIVE",
     "NEWSCRAWL_TABLE",
+    "NEWSCRAWL_PROGRESS",
     "ROBOTSTXT_OBEY",
     "AUTOTHROTTLE_ENABLED",
     "RETRY_ENABLED",

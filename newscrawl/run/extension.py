@@ -17,6 +17,7 @@ from twisted.python.failure import Failure
 
 from newscrawl.run import report
 from newscrawl.run.commit import PUBLISHED, UNSETTLED, roll_back, settle, update_table
+from newscrawl.run.coverage import coverage_alarms
 from newscrawl.run.files import append_manifest, manifest_lines
 from newscrawl.run.health import HealthPipeline
 from newscrawl.run.report import count
@@ -85,7 +86,9 @@ class RunExtension:
         published = outcome == PUBLISHED
         if not published:
             self.stats.set_value("newscrawl/written", 0)
-        mode = "offline" if getattr(spider, "source", None) else "live"
+        mode = getattr(spider, "run_mode", None)  # live, backfill or offline (SiteSpider)
+        if mode is None:
+            mode = "offline" if getattr(spider, "source", None) else "live"
         health, alarms = self.health(mode) if published else (None, [])
         status = report.exit_status(reason, bool(self.run.failures), bool(alarms))
         record = report.run_record(self.run, self.stats, reason, status, published)
@@ -111,7 +114,9 @@ class RunExtension:
         pipeline = self.crawler.get_item_pipeline(HealthPipeline)
         if pipeline is None:
             return None, []
-        return pipeline.report(mode, manifest_lines(self.run.manifest))
+        history = manifest_lines(self.run.manifest)
+        health, alarms = pipeline.report(mode, history)
+        return health, alarms + coverage_alarms(self.stats.get_stats(), history, mode)
 
     def list_run(self, record: dict[str, Any]) -> bool:
         """Append the run's ``runs.jsonl`` line, then mark it listed; False (a failure of the

@@ -23,6 +23,7 @@ from scrapy.settings import BaseSettings
 
 from newscrawl.dates import local_date, tracking_date
 from newscrawl.items import Article, Reject
+from newscrawl.witness import WitnessTally
 
 FIELDS = (
     "title",
@@ -77,6 +78,7 @@ class RunHealth:
         self.reasons: Counter[str] = Counter()
         self.date_mismatch = 0
         self.disagreements: Counter[str] = Counter()  # a page's values contradicting each other
+        self.witnesses = WitnessTally()  # sitemap, feed and listing dates against the page's
 
     def article(self, article: Article) -> None:
         """One story page that gave a valid article (written or a duplicate)."""
@@ -85,6 +87,7 @@ class RunHealth:
         if article.body_layer:
             self.layers[article.body_layer] += 1
         self.disagreements.update(article.disagreements)
+        self.witnesses.add(article.published_at, article.witness, self.local)
         if self.local and article.published_at and article.tracking_id:
             issued = tracking_date(article.tracking_id)
             if issued and issued != local_date(article.published_at, self.local):
@@ -110,6 +113,7 @@ class RunHealth:
             "coverage": {name: _share(self.found[name], self.articles) for name in FIELDS},
             "stamp_date_mismatch": self.date_mismatch,
             "disagreements": dict(sorted(self.disagreements.items())),
+            "witnesses": self.witnesses.to_dict(),
         }
 
 

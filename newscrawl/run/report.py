@@ -48,6 +48,10 @@ def closing_failures(stats: StatsCollector, reason: str) -> list[str]:
         f"{DISCOVERY}listing_pages"
     ):
         found.append("no listing page could be fetched: the site is unreachable")
+    if stats.get_value(f"{DISCOVERY}sitemap_failures") and not stats.get_value(
+        f"{DISCOVERY}sitemaps"
+    ):
+        found.append("no sitemap could be read (see the warnings naming each)")
     if stats.get_value("newscrawl/robots_unavailable"):
         found.append("robots.txt answered 5xx: the host was deferred to a later run")
     return found

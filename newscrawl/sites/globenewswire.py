@@ -107,4 +107,7 @@ GLOBENEWSWIRE = Site(
         "/RssFeed/subjectcode/72-Press+Releases/feedTitle/GlobeNewswire+-+Press+Releases",
         "/RssFeed/orgclass/1/feedTitle/GlobeNewswire%20-%20News%20about%20Public%20Companies",
     ),
+    # discovery-sitemaps.md: monthly Google News sitemaps (publication time, title, tickers;
+    # from about mid-2023, "robots-advertised"), and whatever its robots.txt names.
+    sitemaps=("robots.txt", "https://sitemaps.globenewswire.com/news/en/{YYYY}-{MM}.xml"),
 )

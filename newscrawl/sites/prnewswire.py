@@ -84,4 +84,8 @@ PRNEWSWIRE = Site(
     # feed of all releases; topic feeds (/rss/<topic>-news.rss) can be added.
     listings=("/news-releases/news-releases-list/?page=1&pagesize=100",),
     feeds=("/rss/news-releases-list.rss",),
+    # discovery-sitemaps.md: the monthly archives (Sitemap_Index_{Mon}_{YYYY}.xml.gz, some
+    # failing gzip's check) listed in sitemap-gz.xml, which its robots.txt names; the rolling
+    # news sitemap of about the last 48 hours, in pages.
+    sitemaps=("robots.txt", "/sitemap-gz.xml", "/sitemap-news.xml?page=1"),
 )

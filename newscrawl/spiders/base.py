@@ -2,10 +2,12 @@
 spider names its site and nothing else.
 
 Offline (``-a source=PATH``) it reads saved pages and archives on every core (``offline.py``);
-live it reads listings and feeds and asks for each story found (the run's seen-story filter,
-``newscrawl.run.seen_filter``, drops the stories already written), asks again for a page whose
-content came bad, and counts every story page that got no answer. What cannot become an
-article is yielded as a ``Reject`` item, for the rejects file.
+live it reads listings (``live.py``: back to what earlier runs wrote) and feeds, or for a
+backfill (``-a until=``) the site's sitemaps (``backfill.py``), and asks for each story found
+(the run's seen-story filter, ``newscrawl.run.seen_filter``, drops the stories already
+written), asks again for a page whose content came bad, and counts every story page that got
+no answer. What cannot become an article is yielded as a ``Reject`` item, for the rejects
+file.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl import __version__
@@ -32,6 +33,7 @@ from newscrawl.archive import ARCHIVE_META
 from newscrawl.identity import user_agent
 from newscrawl.items import Article, Reject
 from newscrawl.run.extension import current_run
+from newscrawl.run.files import manifest_lines
 from newscrawl.run.seen_filter import STORY_META
 from newscrawl.site import Ref, Site, StoryPage
 from newscrawl.spiders.arguments import (
@@ -42,8 +44,9 @@ from newscrawl.spiders.arguments import (
     parse_since,
     parse_until,
 )
-from newscrawl.spiders.discovery import Link, listing_links, next_pages
-from newscrawl.spiders.feeds import NotAFeed, read_feed
+from newscrawl.spiders.backfill import SitemapBackfill
+from newscrawl.spiders.discovery import Link, listing_links, why_failed
+from newscrawl.spiders.live import LiveDiscovery
 from newscrawl.spiders.offline import CRASHED, OFFLINE_SETTINGS, WindDown, source_outcomes
 from newscrawl.spiders.reading import (
     FAILED,
@@ -55,17 +58,24 @@ from newscrawl.spiders.reading import (
 )
 from newscrawl.warc.sources import unread_source
 from newscrawl.window import Window
+from newscrawl.witness import Witness, fill_from_witness
 
 logger = logging.getLogger(__name__)
 
 STORY_PRIORITY = 10  # stories before more listing pages: the queue stays one listing deep
 
 
-def why_failed(failure: Failure) -> str:
-    """What a failed request got: its HTTP status, else the error (a timeout, DNS…)."""
-    if isinstance(failure.value, HttpError):
-        return f"HTTP {failure.value.response.status}"
-    return failure.getErrorMessage() or (failure.type.__name__ if failure.type else "")
+def last_cron_unfinished(crawler: Crawler) -> bool:
+    """Whether the spider's last cron run (``runs.jsonl``) ended other than ``finished``: a
+    line of another kind (``offline``, ``backfill``) is passed over; one of no kind (a killed
+    run settled by recovery, a worker that lost its store) counts as a cron run."""
+    run = current_run(crawler)
+    lines = manifest_lines(run.manifest) if run is not None else []
+    for line in reversed(lines):
+        health = line.get("health")
+        if not isinstance(health, dict) or health.get("mode") == "live":
+            return bool(line.get("finish_reason") != "finished")
+    return False
 
 
 def source_of(value: str) -> Path | str | None:
@@ -75,9 +85,10 @@ def source_of(value: str) -> Path | str | None:
     return value.strip() if is_source_url(value) else Path(value)
 
 
-class SiteSpider(Spider):
-    """Live: listing pages and feeds, then only never-seen stories. Offline: saved pages and
-    archives (paths or URLs). All that differs between sources is their ``site``."""
+class SiteSpider(LiveDiscovery, SitemapBackfill, Spider):
+    """Live: listing pages and feeds (a backfill: sitemaps), then only never-seen stories.
+    Offline: saved pages and archives (paths or URLs). All that differs between sources is
+    their ``site``."""
 
     site: Site  # the source this spider crawls; its spider's name is the site's
     winding: WindDown  # an offline run asked to stop by a signal
@@ -120,6 +131,9 @@ class SiteSpider(Spider):
         self.since = parse_since(kwargs["since"]) if kwargs.get("since") else None
         self.until = parse_until(kwargs["until"]) if kwargs.get("until") else None
         self.window = Window(self.since, self.until)
+        # A live run with an end date fetches a window of the past (sitemaps, listings paged
+        # back); one without is a cron run (listings back to what is known, and feeds).
+        self.backfill = self.source is None and self.until is not None
         base = urlsplit(self.base_url)
         self.allowed_domains = [base.hostname or ""]
         # Hosts whose story links are the site's: its own, and base_url's.
@@ -130,6 +144,9 @@ class SiteSpider(Spider):
         self.private_hosts = {f"{base.hostname}:{base.port or default_port}"} if explicit else set()
         self.requested: set[str] = set()  # story ids asked for in this run (bounded by it)
         self.unanswered: dict[str, str] = {}  # story id -> URL: requested, no answer yet
+        self.scheduled = 0  # story requests the seen-story filter let through
+        self.sitemap_ids: dict[str, set[str]] = {}  # story ids a paged sitemap gave, by its URL
+        self.catching_up = False  # the last cron run did not finish: page past known stories
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -139,6 +156,7 @@ class SiteSpider(Spider):
         super().update_settings(settings)
         settings.set("NEWSCRAWL_LISTING_PATHS", list(cls.site.listings), priority="spider")
         settings.set("NEWSCRAWL_FEED_PATHS", list(cls.site.feeds), priority="spider")
+        settings.set("NEWSCRAWL_SITEMAPS", list(cls.site.sitemaps), priority="spider")
         if settings.getpriority("USER_AGENT") == SETTINGS_PRIORITIES["default"]:
             contact = settings.get("NEWSCRAWL_CONTACT") or settings.get("NEWSCRAWL_CONTACT_URL", "")
             settings.set("USER_AGENT", user_agent(__version__, contact), priority="spider")
@@ -157,13 +175,20 @@ class SiteSpider(Spider):
         """Where to fetch a story found by discovery: its path on ``base_url``."""
         return self.base_url + self.site.story_path(link.story_id, link.slug)
 
-    def start_requests_for_site(self) -> Iterator[Request]:
-        """The listing pages (``NEWSCRAWL_LISTING_PATHS``) and feeds (``NEWSCRAWL_FEED_PATHS``)
-        a live run starts from: the site's ``listings`` and ``feeds`` by default."""
-        for path in filter(None, self.settings.getlist("NEWSCRAWL_LISTING_PATHS")):
-            yield self.listing_request(self.base_url + path)
-        for path in filter(None, self.settings.getlist("NEWSCRAWL_FEED_PATHS")):
-            yield Request(self.base_url + path, self.parse_feed, errback=self.feed_failed)
+    @property
+    def run_mode(self) -> str:
+        """``live`` (a cron run), ``backfill`` or ``offline``: runs are compared with runs of
+        the same kind, and a coverage gap dates from the last cron run."""
+        if self.source is not None:
+            return "offline"
+        return "backfill" if self.backfill else "live"
+
+    def progress(self) -> tuple[int, int | None]:
+        """Story pages done, and found so far (None offline: an archive's count is known only
+        once it is read); ``newscrawl.progress`` shows them."""
+        if self.source is not None:
+            return int(self.crawler.stats.get_value("newscrawl/pages", 0)), None
+        return self.scheduled - len(self.unanswered), self.scheduled
 
     # -- the run ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -171,7 +196,11 @@ class SiteSpider(Spider):
             async for article in self.read_source(self.source):
                 yield article
             return
-        for request in self.start_requests_for_site():
+        self.catching_up = not self.backfill and last_cron_unfinished(self.crawler)
+        if self.catching_up:
+            logger.info("the last cron run did not finish: listings are read past known stories")
+        requests = self.backfill_requests() if self.backfill else self.start_requests_for_site()
+        for request in requests:
             yield request
 
     async def read_source(self, source: Path | str) -> AsyncIterator[Article | Reject]:
@@ -221,26 +250,22 @@ class SiteSpider(Spider):
         return Reject(url, reason, detail, fields)
 
     # -- live ------------------------------------------------------------------------------
-    def listing_request(self, url: str, page: int = 1) -> Request:
-        return Request(
-            url, self.parse_listing, errback=self.listing_failed, meta={"listing_page": page}
-        )
-
     def count_discovery(self, name: str, count: int = 1) -> None:
         """Count a discovery event (``listing_pages``, ``feeds``, ``feed_items``…) under
         ``newscrawl/discovery/``: the run's line reports them as ``discovery``."""
         self.crawler.stats.inc_value(f"newscrawl/discovery/{name}", count)
 
-    def parse_listing(self, response: Response) -> Iterator[Request]:
-        self.count_discovery("listing_pages")
-        if not isinstance(response, TextResponse):
-            return
-        links = self.story_links(response, dated=bool(self.window))
-        yield from self.story_requests(links, depth=1)
-        page = response.meta.get("listing_page", 1)
-        if page < self.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"):
-            for url in next_pages(response):
-                yield self.listing_request(response.urljoin(url), page + 1)
+    def discovery_warning(self, counter: str, message: str, *args: object) -> None:
+        """A discovery problem: one warning line (``message % args``), counted as
+        ``newscrawl/discovery/<counter>``."""
+        self.count_discovery(counter)
+        logger.warning(message, *args)
+
+    def discovery_failed(self, failure: Failure, what: str, counter: str) -> None:
+        """A listing page, feed or sitemap that failed after its retries: one warning naming
+        it and what it got (``listing page failed: URL: HTTP 404``), counted as ``counter``."""
+        request = failure.request  # type: ignore[attr-defined]
+        self.discovery_warning(counter, "%s failed: %s: %s", what, request.url, why_failed(failure))
 
     def story_links(
         self, response: TextResponse, *, dated: bool, root: Any = None
@@ -248,44 +273,16 @@ class SiteSpider(Spider):
         """The story links of a listing or story page, by the site's URL rule."""
         return listing_links(
             response, self.site_hosts, dated=dated, root=root, ref=self.site.story_ref,
-            id_digits=self.site.id_digits,
+            id_digits=self.site.id_digits, clock=self.local,
         )  # fmt: skip
 
-    def listing_failed(self, failure: Failure) -> None:
-        """A listing page that failed after its retries: counted; the run goes on."""
-        request = failure.request  # type: ignore[attr-defined]
-        logger.warning("listing page failed: %s: %s", request.url, why_failed(failure))
-        self.count_discovery("listing_failures")
-        self.crawler.stats.inc_value("newscrawl/errors")
-
-    def parse_feed(self, response: Response) -> Iterator[Request]:
-        """A feed's stories (any dialect: ``feeds.py``); one that holds no entries is a
-        warning, one that is no feed a failure, each naming the feed."""
-        try:
-            feed = read_feed(response, self.site_hosts, self.site.story_ref, self.site.json_feed)
-        except NotAFeed as exc:
-            logger.warning("feed failed: %s: HTTP %d, %s", response.url, response.status, exc)
-            self.count_discovery("feed_failures")
-            return
-        self.count_discovery("feeds")
-        self.count_discovery("feed_items", feed.entries)
-        if not feed.entries:
-            logger.warning("feed is empty: %s: 0 items (%s)", response.url, feed.dialect)
-            self.count_discovery("feeds_empty")
-        logger.info(
-            "feed %s: %d items (%s), %d story links",
-            response.url, feed.entries, feed.dialect, len(feed.links),
-        )  # fmt: skip
-        yield from self.story_requests(feed.links, depth=1)
-
-    def feed_failed(self, failure: Failure) -> None:
-        """Feeds are optional extra sources: their failure is counted, not a failed run."""
-        request = failure.request  # type: ignore[attr-defined]
-        logger.warning("feed failed: %s: %s", request.url, why_failed(failure))
-        self.count_discovery("feed_failures")
-
-    def story_requests(self, links: Iterable[Link], depth: int) -> Iterator[Request]:
-        """Requests for stories never seen before; known ids are counted, not fetched."""
+    def story_requests(
+        self, links: Iterable[Link], depth: int, known: set[str] | None = None
+    ) -> Iterator[Request]:
+        """Requests for the stories of ``links`` not asked for yet in this run; those ``known``
+        to the seen store (where the caller looked them up) are counted, not asked for, and
+        the seen-story filter drops the other known ones. A story's witness travels in its
+        meta."""
         fresh = {}
         for link in links:
             if link.story_id in self.requested or link.story_id in fresh:
@@ -299,23 +296,37 @@ class SiteSpider(Spider):
             fresh[link.story_id] = link
         for story_id, link in fresh.items():
             self.requested.add(story_id)
+            if known and story_id in known:
+                self.crawler.stats.inc_value("newscrawl/skipped_seen")
+                continue
+            # JSON-safe meta (a list, not a tuple): a shared queue stores it as JSON.
+            meta = {
+                "ref": [story_id, link.slug], "discovery_depth": depth, ARCHIVE_META: True,
+                STORY_META: f"{self.name}:{story_id}",  # the seen-story filter's key
+            }  # fmt: skip
+            if link.witness is not None:
+                meta["witness"] = link.witness.to_meta()
+            self.count_discovery("story_requests")
             yield Request(
-                self.request_url(link),
-                self.parse_article,
-                errback=self.article_failed,
-                # JSON-safe meta (a list, not a tuple): a shared queue stores it as JSON.
-                meta={
-                    "ref": [story_id, link.slug], "discovery_depth": depth, ARCHIVE_META: True,
-                    STORY_META: f"{self.name}:{story_id}",  # the seen-story filter's key
-                },
-                priority=STORY_PRIORITY,
+                self.request_url(link), self.parse_article, errback=self.article_failed,
+                meta=meta, priority=STORY_PRIORITY,
             )  # fmt: skip
+
+    def known_stories(self, links: Iterable[Link]) -> set[str]:
+        """The story ids of ``links`` that the seen store holds (written by an earlier run):
+        how far back a listing is paged (``live.py``)."""
+        run = current_run(self.crawler)
+        if run is None:
+            return set()
+        found = run.store.known_ids({f"{self.name}:{link.story_id}" for link in links})
+        return {story_id.partition(":")[2] for story_id in found}
 
     def request_scheduled(self, request: Request) -> None:
         """A story request that passed the seen-story filter awaits its answer."""
         ref = request.meta.get("ref")
         if ref and STORY_META in request.meta:
             self.unanswered[ref[0]] = request.url
+            self.scheduled += 1
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         self.crawler.stats.inc_value("newscrawl/pages")
@@ -328,14 +339,30 @@ class SiteSpider(Spider):
         if not page.is_complete():
             yield from self.retry_or_reject(response, TRUNCATED, "no </html>: cut short")
             return
-        yield self.accept(page, response.url)
+        outcome = self.accept(page, response.url)
+        if isinstance(outcome, Reject) or self.in_window(outcome, response.meta.get("witness")):
+            yield outcome
         depth = response.meta.get("discovery_depth", 1)
-        if depth < self.settings.getint("NEWSCRAWL_DISCOVERY_DEPTH") and isinstance(
-            response, TextResponse
+        # A backfill's stories come from its sources: links out of a story page lead to the
+        # site's newest stories, not to the window's.
+        if (
+            not self.backfill
+            and depth < self.settings.getint("NEWSCRAWL_DISCOVERY_DEPTH")
+            and isinstance(response, TextResponse)
         ):
             root = getattr(page, "root", None)
             links = self.story_links(response, dated=False, root=root)
             yield from self.story_requests(links, depth + 1)
+
+    def in_window(self, article: Article, witness: dict[str, Any] | None) -> bool:
+        """Give the article what its source said of it (``witness``); whether the page's own
+        publication time is in the run's window (one outside it is counted, not written)."""
+        if witness is not None:
+            fill_from_witness(article, Witness.from_meta(witness))
+        if self.window.holds_story(article.published_at, article.crawled_at, self.local):
+            return True
+        self.count_discovery("outside_window")
+        return False
 
     def story_page(self, response: Response, ref: Ref | None) -> StoryPage | Reject:
         """The page object of a story answer, or its ``Reject`` if it is not text."""

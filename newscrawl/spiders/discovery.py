@@ -6,17 +6,20 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, tzinfo
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
 from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from newscrawl.dates import read_timestamp
 from newscrawl.extraction.page import document_base
 from newscrawl.site import RefRule
+from newscrawl.witness import Witness, printed_moment
 
 _PAGINATION = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' pagination ')"
@@ -27,11 +30,21 @@ _DATE_XPATH = ".//time/@datetime | .//*[contains(concat(' ', @class, ' '), ' ent
 
 @dataclass(frozen=True)
 class Link:
-    """A story found by discovery, with its publication date where the source shows it."""
+    """A story found by discovery, with its publication day where the source shows it (as
+    printed, on the site's clock), and what the source says of it (``witness``: its printed
+    time, a sitemap's tickers and keywords; not part of a link's identity)."""
 
     story_id: str
     slug: str
     published: date | None = None
+    witness: Witness | None = field(default=None, compare=False)
+
+
+def why_failed(failure: Failure) -> str:
+    """What a failed request got: its HTTP status, else the error (a timeout, DNS…)."""
+    if isinstance(failure.value, HttpError):
+        return f"HTTP {failure.value.response.status}"
+    return failure.getErrorMessage() or (failure.type.__name__ if failure.type else "")
 
 
 def _on_site(url: str, hosts: frozenset[str]) -> bool:
@@ -50,24 +63,36 @@ def printed_day(value: str | None) -> date | None:
 
 
 def link_to(
-    url: str, hosts: frozenset[str], ref: RefRule, published: date | None = None
+    url: str,
+    hosts: frozenset[str],
+    ref: RefRule,
+    published: date | None = None,
+    witness: Witness | None = None,
 ) -> Link | None:
     """A Link for an on-site story URL in any of its forms (``ref``: the site's rule)."""
     if not _on_site(url, hosts):
         return None
     found = ref(url)
-    return Link(found[0], found[1], published) if found else None
+    return Link(found[0], found[1], published, witness) if found else None
 
 
-def _item_date(anchor: Any) -> date | None:
-    """The date printed in the listing item around a link, if the item shows exactly one."""
+def _item_stamp(anchor: Any) -> str | None:
+    """The stamp printed in the listing item around a link, if the item shows exactly one."""
     for ancestor in itertools.islice(anchor.iterancestors(), 3):
         stamps = ancestor.xpath(_DATE_XPATH)
         if len(stamps) > 1:
             return None  # a box of several items: no date belongs to this link
         if stamps:
-            return printed_day(stamps[0])
+            return str(stamps[0])
     return None
+
+
+def dated_link(link: Link, stamp: str | None, source: str, clock: tzinfo) -> Link:
+    """``link`` with the day and the witness of a stamp its source prints beside it."""
+    if not stamp:
+        return link
+    witness = Witness(source, printed_moment(stamp, clock))
+    return Link(link.story_id, link.slug, printed_day(stamp), witness)
 
 
 @functools.cache
@@ -89,19 +114,21 @@ def listing_links(
     root: Any = None,
     ref: RefRule,
     id_digits: int,
+    clock: tzinfo = UTC,
 ) -> Iterator[Link]:
     """Every story link of a page (``.entry-title > a``, popular lists, More Stories...),
-    with the date printed beside it when ``dated``. ``root``: the page's tree if parsed;
-    ``ref``: the site's URL rule; ``id_digits``: the fewest digits its story ids have."""
+    with the date printed beside it when ``dated`` (its day, and the stamp as a witness read
+    on ``clock``, the site's). ``root``: the page's tree if parsed; ``ref``: the site's URL
+    rule; ``id_digits``: the fewest digits its story ids have."""
     tree = response.selector.root if root is None else root
     base = document_base(tree, response.url)
     for anchor in story_anchors(id_digits)(tree):
         link = link_to(urljoin(base, anchor.get("href").strip()), hosts, ref)
         if link:
-            yield Link(link.story_id, link.slug, _item_date(anchor) if dated else None)
+            yield dated_link(link, _item_stamp(anchor), "listing", clock) if dated else link
 
 
-def _page_number(url: str) -> int | None:
+def page_number(url: str) -> int | None:
     """The ``page`` (or ``p``) query parameter of a listing URL, if it is a number."""
     for name, value in parse_qsl(urlsplit(url).query):
         if name.lower() in {"page", "p"} and value.isdigit():
@@ -118,6 +145,6 @@ def next_pages(response: TextResponse) -> list[str]:
     ).getall()
     if marked:
         return marked[:1]
-    wanted = (_page_number(response.url) or 1) + 1
-    numbered = [h for h in response.xpath(_PAGINATION).getall() if _page_number(h) == wanted]
+    wanted = (page_number(response.url) or 1) + 1
+    numbered = [h for h in response.xpath(_PAGINATION).getall() if page_number(h) == wanted]
     return numbered[:1]

@@ -17,13 +17,14 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from typing import Any
 
 import feedparser
 from scrapy.http import Response
 
 from newscrawl.site import JsonFeedRule, RefRule
-from newscrawl.spiders.discovery import Link, link_to, printed_day
+from newscrawl.spiders.discovery import Link, dated_link, link_to
 
 _ROOT_START = re.compile(rb"<[A-Za-z_]")  # the first element: what comes before is the prolog
 _HEAD = 1 << 16  # bytes looked at for the prolog: a longer one counts as a DTD of its own
@@ -45,14 +46,18 @@ class Feed:
 
 
 def read_feed(
-    response: Response, hosts: frozenset[str], ref: RefRule, json_feed: JsonFeedRule | None
+    response: Response,
+    hosts: frozenset[str],
+    ref: RefRule,
+    json_feed: JsonFeedRule | None,
+    clock: tzinfo = UTC,
 ) -> Feed:
     """The feed an answer holds, its story links by the site's rules (``hosts``, ``ref``,
-    ``json_feed``); NotAFeed when it is none (HTML, text, a refused DTD, JSON the site does
-    not read)."""
+    ``json_feed``, and ``clock`` for a naive entry date); NotAFeed when it is none (HTML,
+    text, a refused DTD, JSON the site does not read)."""
     body = response.body.lstrip()
     if body.startswith((b"[", b"{")):
-        return _json(body, hosts, ref, json_feed)
+        return _json(body, hosts, ref, json_feed, clock)
     check_prolog(body)
     parsed = feedparser.parse(
         io.BytesIO(body),
@@ -64,7 +69,7 @@ def read_feed(
     if not dialect:
         raise NotAFeed("not a feed (neither RSS, RDF nor Atom)")
     entries = parsed.get("entries", [])
-    return Feed(dialect, len(entries), list(_entry_links(entries, hosts, ref)))
+    return Feed(dialect, len(entries), list(_entry_links(entries, hosts, ref, clock)))
 
 
 def check_prolog(body: bytes) -> None:
@@ -84,19 +89,23 @@ def check_prolog(body: bytes) -> None:
         raise NotAFeed("refused: it declares a DTD of its own (no entity is expanded)")
 
 
-def _entry_links(entries: Iterable[Any], hosts: frozenset[str], ref: RefRule) -> Iterator[Link]:
+def _entry_links(
+    entries: Iterable[Any], hosts: frozenset[str], ref: RefRule, clock: tzinfo
+) -> Iterator[Link]:
     """Each entry's story link: its link (Atom's alternate), else its id (RSS's guid, RDF's
     ``rdf:about``), with the day it was published (else updated) as the feed prints it."""
     for entry in entries:
-        day = printed_day(entry.get("published") or entry.get("updated"))
+        stamp = entry.get("published") or entry.get("updated")
         for url in (entry.get("link"), entry.get("id")):
-            found = link_to(str(url).strip(), hosts, ref, day) if url else None
+            found = link_to(str(url).strip(), hosts, ref) if url else None
             if found:
-                yield found
+                yield dated_link(found, stamp, "feed", clock)
                 break
 
 
-def _json(body: bytes, hosts: frozenset[str], ref: RefRule, json_feed: JsonFeedRule | None) -> Feed:
+def _json(
+    body: bytes, hosts: frozenset[str], ref: RefRule, json_feed: JsonFeedRule | None, clock: tzinfo
+) -> Feed:
     """A site's own JSON feed (``json_feed``: how its records read)."""
     try:
         answer = json.loads(body)
@@ -107,10 +116,9 @@ def _json(body: bytes, hosts: frozenset[str], ref: RefRule, json_feed: JsonFeedR
     links: list[Link] = []
     records = list(json_feed(answer))
     for record in records:
-        published = printed_day(record.published)
-        found = link_to(record.url, hosts, ref, published)
-        if found:
-            links.append(found)
-        elif record.story_id.isdigit():
-            links.append(Link(record.story_id, "", published))
+        found = link_to(record.url, hosts, ref)
+        if found is None and record.story_id.isdigit():
+            found = Link(record.story_id, "")
+        if found is not None:
+            links.append(dated_link(found, record.published, "feed", clock))
     return Feed("json", len(records), links)

@@ -1,5 +1,6 @@
 """`python -m tests.site [--site menafn|globenewswire|prnewswire] --port 8000 --stories 200
-[--fixtures]`: serve a local site until Ctrl-C."""
+[--fixtures] [--months]`: serve a local site until Ctrl-C (`--months`: March to May 2025,
+`--stories` a month, with the wires' sitemaps, for backfills)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 from pathlib import Path
 
 from .menafn import MenafnSite
+from .months import month_site
 from .releases import synthetic_releases
 from .server import LocalSite
 from .stories import load_fixture_stories, synthetic_stories
@@ -27,7 +29,13 @@ def main(argv: list[str] | None = None) -> None:
         "--fixtures", action="store_true", help=f"also serve the saved pages in {FIXTURES}"
     )
     parser.add_argument("--robots", type=Path, help="file to serve as /robots.txt")
+    parser.add_argument(
+        "--months", action="store_true", help="three months of stories, --stories a month"
+    )
     args = parser.parse_args(argv)
+    if args.months:
+        month_site(args.site, args.stories).serve_until_stopped(args.host, args.port)
+        return
 
     robots = args.robots.read_text(encoding="utf-8") if args.robots else None
     site: LocalSite

@@ -64,6 +64,19 @@ SENTENCES = (
     "${price} million at the end of {month}.",
     "Analysts at {bank} expect margins to widen by {small} points as input costs ease.",
 )
+# The issuers' listings as the news sitemaps print them (`news:stock_tickers`): the exchange
+# under a short or a long name, as issuers give it (GlobeNewswire's sitemap shows both forms).
+TICKERS = {
+    "Nordwind Robotics Inc.": ("NASDAQ:NWRB",),
+    "Helio Grid Systems": ("NYSE:HGS",),
+    "Caldera Therapeutics": ("Nasdaq Global Select Market:CLDT",),
+    "Aster Mining Ltd.": ("TSX Venture Exchange:ASTM", "OTCQB:ASTMF"),
+    "Quarry Lane Foods": ("NYSE:QLF",),
+    "Granite Peak Bancorp": ("Nasdaq:GPBC",),
+}
+# news:keywords of a release, by the kind of its headline (TITLES, in order)
+KEYWORDS = (("Earnings",), ("Product Launch",), ("Management Changes",),
+            ("Expansion", "Jobs"), ("Mergers and Acquisitions",))  # fmt: skip
 MARKETS = ("European", "North American", "Japanese", "Brazilian", "Indian", "Nordic")
 BANKS = ("Harbor Securities", "Kestrel Capital", "North Point Research")
 TARGETS = ("Vela Sensors", "Pinecrest Analytics", "Oakmont Packaging", "Sable Systems")
@@ -85,6 +98,8 @@ class Release:
     city: str  # the dateline's place: "PITTSBURGH, Pa."
     paragraphs: tuple[str, ...]
     style: str = "current"  # the dateline: "current", or "marketwired" / "cnw" (older forms)
+    tickers: tuple[str, ...] = ()  # as its news sitemap entry lists them (news:stock_tickers)
+    keywords: tuple[str, ...] = ()  # news:keywords
 
     @property
     def canonical_url(self) -> str:
@@ -164,14 +179,17 @@ def synthetic_release(wire: str, release_id: int, when: datetime, rng: random.Ra
     local = when.astimezone(EASTERN)
     return Release(
         wire, str(release_id), release_path(wire, str(release_id), title, local), title, org,
-        when, place, (*paragraphs, f"About {org}", about), style,
+        when, place, (*paragraphs, f"About {org}", about), style, TICKERS.get(org, ()),
+        KEYWORDS[TITLES.index((headline, lead))],
     )  # fmt: skip
 
 
 def synthetic_releases(
-    wire: str, n: int, start_id: int | None = None, seed: int = 0
+    wire: str, n: int, start_id: int | None = None, seed: int = 0, step: int = 80
 ) -> list[Release]:
-    """n releases of ``wire`` with rising ids and times, oldest first; deterministic."""
+    """n releases of ``wire`` with rising ids and times, oldest first; deterministic. Ids are 1
+    to ``step`` apart (one id is 3 minutes: 80 gives about a release an hour; 700 about one
+    every 17 hours, for months of releases)."""
     rng = random.Random(f"{wire}:{seed}:{start_id}")
     release_id = FIRST_IDS[wire] if start_id is None else start_id
     releases: list[Release] = []
@@ -179,10 +197,19 @@ def synthetic_releases(
         release = synthetic_release(wire, release_id, published_for_id(wire, release_id), rng)
         if all(release.body != other.body for other in releases):  # one text, one release
             releases.append(release)
-        release_id += rng.randint(1, 80)
+        release_id += rng.randint(1, step)
     return releases
 
 
 def published_for_id(wire: str, release_id: int) -> datetime:
     """A publication time for an id: ids rise with time, one every 3 minutes."""
     return _START + timedelta(minutes=3 * (release_id - FIRST_IDS[wire]))
+
+
+def release_id_for(wire: str, moment: datetime) -> int:
+    """The first release id published at or after ``moment`` (inverse of published_for_id).
+
+    >>> release_id_for("prnewswire", _START + timedelta(minutes=7))
+    302400003
+    """
+    return FIRST_IDS[wire] + -(-int((moment - _START).total_seconds()) // 180)

@@ -117,6 +117,19 @@ def published_for_id(story_id: int) -> datetime:
     return when.replace(microsecond=0)
 
 
+def id_for(moment: datetime) -> int:
+    """The first story id published at or after ``moment`` (the inverse of published_for_id).
+
+    >>> april = datetime(2025, 4, 1, tzinfo=UTC)
+    >>> published_for_id(id_for(april)) >= april > published_for_id(id_for(april) - 1)
+    True
+    """
+    story_id = _REF_ID + int((moment - _REF_TIME).total_seconds() // _SECONDS_PER_ID)
+    while published_for_id(story_id) < moment:
+        story_id += 1
+    return story_id
+
+
 def _image_path(rng: random.Random, provider: str | None, when: datetime) -> str | None:
     if rng.random() < 0.1:
         return None
@@ -211,8 +224,12 @@ def _recurring_story(rng: random.Random, story_id: int, when: datetime) -> Story
     )
 
 
-def synthetic_stories(n: int, start_id: int = 1110000000, seed: int = 0) -> list[Story]:
-    """n distinct stories with rising ids from start_id, oldest first; deterministic."""
+def synthetic_stories(
+    n: int, start_id: int = 1110000000, seed: int = 0, step: int = 60
+) -> list[Story]:
+    """n distinct stories with rising ids from start_id, oldest first; deterministic. Ids are
+    1 to ``step`` apart (one id is 19.5 s: the default 60 gives about a story per 10 minutes;
+    6,700 about two stories a day, for months of stories)."""
     rng = random.Random(f"{seed}:{start_id}")
     stories: list[Story] = []
     bodies: set[str] = set()
@@ -225,7 +242,7 @@ def synthetic_stories(n: int, start_id: int = 1110000000, seed: int = 0) -> list
             continue
         bodies.add(story.body)
         stories.append(story)
-        story_id += rng.randint(1, 60)
+        story_id += rng.randint(1, step)
     return stories
 
 

@@ -5,24 +5,34 @@ release pages in the wires' real markup (`wire_pages.py`), on the shared server 
         site.base_url  # http://127.0.0.1:PORT
 
 Routes, GlobeNewswire: `/newsroom[?page=N]`, feeds under `/RssFeed/…`, releases at
-`[/<lang>]/news-release/<yyyy>/<mm>/<dd>/<id>/0/en/<Slug>.html`. PR Newswire:
+`[/<lang>]/news-release/<yyyy>/<mm>/<dd>/<id>/0/en/<Slug>.html`, the monthly news sitemaps of
+`sitemaps.globenewswire.com` at `/news/en/<yyyy>-<mm>.xml` (the month in UTC). PR Newswire:
 `/news-releases/news-releases-list/?page=N&pagesize=M`, feeds `/rss/<name>.rss`, releases at
-`/news-releases/<slug>-<id>.html`. Both: `/robots.txt`, `/_site/requests`, `/_site/clear`,
-`/_site/add?n=K`. A listing page shows at most PAGE_SIZE releases (whatever `pagesize` asks),
-newest first; a feed the FEED_SIZE newest. `site.layout = "redesigned"` serves release pages
-without the wire's selectors.
+`/news-releases/<slug>-<id>.html`, the rolling news sitemap `/sitemap-news.xml?page=N` (the 48
+hours before the newest release, NEWS_PAGE_SIZE a page; an empty one after the last), the
+index of monthly archives `/sitemap-gz.xml` and the archives `/Sitemap_Index_<Mon>_<yyyy>.xml.gz`
+(the month in US Eastern time). Both: `/robots.txt` (the rules the evidence quotes; PR
+Newswire's names its sitemaps), `/_site/requests`, `/_site/clear`, `/_site/add?n=K`. A listing
+page shows at most PAGE_SIZE releases (whatever `pagesize` asks), newest first; a feed the
+FEED_SIZE newest. `site.layout = "redesigned"` serves release pages without the wire's
+selectors; `site.damaged_months` (`{"2025-04"}`) serves those monthly archives cut inside their
+gzip stream; `site.off_by_zone` (release ids) dates those sitemap entries by the Eastern wall
+time labelled UTC.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Iterable
+from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 from .faults import Response
 from .releases import Release, synthetic_releases
 from .server import LocalSite
+from .sitemaps import damaged_gzip, news_sitemap, sitemap_index, url_sitemap
 from .wire_pages import (
     render_feed,
     render_newsroom,
@@ -37,6 +47,20 @@ FEED_SIZE = 10
 RELATED = 4  # links to other releases on a release page
 _LANGUAGE = re.compile(r"^/[a-z]{2}(?=/news-release/)")
 LISTINGS = {"globenewswire": "/newsroom", "prnewswire": "/news-releases/news-releases-list/"}
+NEWS_PAGE_SIZE = 20  # entries a page of PR Newswire's rolling news sitemap
+NEWS_WINDOW = timedelta(hours=48)  # how far back it reaches ("~48hr rolling window")
+# robots.txt as quoted in discovery-sitemaps.md (GlobeNewswire's rules; PR Newswire's archives
+# "discovered via robots.txt").
+ROBOTS = {
+    "globenewswire": "User-agent: *\nDisallow: /SubscribeToRss/\nDisallow: /newsroom/rss/\n"
+    "Disallow: /JSWidget\nDisallow: /search\n",
+    "prnewswire": "User-agent: *\nDisallow: /search/\n"
+    "Sitemap: https://www.prnewswire.com/sitemap-gz.xml\n"
+    "Sitemap: https://www.prnewswire.com/sitemap-news.xml?page=1\n",
+}
+_GNW_MONTH = re.compile(r"^/news/en/(\d{4}-\d{2})\.xml$")
+_PRN_ARCHIVE = re.compile(r"^/Sitemap_Index_([A-Z][a-z]{2})_(\d{4})\.xml\.gz$")
+XML = "application/xml; charset=utf-8"
 
 
 def is_feed(wire: str, path: str) -> bool:
@@ -51,8 +75,10 @@ class WireSite(LocalSite):
     def __init__(
         self, wire: str, releases: Iterable[Release], robots_txt: str | None = None
     ) -> None:
-        super().__init__(robots_txt)
+        super().__init__(ROBOTS[wire] if robots_txt is None else robots_txt)
         self.wire = wire
+        self.damaged_months: set[str] = set()  # "YYYY-MM": archives served damaged
+        self.off_by_zone: set[str] = set()  # release ids dated wrong in the sitemaps
         self._layout = "evidenced"
         self._order: list[Release] = []  # newest first
         self._cache: dict[str, bytes] = {}
@@ -107,8 +133,57 @@ class WireSite(LocalSite):
         if is_feed(self.wire, path):
             feed = render_feed(self.wire, self.releases[:FEED_SIZE])
             return Response(200, feed.encode(), "application/rss+xml; charset=utf-8")
-        page = self._release(_LANGUAGE.sub("", path))
+        page = self._sitemap(path, params) or self._release(_LANGUAGE.sub("", path))
         return page or Response(404, render_not_found(self.wire).encode())
+
+    # --- sitemaps ------------------------------------------------------------------------
+    def _sitemap(self, path: str, params: dict[str, str]) -> Response | None:
+        if self.wire == "globenewswire":
+            month = _GNW_MONTH.match(path)
+            return self._month_news(month[1]) if month else None
+        if path == "/sitemap-news.xml":
+            page = int(params["page"]) if params.get("page", "").isdigit() else 1
+            return self._rolling_news(page)
+        if path == "/sitemap-gz.xml":
+            return self._archive_index()
+        archive = _PRN_ARCHIVE.match(path)
+        return self._archive(f"{archive[1]} {archive[2]}") if archive else None
+
+    def _month_news(self, month: str) -> Response | None:
+        """GlobeNewswire's news sitemap of one month (by UTC), or None (404) if it has none."""
+        releases = [r for r in self.releases if f"{r.published:%Y-%m}" == month]
+        off = frozenset(self.off_by_zone)
+        return Response(200, news_sitemap(releases, off), XML) if releases else None
+
+    def _rolling_news(self, page: int) -> Response:
+        releases = self.releases
+        recent = [r for r in releases if r.published > releases[0].published - NEWS_WINDOW]
+        shown = recent[(page - 1) * NEWS_PAGE_SIZE : page * NEWS_PAGE_SIZE] if page > 0 else []
+        return Response(200, news_sitemap(shown, frozenset(self.off_by_zone)), XML)
+
+    def _months(self) -> dict[str, list[Release]]:
+        """PR Newswire's archive months ("Mar 2025", by US Eastern time) and their releases."""
+        months: dict[str, list[Release]] = {}
+        for release in self.releases:
+            months.setdefault(f"{release.local:%b %Y}", []).append(release)
+        return months
+
+    def _archive_index(self) -> Response:
+        entries = [
+            (f"https://www.prnewswire.com/Sitemap_Index_{month.replace(' ', '_')}.xml.gz",
+             releases[0].local)
+            for month, releases in self._months().items()
+        ]  # fmt: skip
+        return Response(200, sitemap_index(entries), XML)
+
+    def _archive(self, month: str) -> Response | None:
+        releases = self._months().get(month)
+        if releases is None:
+            return None
+        xml = url_sitemap(releases)
+        damaged = f"{releases[0].local:%Y-%m}" in self.damaged_months
+        body = damaged_gzip(xml) if damaged else gzip.compress(xml, mtime=0)
+        return Response(200, body, "application/x-gzip")
 
     def _listing(self, params: dict[str, str]) -> Response:
         releases = self.releases
