@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from scrapy.settings import Settings
 from newscrawl.clusters import assign_cluster
 from newscrawl.clusters.scheme import LEGACY, SCHEME, UNFINISHED, SchemeMismatch
 from newscrawl.commands.clusters import check_scheme, rebuild_redis, rebuild_sqlite
-from newscrawl.distributed.clusters import SCHEME_KEY
+from newscrawl.distributed.clusters import SCHEME_KEY, RedisClusterIndex
 from newscrawl.run.lock import StateLock, StateLocked
 from newscrawl.run.seen_sqlite import SqliteSeenStore
 from tests.conftest import FIXTURES, ROOT, crawl
@@ -212,3 +213,30 @@ def test_no_scipy_at_start_up() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, timeout=60, check=True)  # fmt: skip
     assert done.stdout.strip() == "[]"
+
+
+class _RacedRedis(redis.Redis):
+    """A client whose first plain GET is followed at once by another worker's first article
+    (the scheme recorded, then a member added), as two workers starting together can do."""
+
+    raced = False
+    url = ""
+
+    def get(self, name: str) -> object:  # type: ignore[override]
+        value = super().get(name)
+        if not self.raced:
+            self.raced = True
+            other = RedisClusterIndex(redis.Redis.from_url(self.url), nullcontext)
+            other.record_scheme(SCHEME)
+            other.server.hset("newscrawl:cluster:members", "menafn:9", "{}")
+        return value
+
+
+def test_a_worker_starting_beside_another_does_not_see_a_legacy_index(redis_url: str) -> None:
+    """CI, 2026-12-07: a distributed worker read the scheme (none yet), another recorded it
+    and added its first article, and the first then counted members without a record."""
+    redis.Redis.from_url(redis_url).flushdb()
+    raced = _RacedRedis.from_url(redis_url)
+    raced.url = redis_url
+    index = RedisClusterIndex(raced, nullcontext)
+    assert index.recorded_scheme() in (None, SCHEME)

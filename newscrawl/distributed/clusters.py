@@ -117,11 +117,15 @@ class RedisClusterIndex:
 
     def recorded_scheme(self) -> str | None:
         """The scheme of the index; ``LEGACY`` for members without a record; None when empty."""
-        with self.guard():
-            recorded = self.server.get(SCHEME_KEY)
-            if recorded is not None:
-                return str(recorded.decode() if isinstance(recorded, bytes) else recorded)
-            return LEGACY if self.server.hlen(MEMBERS) else None
+        with self.guard(), self.server.pipeline(transaction=True) as pipe:
+            # one MULTI: read apart, another worker could record the scheme and add members
+            # between the two reads, and this one would take them for a legacy index
+            pipe.get(SCHEME_KEY)
+            pipe.hlen(MEMBERS)
+            recorded, members = pipe.execute()
+        if recorded is not None:
+            return str(recorded.decode() if isinstance(recorded, bytes) else recorded)
+        return LEGACY if members else None
 
     def record_scheme(self, scheme: str) -> None:
         with self.guard():
