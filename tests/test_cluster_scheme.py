@@ -237,6 +237,7 @@ def test_a_worker_starting_beside_another_does_not_see_a_legacy_index(redis_url:
     and added its first article, and the first then counted members without a record."""
     redis.Redis.from_url(redis_url).flushdb()
     raced = _RacedRedis.from_url(redis_url)
+    assert isinstance(raced, _RacedRedis)
     raced.url = redis_url
     index = RedisClusterIndex(raced, nullcontext)
     assert index.recorded_scheme() in (None, SCHEME)
