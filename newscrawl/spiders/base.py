@@ -37,6 +37,7 @@ from newscrawl.spiders.arguments import (
     check_arguments,
     is_source_url,
     parse_base_url,
+    parse_reextract,
     parse_since,
     parse_until,
 )
@@ -114,6 +115,8 @@ class SiteSpider(Spider):
         self.base_url = parse_base_url(kwargs.get("base_url") or self.site.root)
         self.since = parse_since(kwargs["since"]) if kwargs.get("since") else None
         self.until = parse_until(kwargs["until"]) if kwargs.get("until") else None
+        # Write again the stories of the source that were written before (newscrawl/run/write.py)
+        self.reextract = parse_reextract(kwargs.get("reextract") or "no", kwargs.get("source"))
         self.window = Window(self.since, self.until)
         base = urlsplit(self.base_url)
         self.allowed_domains = [base.hostname or ""]
