@@ -15,12 +15,11 @@ protocol (``commit.py``) renames only after the ``committed`` state is durable.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from newscrawl.clusters import ClusterIndex, Fingerprint, Member
-from newscrawl.clusters.scheme import sqlite_record, sqlite_recorded
+from newscrawl.clusters import ClusterIndex
 from newscrawl.run.seen import DONE, STARTED, StoreUnavailable
 
 _SCHEMA = """
@@ -176,6 +175,8 @@ class SqliteSeenStore:
 
     def cluster_index(self) -> ClusterIndex:
         """The cluster state in the same file, committed with each article like the stories."""
+        from newscrawl.run.clusters_sqlite import SqliteClusterIndex
+
         return SqliteClusterIndex(self)
 
     # -- a run's states: durable ------------------------------------------------------------
@@ -236,44 +237,3 @@ class SqliteSeenStore:
 
     def close(self) -> None:
         self.db.close()
-
-
-class SqliteClusterIndex:
-    """ClusterIndex in the seen store's SQLite file: members, and their LSH band keys indexed."""
-
-    def __init__(self, store: SqliteSeenStore) -> None:
-        self.store = store
-
-    def candidates(self, bands: Sequence[int], limit: int) -> list[Member]:
-        marks = ",".join("?" * len(bands))
-        rows = self.store.db.execute(
-            "SELECT story, cluster, signature, features FROM cluster_members WHERE member IN "
-            f"(SELECT member FROM cluster_bands WHERE band IN ({marks})) "
-            "ORDER BY member DESC LIMIT ?",
-            (*bands, limit),
-        )
-        return [Member(r[0], r[1], r[2], r[3]) for r in rows]
-
-    def add(self, story_id: str, cluster_id: str, fingerprint: Fingerprint, run: str) -> None:
-        with self.store.transaction():
-            member = self.store.db.execute(
-                "INSERT INTO cluster_members (story, cluster, signature, features, run) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (story_id, cluster_id, fingerprint.signature, fingerprint.features, run),
-            ).lastrowid
-            self.store.db.executemany(
-                "INSERT OR IGNORE INTO cluster_bands VALUES (?, ?)",
-                ((band, member) for band in fingerprint.bands),
-            )
-
-    def assigning(self) -> AbstractContextManager[None]:
-        """The look-up and the add in one transaction: a second process sharing the file
-        waits for it (``busy_timeout``), then finds this article among the candidates."""
-        return self.store.transaction()
-
-    def recorded_scheme(self) -> str | None:
-        return sqlite_recorded(self.store.db)
-
-    def record_scheme(self, scheme: str) -> None:
-        with self.store.transaction():
-            sqlite_record(self.store.db, scheme)
