@@ -31,6 +31,13 @@ class SqliteClusterIndex:
         )
         return [Member(r[0], r[1], r[2], r[3]) for r in rows]
 
+    def story_cluster(self, story_id: str) -> str | None:
+        row = self.store.db.execute(
+            "SELECT cluster FROM cluster_members WHERE story = ? ORDER BY member LIMIT 1",
+            (story_id,),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def add(self, story_id: str, cluster_id: str, fingerprint: Fingerprint, run: str) -> None:
         with self.store.transaction():
             member = self.store.db.execute(
