@@ -85,10 +85,12 @@ class RunExtension:
         published = outcome == PUBLISHED
         if not published:
             self.stats.set_value("newscrawl/written", 0)
-        mode = "offline" if getattr(spider, "source", None) else "live"
-        health, alarms = self.health(mode) if published else (None, [])
+        mode = report.run_mode(spider)
+        # A re-extraction's health is held against the other offline runs' (archives read).
+        health_mode = report.LIVE if mode == report.LIVE else report.OFFLINE
+        health, alarms = self.health(health_mode) if published else (None, [])
         status = report.exit_status(reason, bool(self.run.failures), bool(alarms))
-        record = report.run_record(self.run, self.stats, reason, status, published)
+        record = report.run_record(self.run, self.stats, reason, status, published, mode)
         record.update(health=health, alarms=alarms)
         if outcome != UNSETTLED and not self.list_run(record):
             status = 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,28 @@ EARLY_CLOSE = {
     "cancelled": "the crawl was cancelled",
 }
 NAMED_ELSEWHERE = {"finished", "redis_lost"}  # a failure line says what happened
+LIVE, OFFLINE, REEXTRACT = "live", "offline", "reextract"  # a run's mode
+UNKNOWN_RUN = "unknown"  # in ``replaced``: a story whose store recorded no writer
+
+
+def run_mode(spider: object) -> str:
+    """How a run reads its stories: ``reextract`` (a source, stories written before written
+    again: ``-a reextract=yes``), ``offline`` (a source), or ``live``."""
+    if getattr(spider, "reextract", False):
+        return REEXTRACT
+    return OFFLINE if getattr(spider, "source", None) else LIVE
+
+
+def replaced(rewritten: dict[str, str]) -> dict[str, int]:
+    """The earlier runs whose lines a re-extraction's lines replace, by name, with counts
+    (``rewritten``: story id -> the run that wrote it last, as ``Run.rewritten`` holds it).
+
+    >>> replaced({"menafn:1": "menafn/20261128T031202Z", "menafn:2": "menafn/20261127T031202Z",
+    ...           "menafn:3": "menafn/20261128T031202Z", "menafn:4": ""})
+    {'20261127T031202Z': 1, '20261128T031202Z': 2, 'unknown': 1}
+    """
+    runs = Counter(run.split("/", 1)[-1] or UNKNOWN_RUN for run in rewritten.values())
+    return dict(sorted(runs.items()))
 
 
 def utc_now() -> str:
@@ -84,10 +107,10 @@ def discovery(stats: StatsCollector) -> dict[str, int]:
 
 
 def run_record(
-    run: Run, stats: StatsCollector, reason: str, status: int, published: bool
+    run: Run, stats: StatsCollector, reason: str, status: int, published: bool, mode: str
 ) -> dict[str, Any]:
     """The run's ``runs.jsonl`` line, without ``health`` and ``alarms`` (``file`` and
-    ``sha256`` are null when no article file was published)."""
+    ``sha256`` are null when no article file was published; ``replaced`` is then empty)."""
     archive = run.archive.file if run.archive is not None else None
     return {
         "run": run.name,
@@ -95,9 +118,11 @@ def run_record(
         "finished_at": utc_now(),
         "finish_reason": reason,
         "exit_status": status,
+        "mode": mode,
         "file": listed_name(run.articles.path) if published else None,
         "sha256": run.articles.sha256.hexdigest() if published else None,
         **{name: counted(stats, name) for name in COUNTS},
+        "replaced": replaced(run.rewritten) if published else {},
         "discovery": discovery(stats),
         "rejects_file": listed_name(run.rejects.path) if run.rejects.done else None,
         "archive": listed_name(archive.path) if archive and archive.done else None,
@@ -110,8 +135,14 @@ def run_record(
 def summary(run: Run, stats: StatsCollector, reason: str, status: int, published: bool) -> str:
     """The one line a cron mail or a terminal shows at the end of a run."""
     counts = ", ".join(f"{name.replace('_', ' ')} {counted(stats, name)}" for name in COUNTS[2:])
-    if published:
-        wrote = f"wrote {counted(stats, 'written')} new articles to {run.articles.path}"
+    written, again = counted(stats, "written"), len(run.rewritten)
+    if published and again:
+        wrote = (
+            f"re-extracted {written} articles to {run.articles.path} ({again} written before, "
+            f"their lines replaced; {written - again} new)"
+        )
+    elif published:
+        wrote = f"wrote {written} new articles to {run.articles.path}"
     else:
         wrote = f"published no article file ({run.articles.path} not written)"
     return (
