@@ -22,6 +22,7 @@ import redis
 
 from newscrawl.clusters import Member, fingerprint, same_story, story_text
 from newscrawl.clusters.rebuild import listed_runs, refill
+from newscrawl.run.files import JsonLinesPart
 from newscrawl.run.seen_sqlite import SqliteSeenStore
 from newscrawl.sites.menafn.page import MenafnPage
 from newscrawl.sites.menafn.story import Story
@@ -111,9 +112,9 @@ class Crawls:
     new_id: str  # the story the state never had
 
 
-@pytest.fixture
-def crawled(tmp_path: Path) -> Crawls:
-    out = tmp_path / "output"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Crawls:
+    out = tmp_path_factory.mktemp("built") / "output"
     wire = crawl_here(out, "prnewswire", source=str(RELEASE / "page.html"))
     assert wire.status == 0
     release = json.loads((RELEASE / "expected.json").read_text("utf-8"))
@@ -122,13 +123,23 @@ def crawled(tmp_path: Path) -> Crawls:
         live = crawl_here(out, settings=FAST, base_url=site.base_url)
     assert live.status == 0
     assert {a["id"]: a["cluster_id"] for a in lines(live)}[COPY_ID] == WIRE_ID
-    source = tmp_path / "source"
+    source = out.parent / "source"
     source.mkdir()
     shutil.copy(out / line(live)["archive"], source / "a-live.warc.gz")
     (source / f"b-{stories[6].id}-new.html").write_text(render_article(stories[6]), "utf-8")
     twin = dataclasses.replace(stories[2], id=1110999999)  # stories[2]'s text, another id
     (source / f"c-{twin.id}-{twin.slug}.html").write_text(render_article(twin), "utf-8")
     return Crawls(out, wire, live, source, f"menafn:{stories[6].id}")
+
+
+@pytest.fixture
+def crawled(built: Crawls, tmp_path: Path) -> Crawls:
+    """A copy of ``built`` of the test's own (made once per module: its crawls take a second)."""
+    copy = tmp_path / "copy"
+    shutil.copytree(built.out.parent, copy, symlinks=True)
+    out = copy / built.out.name
+    wire, live = (dataclasses.replace(c, out=out) for c in (built.wire, built.live))
+    return Crawls(out, wire, live, copy / built.source.name, built.new_id)
 
 
 def test_a_re_extraction_lands_in_the_table_and_a_second_one_changes_nothing(
@@ -215,6 +226,37 @@ def test_a_re_extraction_rolled_back_leaves_the_earlier_rows_and_the_table(
     again = crawl_here(out, source=str(crawled.source), reextract="yes")
     assert line(again)["replaced"] == {line(live)["run"]: 7}  # the live run's stories again
     assert line(again)["written"] == 8
+
+
+def test_a_re_extraction_killed_after_its_commit_is_rolled_forward_by_the_next_run(
+    crawled: Crawls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Committed, its file not yet renamed (as a kill there leaves it): the next run finishes
+    it, and the table takes its rows."""
+    out = crawled.out
+    fix_parser(monkeypatch)
+    publish = JsonLinesPart.publish
+
+    def cut(part: JsonLinesPart) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(JsonLinesPart, "publish", cut)
+    cut_short = crawl_here(out, source=str(crawled.source), reextract="yes")
+    assert cut_short.status == 1
+    monkeypatch.setattr(JsonLinesPart, "publish", publish)
+    name = cut_short.stats["newscrawl/run"]
+    after = crawl_here(out, source=str(crawled.source))  # rolls it forward, then reads
+    assert after.status == 0
+    recovered = {r["run"]: r for r in read_jsonl(out / "menafn" / "runs.jsonl")}[name]
+    assert (recovered["finish_reason"], recovered["mode"], recovered["written"]) == (
+        "interrupted", None, 8)  # fmt: skip
+    rows = table_rows(out)
+    assert {i for i, r in rows.items() if r["run"] == name} == {
+        a["id"] for a in read_jsonl(out / recovered["file"])
+    }
+    assert (line(after)["written"], line(after)["duplicates"]) == (0, 9)
+    later = crawl_here(out, source=str(crawled.source), reextract="yes")
+    assert line(later)["replaced"] == {name: 8}  # its stories are the recovered run's
 
 
 def test_a_re_extraction_through_redis_lands_and_a_second_one_changes_nothing(
