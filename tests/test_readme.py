@@ -247,6 +247,16 @@ def test_the_last_runs(analysed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert [(source, run) for source, run, *_ in rows] == [(s, r) for _, s, r in newest]
 
 
+def test_the_re_extractions(analysed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = run_recipe(analysed, 6, monkeypatch)
+    live, again = (run for run in runs_of(analysed) if run["mode"] != "offline")
+    assert again["mode"] == "reextract"
+    assert rows == [
+        ("menafn", again["run"], utc(again["started_at"]), again["written"],
+         {live["run"]: live["written"]}),
+    ]  # fmt: skip
+
+
 def test_the_python_recipes_read_the_table_typed(
     analysed: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
