@@ -214,6 +214,7 @@ def test_a_stalled_re_extraction_loses_a_story_another_run_wrote_meanwhile(
     b.set_run_state(R, "committed")
     assert a.commit(B) == {"menafn:1"}  # its writer is R now: the line must go
     a.set_run_state(B, "committed")
+    assert a.replaced(B) == {A: 1}  # menafn:2 only
     assert server.hgetall("newscrawl:seen:writers") == {
         b"menafn:1": f"{R}\t{H1[-16:]}".encode(),
         b"menafn:2": f"{B}\t{H3[-16:]}".encode(),
@@ -245,6 +246,7 @@ def test_a_story_committed_before_writers_were_recorded_is_claimed_again(
     assert a.claim_again("menafn:1", H1, B) == ""  # its writer is unknown; its text taken as its
     assert a.claim_again("menafn:2", H3, B) == ""
     assert a.commit(B) == set()
+    assert a.replaced(B) == {"": 2}  # named "unknown" in runs.jsonl
     a.forget_run(B)  # rolled back: the stories have no writer again, as before
     assert server.hlen("newscrawl:seen:writers") == 0
     assert server.sismember("newscrawl:seen:hashes", f"menafn {H1}")

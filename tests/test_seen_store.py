@@ -153,8 +153,11 @@ def test_a_seen_story_is_claimed_again_and_its_run_becomes_its_writer(opener: Op
     assert again.claim_again("menafn:1", H1, B) is None  # once per run
     assert opener("b").claim_again("menafn:1", H3, C) is None  # held by B
     assert again.known_ids(["menafn:1"]) == {"menafn:1"}  # seen all along
+    assert again.replaced(B) == {}  # nothing until it commits
     committed(again, B)
+    assert again.replaced(B) == {A: 1}  # what its runs.jsonl line says
     again.set_run_state(B, "listed")
+    assert again.replaced(B) == {}
     third = begun(opener, C, "c")
     assert third.claim_again("menafn:1", H3, C) == B  # B wrote it last
 
@@ -184,6 +187,7 @@ def test_a_claim_again_given_back_leaves_the_story_its_writer_s(opener: Opener) 
     assert again.claim_again("menafn:1", H3, B) == A
     again.release("menafn:1", H3, B)
     committed(again, B)
+    assert again.replaced(B) == {}
     assert begun(opener, C, "c").claim_again("menafn:1", H3, C) == A
     assert not opener("d").claim("menafn:5", H1, "menafn/x")  # its hash still its
 
@@ -197,6 +201,7 @@ def test_a_re_extraction_rolled_back_after_its_commit_gives_the_stories_back(
     assert again.claim("menafn:2", H2, B)  # a story the state never had, claimed as usual
     assert again.commit(B) == set()  # killed after committing, before 'committed'
     again.forget_run(B)
+    assert again.replaced(B) == {}
     store = begun(opener, C, "c")
     assert store.known_ids(["menafn:1", "menafn:2"]) == {"menafn:1"}
     assert not store.claim("menafn:6", H1, C)  # menafn:1's text is its again

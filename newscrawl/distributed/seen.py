@@ -19,8 +19,8 @@ Content hashes are kept per source (``<source> <hash>``), as the SQLite store co
 the cluster state is ``distributed.clusters``. Keys: ``newscrawl:seen:ids|hashes`` (sets),
 ``newscrawl:seen:writers`` (hash: id → run and tag), ``newscrawl:claims`` (hash
 ``i:<id>``/``h:<hash>`` → run), ``newscrawl:run:<run>`` (hash: state, file, worker) with
-``:alive``, ``:claims``, ``:committed``, ``:rewritten``; ``newscrawl:runs:open`` (unfinished
-runs), ``newscrawl:runs:<source>`` (names).
+``:alive``, ``:claims``, ``:committed``, ``:rewritten``, ``:replaced``;
+``newscrawl:runs:open`` (unfinished runs), ``newscrawl:runs:<source>`` (names).
 """
 
 from __future__ import annotations
@@ -177,7 +177,8 @@ class RedisSeenStore:
         keys = [SEEN_HASHES, CLAIMS, f"{RUN}{run}:claims", f"{RUN}{run}", WRITERS]
         again = [f"{entry}\t{writer}" for entry, writer in self.again.items()]
         for chunk in chunks(again, CHUNK):
-            taken = self.call("commit_again", [*keys, f"{RUN}{run}:rewritten"], [run, RUN, *chunk])
+            done = [f"{RUN}{run}:rewritten", f"{RUN}{run}:replaced"]
+            taken = self.call("commit_again", [*keys, *done], [run, RUN, *chunk])
             lost.update(story_id.decode() for story_id in taken)
         return lost
 
@@ -188,10 +189,15 @@ class RedisSeenStore:
                 self.scripts["move"](keys=[f"{RUN}{run}"], args=["committing", "committed"])
                 self.server.delete(*(f"{RUN}{run}:{part}" for part in UNDONE))
             elif state == "listed":
-                self.server.delete(f"{RUN}{run}", f"{RUN}{run}:alive")
+                self.server.delete(f"{RUN}{run}", f"{RUN}{run}:alive", f"{RUN}{run}:replaced")
                 self.server.srem(OPEN, run)
             else:
                 self.server.hset(f"{RUN}{run}", "state", state)
+
+    def replaced(self, run: str) -> dict[str, int]:
+        with self.guard():
+            found = self.server.hgetall(f"{RUN}{run}:replaced")
+        return {text(writer): int(count) for writer, count in found.items()}
 
     def unfinished_runs(self) -> list[tuple[str, str, str]]:
         """(run, file, state) of this worker's runs not yet listed; dead runs stuck
@@ -217,7 +223,7 @@ class RedisSeenStore:
     def undo_keys(self, run: str) -> list[str]:
         base = f"{RUN}{run}"
         return [base, f"{base}:claims", f"{base}:committed", SEEN_IDS, SEEN_HASHES, CLAIMS,
-                WRITERS, f"{base}:rewritten"]  # fmt: skip
+                WRITERS, f"{base}:rewritten", f"{base}:replaced"]  # fmt: skip
 
     def run_names(self, source: str) -> set[str]:
         with self.guard():

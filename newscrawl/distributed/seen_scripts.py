@@ -89,8 +89,9 @@ return writer
 # Commit a run's claims again, fenced like COMMIT. One is kept if its writer is still the one it
 # replaces, no other live run holds it, and its hash is its own or seen nowhere: the run becomes
 # its writer, and what it replaced is kept in the run's rewritten hash (id -> writer before,
-# newline, the hash if this commit added it) until the run is committed, for UNDO.
-# KEYS: seen hashes, claims, run claims, run, writers, run rewritten.
+# newline, the hash if this commit added it) until the run is committed, for UNDO; the run's
+# replaced hash counts the stories by the run that wrote them before ('' where none is known).
+# KEYS: seen hashes, claims, run claims, run, writers, run rewritten, run replaced.
 # ARGV: run, prefix, "id\thash\twriter before"…
 COMMIT_AGAIN = (
     _TAG
@@ -113,6 +114,8 @@ for i = 3, #ARGV do
     local added = redis.call('SADD', KEYS[1], h)
     redis.call('HSET', KEYS[6], id, before .. '\\n' .. (added == 1 and h or ''))
     redis.call('HSET', KEYS[5], id, ARGV[1] .. '\\t' .. string.sub(h, -16))
+    local tab = string.find(before, '\\t', 1, true)
+    redis.call('HINCRBY', KEYS[7], tab and string.sub(before, 1, tab - 1) or '', 1)
   else
     table.insert(lost, id)
   end
@@ -151,7 +154,8 @@ return 1
 """
 # Undo a run that did not commit: its committed chunks leave the seen sets (and their writer
 # records), the stories it committed again get their writers back, its claims go.
-# KEYS: run, run claims, run committed, seen ids, seen hashes, claims, writers, run rewritten.
+# KEYS: run, run claims, run committed, seen ids, seen hashes, claims, writers, run rewritten,
+# run replaced.
 # ARGV: run, new state ('' deletes the run's record: the owner's own roll-back).
 UNDO = """
 local state = redis.call('HGET', KEYS[1], 'state')
@@ -180,7 +184,7 @@ for _, e in ipairs(redis.call('SMEMBERS', KEYS[2])) do
     if redis.call('HGET', KEYS[6], f) == ARGV[1] then redis.call('HDEL', KEYS[6], f) end
   end
 end
-redis.call('DEL', KEYS[2], KEYS[3], KEYS[8])
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[8], KEYS[9])
 if ARGV[2] == '' then redis.call('DEL', KEYS[1])
 else redis.call('HSET', KEYS[1], 'state', ARGV[2]) end
 return 1

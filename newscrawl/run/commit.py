@@ -63,8 +63,6 @@ def commit(run: Run, dropped: Callable[[int], None]) -> None:
     run.articles.seal(keep_empty=True)
     lost = run.store.commit(run.key)
     if lost:
-        for story_id in lost:
-            run.rewritten.pop(story_id, None)
         count = run.articles.drop_ids(lost)
         dropped(count)
         logger.warning(

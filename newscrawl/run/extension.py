@@ -94,7 +94,8 @@ class RunExtension:
         record.update(health=health, alarms=alarms)
         if outcome != UNSETTLED and not self.list_run(record):
             status = 1
-        line = report.summary(self.run, self.stats, reason, status, published)
+        again = sum((record["replaced"] or {}).values())
+        line = report.summary(self.run, self.stats, reason, status, published, again)
         line += f"; alarms: {'; '.join(alarms)}" if alarms else ""
         logger.info(line)
         verdict = {"exit_status": status, "run": self.run.name, "summary": line}

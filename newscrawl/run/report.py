@@ -11,6 +11,7 @@ from scrapy.statscollectors import StatsCollector
 from newscrawl.run.layout import listed_name
 from newscrawl.run.recovery import COUNTS
 from newscrawl.run.run import Run
+from newscrawl.run.seen import STORE_ERRORS
 
 DISCOVERY = "newscrawl/discovery/"
 # Close reasons other than `finished`, as a failure line says them (named failures aside).
@@ -32,16 +33,17 @@ def run_mode(spider: object) -> str:
     return OFFLINE if getattr(spider, "source", None) else LIVE
 
 
-def replaced(rewritten: dict[str, str]) -> dict[str, int]:
+def replaced(runs: dict[str, int]) -> dict[str, int]:
     """The earlier runs whose lines a re-extraction's lines replace, by name, with counts
-    (``rewritten``: story id -> the run that wrote it last, as ``Run.rewritten`` holds it).
+    (``runs``: by key, as ``SeenStore.replaced`` gives them).
 
-    >>> replaced({"menafn:1": "menafn/20261128T031202Z", "menafn:2": "menafn/20261127T031202Z",
-    ...           "menafn:3": "menafn/20261128T031202Z", "menafn:4": ""})
+    >>> replaced({"menafn/20261128T031202Z": 2, "menafn/20261127T031202Z": 1, "": 1})
     {'20261127T031202Z': 1, '20261128T031202Z': 2, 'unknown': 1}
     """
-    runs = Counter(run.split("/", 1)[-1] or UNKNOWN_RUN for run in rewritten.values())
-    return dict(sorted(runs.items()))
+    named: Counter[str] = Counter()
+    for run, count in runs.items():
+        named[run.split("/", 1)[-1] or UNKNOWN_RUN] += count
+    return dict(sorted(named.items()))
 
 
 def utc_now() -> str:
@@ -110,7 +112,8 @@ def run_record(
     run: Run, stats: StatsCollector, reason: str, status: int, published: bool, mode: str
 ) -> dict[str, Any]:
     """The run's ``runs.jsonl`` line, without ``health`` and ``alarms`` (``file`` and
-    ``sha256`` are null when no article file was published; ``replaced`` is then empty)."""
+    ``sha256`` are null when no article file was published; ``replaced`` is then empty, and
+    null if the store cannot say)."""
     archive = run.archive.file if run.archive is not None else None
     return {
         "run": run.name,
@@ -122,7 +125,7 @@ def run_record(
         "file": listed_name(run.articles.path) if published else None,
         "sha256": run.articles.sha256.hexdigest() if published else None,
         **{name: counted(stats, name) for name in COUNTS},
-        "replaced": replaced(run.rewritten) if published else {},
+        "replaced": replaced_runs(run) if published else {},
         "discovery": discovery(stats),
         "rejects_file": listed_name(run.rejects.path) if run.rejects.done else None,
         "archive": listed_name(archive.path) if archive and archive.done else None,
@@ -132,10 +135,21 @@ def run_record(
     }
 
 
-def summary(run: Run, stats: StatsCollector, reason: str, status: int, published: bool) -> str:
-    """The one line a cron mail or a terminal shows at the end of a run."""
+def replaced_runs(run: Run) -> dict[str, int] | None:
+    """``replaced`` of a published run, from its store; None if the store is gone."""
+    try:
+        return replaced(run.store.replaced(run.key))
+    except STORE_ERRORS:
+        return None
+
+
+def summary(
+    run: Run, stats: StatsCollector, reason: str, status: int, published: bool, again: int = 0
+) -> str:
+    """The one line a cron mail or a terminal shows at the end of a run (``again``: how many
+    of its articles were written before, for a re-extraction)."""
     counts = ", ".join(f"{name.replace('_', ' ')} {counted(stats, name)}" for name in COUNTS[2:])
-    written, again = counted(stats, "written"), len(run.rewritten)
+    written = counted(stats, "written")
     if published and again:
         wrote = (
             f"re-extracted {written} articles to {run.articles.path} ({again} written before, "

@@ -77,6 +77,12 @@ class SeenStore(Protocol):
         lapsed), whose lines must leave its file."""
         ...
 
+    def replaced(self, run: str) -> dict[str, int]:
+        """The runs (``source/name``; "" where the store does not know) that last wrote the
+        stories ``run`` committed again, with how many: what a re-extraction replaced. Empty
+        before its commit and once it is listed."""
+        ...
+
     def set_run_state(self, run: str, state: str) -> None: ...
 
     def unfinished_runs(self) -> list[tuple[str, str, str]]:

@@ -241,6 +241,15 @@ class SqliteSeenStore:
             self.db.execute(_REWRITE.format(new="content_hash, run"), (run,))
         return set()
 
+    def replaced(self, run: str) -> dict[str, int]:
+        """The earlier writers of the stories the run's commit made its own."""
+        rows = self.db.execute(
+            "SELECT r.earlier_run, count(*) FROM rewrites AS r JOIN stories AS s "
+            "ON s.id = r.id AND s.run = r.run WHERE r.run = ? GROUP BY 1",
+            (run,),
+        )
+        return {str(earlier): int(n) for earlier, n in rows}
+
     def set_run_state(self, run: str, state: str) -> None:
         """The run's state; once it is listed, what its roll-back would have put back goes."""
         with self.durable():

@@ -40,7 +40,8 @@ class WritePipeline:
     failure (see the module's docstring).
 
     A re-extraction (``again``: the spider's ``reextract``) writes a story written before once
-    more: claimed again, not counted as a duplicate, and noted in ``Run.rewritten``."""
+    more: claimed again, not counted as a duplicate, and noted in ``Run.rewriting`` until it
+    is written or given back."""
 
     def __init__(self, crawler: Crawler, run: Run, again: bool = False) -> None:
         self.stats = crawler.stats
@@ -72,12 +73,12 @@ class WritePipeline:
 
     def claim(self, story_id: str, content_hash: str) -> bool:
         """Hold the story for the run: a new one, or (a re-extraction) one written before,
-        whose earlier run goes into ``Run.rewritten``. False for a duplicate."""
+        whose earlier run goes into ``Run.rewriting``. False for a duplicate."""
         store, run = self.run.store, self.run.key
         earlier = store.claim_again(story_id, content_hash, run) if self.again else None
         if earlier is None:
             return store.claim(story_id, content_hash, run)
-        self.run.rewritten[story_id] = earlier
+        self.run.rewriting[story_id] = earlier
         return True
 
     def item_scraped(self, item: Any) -> None:
@@ -94,6 +95,7 @@ class WritePipeline:
             count(self.stats, "errors")
             self.run.output_failed(exc)
             return
+        self.run.rewriting.pop(story_id, None)  # the store counts what the run replaced
         count(self.stats, "written")
 
     def item_failed(self, item: Any) -> None:
@@ -105,7 +107,7 @@ class WritePipeline:
             self.give_back(story_id, claim[1])
 
     def give_back(self, story_id: str, content_hash: str) -> None:
-        self.run.rewritten.pop(story_id, None)
+        self.run.rewriting.pop(story_id, None)
         try:
             self.run.store.release(story_id, content_hash, self.run.key)
         except STORE_ERRORS:  # a store gone takes the claim with it (its lease lapses)
@@ -148,7 +150,7 @@ class ClusterPipeline:
         new = adapter.get("fingerprint")  # computed where the page was parsed, if it was
         if new is None:
             new = fingerprint(story_text(adapter.get("dateline"), adapter["body"]))
-        assign = kept_cluster if adapter["id"] in self.run.rewritten else cluster_of
+        assign = kept_cluster if adapter["id"] in self.run.rewriting else cluster_of
         try:
             cluster = assign(self.index, adapter["id"], new, self.run.key)
         except STORE_ERRORS as exc:  # as in WritePipeline
