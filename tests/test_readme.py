@@ -22,8 +22,10 @@ import pytest
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.table.index import run_key
 from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, ROOT, SAMPLE, crawl, read_jsonl
+from tests.in_process import crawl_in_process
 from tests.site import MenafnSite, synthetic_stories
 from tests.test_clusters import menafn_copy
+from tests.test_reextract_lands import fix_parser
 
 pytestmark = pytest.mark.slow
 
@@ -124,14 +126,13 @@ def test_the_schema_check_recipe_passes_good_files_and_names_a_bad_line(project:
 # -- Analysing the output: the table's recipes -------------------------------------------------
 
 ANALYSING = "Analysing the output"
-OLD_RUN = "20250101T000000Z"  # an earlier parser's run, listed after the fact (see below)
 
 
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project folder whose ``output/`` had live, offline and wire runs, with copies of one
-    release on two sources, then an earlier parser's run of some of the same stories (listed
-    late, so its rows lose to the later runs' but its bodies stay in the run files)."""
+    release on two sources, then a re-extraction of the live run's archive by a changed parser
+    (in this process, its page class patched: ``tests.test_reextract_lands``)."""
     folder = tmp_path_factory.mktemp("analysed")
     out = folder / "output"
     for wire in ("prnewswire", "globenewswire"):
@@ -141,24 +142,19 @@ def analysed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with MenafnSite([menafn_copy(release, 1109600101), *synthetic_stories(6)]) as site:
         live = crawl(out, "-a", f"base_url={site.base_url}", *FAST, state=DEFAULT_STATE)
     assert live.status == 0, live.stderr[-2000:]
+    archive = out / live.last()["archive"]
     offline = crawl(out, "-a", f"source={FIXTURES}", state=DEFAULT_STATE)
     assert offline.status == 0, offline.stderr[-2000:]
-    earlier = [
-        {**line, "body": line["body"] + "\n\nRead also: an earlier parser kept this link"}
-        for line in offline.articles()[:3]
-    ]
-    path = out / "menafn" / "articles" / f"{OLD_RUN}.jsonl"
-    path.write_text("".join(json.dumps(line) + "\n" for line in earlier), encoding="utf-8")
-    with (out / "menafn" / "runs.jsonl").open("a", encoding="utf-8") as manifest:
-        line = {"run": OLD_RUN, "started_at": "2025-01-01T00:00:00+00:00",
-                "file": f"menafn/articles/{OLD_RUN}.jsonl", "written": len(earlier)}  # fmt: skip
-        manifest.write(json.dumps(line) + "\n")
-    table = subprocess.run(
-        [sys.executable, "-m", "scrapy", "table", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}"],
-        cwd=ROOT, capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
-    assert table.returncode == 0, table.stderr
+    with pytest.MonkeyPatch.context() as patch:
+        fix_parser(patch)
+        state = {"NEWSCRAWL_STATE": str(out / ".state" / "newscrawl.sqlite3")}  # the default's
+        again = crawl_in_process(out, settings=state, source=str(archive), reextract="yes")
+    assert again.status == 0
     return folder
+
+
+def runs_of(project: Path, source: str = "menafn") -> list[dict[str, Any]]:
+    return read_jsonl(project / "output" / source / "runs.jsonl")
 
 
 def latest(project: Path) -> dict[str, dict[str, Any]]:
@@ -229,13 +225,15 @@ def test_stories_naming_a_ticker(analysed: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_what_a_re_extraction_changed(analysed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rows = run_recipe(analysed, 4, monkeypatch)
-    earlier = read_jsonl(analysed / "output" / "menafn" / "articles" / f"{OLD_RUN}.jsonl")
+    live, reextraction = (run for run in runs_of(analysed) if run["mode"] != "offline")
+    assert reextraction["replaced"] == {live["run"]: live["written"]}
+    earlier = read_jsonl(analysed / "output" / live["file"])
     now = latest(analysed)
-    assert [(i, old_run, old, new) for i, old_run, _, old, new in rows] == [
-        (a["id"], OLD_RUN, a["body"], now[a["id"]]["body"])
+    assert rows == [
+        (a["id"], live["run"], reextraction["run"], a["body"], now[a["id"]]["body"])
         for a in sorted(earlier, key=itemgetter("id"))
     ]
-    assert {new_run for _, _, new_run, _, _ in rows} != {OLD_RUN}  # the later run's rows won
+    assert all(old != new for *_, old, new in rows)  # every figure changed
 
 
 def test_the_last_runs(analysed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -247,6 +245,16 @@ def test_the_last_runs(analysed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ]
     newest = sorted(listed, key=lambda r: (-r[0].timestamp(), r[1]))[:10]  # type: ignore[union-attr]
     assert [(source, run) for source, run, *_ in rows] == [(s, r) for _, s, r in newest]
+
+
+def test_the_re_extractions(analysed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = run_recipe(analysed, 6, monkeypatch)
+    live, again = (run for run in runs_of(analysed) if run["mode"] != "offline")
+    assert again["mode"] == "reextract"
+    assert rows == [
+        ("menafn", again["run"], utc(again["started_at"]), again["written"],
+         {live["run"]: live["written"]}),
+    ]  # fmt: skip
 
 
 def test_the_python_recipes_read_the_table_typed(

@@ -185,3 +185,69 @@ def test_redis_gone_under_the_cluster_index_is_store_unavailable_not_a_traceback
         assign_cluster(index, "menafn:1", " ".join(f"w{n}" for n in range(60)), A)
     assert seen.crawler.stats is not None
     assert seen.crawler.stats.get_value("newscrawl/redis_lost")
+
+
+# -- a re-extraction's claims again (the contract is in tests/test_seen_store.py) ---------------
+R, H3 = "menafn/20260101T000000Z_3", "sha256:" + "3" * 64
+
+
+def listed(redis_url: str, run: str, *stories: tuple[str, str]) -> None:
+    writer = started(redis_url, "w", run)
+    for story_id, content_hash in stories:
+        assert writer.claim(story_id, content_hash, run)
+    assert writer.commit(run) == set()
+    writer.set_run_state(run, "committed")
+    writer.set_run_state(run, "listed")
+
+
+def test_a_stalled_re_extraction_loses_a_story_another_run_wrote_meanwhile(
+    redis_url: str, server: redis.Redis
+) -> None:
+    listed(redis_url, A, ("menafn:1", H1), ("menafn:2", H2))
+    a = started(redis_url, "a", B)
+    assert a.claim_again("menafn:1", H1, B) == A
+    assert a.claim_again("menafn:2", H3, B) == A
+    lapse(server, B)
+    b = started(redis_url, "b", R)
+    assert b.claim_again("menafn:1", H1, R) == A  # taken over from the silent run
+    assert b.commit(R) == set()
+    b.set_run_state(R, "committed")
+    assert a.commit(B) == {"menafn:1"}  # its writer is R now: the line must go
+    a.set_run_state(B, "committed")
+    assert a.replaced(B) == {A: 1}  # menafn:2 only
+    assert server.hgetall("newscrawl:seen:writers") == {
+        b"menafn:1": f"{R}\t{H1[-16:]}".encode(),
+        b"menafn:2": f"{B}\t{H3[-16:]}".encode(),
+    }
+    assert not server.keys("newscrawl:run:*:rewritten")  # committed: nothing left to undo
+
+
+def test_a_re_extraction_dead_mid_commit_is_undone_by_another_worker(
+    redis_url: str, server: redis.Redis
+) -> None:
+    listed(redis_url, A, ("menafn:1", H1))
+    a = started(redis_url, "a", B)
+    assert a.claim_again("menafn:1", H3, B) == A
+    a.commit(B)
+    lapse(server, B)
+    other = store(redis_url, "b")
+    assert other.unfinished_runs() == []  # settles the dead run on the way
+    assert server.hget("newscrawl:seen:writers", "menafn:1") == f"{A}\t{H1[-16:]}".encode()
+    assert not server.sismember("newscrawl:seen:hashes", f"menafn {H3}")
+    assert other.claim_again("menafn:1", H3, R) == A
+
+
+def test_a_story_committed_before_writers_were_recorded_is_claimed_again(
+    redis_url: str, server: redis.Redis
+) -> None:
+    listed(redis_url, A, ("menafn:1", H1), ("menafn:2", H2))
+    server.delete("newscrawl:seen:writers")  # as a store filled by an earlier version
+    a = started(redis_url, "a", B)
+    assert a.claim_again("menafn:1", H1, B) == ""  # its writer is unknown; its text taken as its
+    assert a.claim_again("menafn:2", H3, B) == ""
+    assert a.commit(B) == set()
+    assert a.replaced(B) == {"": 2}  # named "unknown" in runs.jsonl
+    a.forget_run(B)  # rolled back: the stories have no writer again, as before
+    assert server.hlen("newscrawl:seen:writers") == 0
+    assert server.sismember("newscrawl:seen:hashes", f"menafn {H1}")
+    assert not server.sismember("newscrawl:seen:hashes", f"menafn {H3}")

@@ -72,6 +72,10 @@ class ClusterIndex(SchemeRecord, Protocol):
         """Record an article, its story and its fingerprint under ``run``."""
         ...
 
+    def story_cluster(self, story_id: str) -> str | None:
+        """The cluster the article ``story_id`` was added to, or None if it never was."""
+        ...
+
     def assigning(self) -> AbstractContextManager[None]:
         """One article's look-up and add as one step, where the state can make it one: two
         processes sharing it then never both start a cluster for one story."""
@@ -132,17 +136,35 @@ def assign_cluster(index: ClusterIndex, story_id: str, text: str, run: str) -> s
 
 
 def cluster_of(index: ClusterIndex, story_id: str, new: Fingerprint | None, run: str) -> str:
-    """``assign_cluster`` for a fingerprint already computed (where the page was parsed).
-
-    An index is checked once (``scheme.adopt``): a new one records this version's scheme, so
-    no row is ever stored without it; one of another scheme raises ``SchemeMismatch``.
-    """
+    """``assign_cluster`` for a fingerprint already computed (where the page was parsed); the
+    index's scheme is checked first (``checked``)."""
     if new is None:
         return story_id
+    checked(index)
+    return place(index, story_id, new, run)
+
+
+def checked(index: ClusterIndex) -> None:
+    """Check an index's scheme once (``scheme.adopt``): a new one records this version's, so
+    no row is ever stored without it; one of another scheme raises ``SchemeMismatch``."""
     if index not in _ADOPTED:
         adopt(index, "the state")
         _ADOPTED.add(index)
-    return place(index, story_id, new, run)
+
+
+def kept_cluster(index: ClusterIndex, story_id: str, new: Fingerprint | None, run: str) -> str:
+    """The cluster of an article written before, written again (a re-extraction): the one it
+    was added to, whatever its text now looks like, so a parser fix never moves a story to
+    another cluster nor splits one. Its row stays as it is (the fingerprint it was linked by,
+    kept by the run that wrote it: nothing to put back if this run rolls back). An article
+    that never got a row (its text was too short) is its own story, and gets a row now if its
+    text is long enough, under ``run``."""
+    checked(index)
+    with index.assigning():
+        cluster = index.story_cluster(story_id)
+        if cluster is None and new is not None:
+            index.add(story_id, story_id, new, run)
+    return cluster or story_id
 
 
 def place(index: ClusterIndex, story_id: str, new: Fingerprint, run: str) -> str:

@@ -3,9 +3,11 @@
 The runs listed in each source's ``runs.jsonl`` are read in the order they started (runs of
 several spiders sharing a state interleave by their start time), their articles in file order;
 each article is assigned a cluster as a run would assign it (``place``), under its own run, so
-a later roll-back still finds its rows. What the index now says may differ from the
-``cluster_id`` an article was written with (the new scheme no longer links two templated
-stories, or links a copy the old one missed): such articles are counted, never rewritten.
+a later roll-back still finds its rows; a story written again by a later run (a re-extraction)
+keeps the cluster it got first, as the re-extraction kept it (``kept_cluster``). What the index
+now says may differ from the ``cluster_id`` an article was written with (the new scheme no
+longer links two templated stories, or links a copy the old one missed): such articles are
+counted, never rewritten.
 """
 
 from __future__ import annotations
@@ -92,7 +94,9 @@ def refill(index: ClusterIndex, runs: list[tuple[str, str, Path]]) -> Rebuilt:
         rebuilt.sources.add(run.split("/", 1)[0])
         for article in articles(path):
             found = fingerprint(story_text(article.get("dateline"), article["body"]))
-            cluster = place(index, article["id"], found, run) if found else article["id"]
+            cluster = index.story_cluster(article["id"])  # re-extracted: it keeps its cluster
+            if cluster is None:
+                cluster = place(index, article["id"], found, run) if found else article["id"]
             rebuilt.articles += 1
             rebuilt.linked += cluster != article["id"]
             rebuilt.changed += cluster != article.get("cluster_id", article["id"])

@@ -91,6 +91,12 @@ class RedisClusterIndex:
             pipe.sadd(key("run", run, "members"), story_id)
             pipe.execute()
 
+    def story_cluster(self, story_id: str) -> str | None:
+        """The cluster the article was added to, or None."""
+        with self.guard():
+            raw = self.server.hget(MEMBERS, story_id)
+        return None if raw is None else str(orjson.loads(raw)["cluster_id"])
+
     def assigning(self) -> AbstractContextManager[None]:
         """Not one step here: two workers linking copies of one story at the same moment may
         both start a cluster (a lock per look-up would cost two more round trips)."""

@@ -9,14 +9,18 @@ as lost (the commit protocol drops those lines from the ``.part`` file before re
 Only then is the run marked ``committed``, and only a run still ``committing`` may be: a worker
 finding a dead run stuck mid-commit (at its start) undoes its chunks, and the stalled owner,
 fenced out, rolls its file back. A claim the run gives up (``release``) is freed at once.
+A commit records each story's writer (its run and a tag of its hash); a story claimed again
+(a re-extraction) is held like a claim, and committed only if its writer is still the one it
+replaces: the run becomes its writer, and an undo gives it its earlier writer back.
 Recovery at start (``newscrawl.run.recovery``) settles this worker's own runs (the runs whose
 worker is this host and output folder).
 
 Content hashes are kept per source (``<source> <hash>``), as the SQLite store compares them;
 the cluster state is ``distributed.clusters``. Keys: ``newscrawl:seen:ids|hashes`` (sets),
-``newscrawl:claims`` (hash ``i:<id>``/``h:<hash>``
-→ run), ``newscrawl:run:<run>`` (hash: state, file, worker) with ``:alive``, ``:claims``,
-``:committed``; ``newscrawl:runs:open`` (unfinished runs), ``newscrawl:runs:<source>`` (names).
+``newscrawl:seen:writers`` (hash: id → run and tag), ``newscrawl:claims`` (hash
+``i:<id>``/``h:<hash>`` → run), ``newscrawl:run:<run>`` (hash: state, file, worker) with
+``:alive``, ``:claims``, ``:committed``, ``:rewritten``, ``:replaced``;
+``newscrawl:runs:open`` (unfinished runs), ``newscrawl:runs:<source>`` (names).
 """
 
 from __future__ import annotations
@@ -44,8 +48,10 @@ logger = logging.getLogger(__name__)
 CHUNK = 1_000  # claims per commit script: ~7 ms of Redis time each
 RUN = key("run", "")  # + run + ':alive' etc.
 SEEN_IDS, SEEN_HASHES, CLAIMS = key("seen", "ids"), key("seen", "hashes"), key("claims")
+WRITERS = key("seen", "writers")
 OPEN = key("runs", "open")
 STATES = {"started": "started", "committing": "started", "abandoned": "started"}
+UNDONE = ("committed", "claims", "rewritten")  # what an undo of a run reads: gone once committed
 
 
 class LeaseLost(StoreUnavailable):
@@ -62,6 +68,7 @@ class RedisSeenStore:
         self.lease = lease_ms(crawler)
         self.scripts = {name: server.register_script(code) for name, code in SCRIPTS.items()}
         self.pending: list[str] = []  # "id\thash" claimed by this process's run
+        self.again: dict[str, str] = {}  # "id\thash" claimed again -> its writer before
         self.runs: list[str] = []  # runs begun here: their leases are renewed
         self.heartbeat: AsyncioLoopingCall | LoopingCall | None = None
         self.clusters = RedisClusterIndex(server, self.guard)
@@ -125,10 +132,23 @@ class RedisSeenStore:
         self.pending.append(f"{story_id}\t{scoped}")
         return True
 
+    def claim_again(self, story_id: str, content_hash: str, run: str) -> str | None:
+        """Hold a seen story for ``run`` to write again: the run that wrote it ("" where no
+        writer is recorded), or None (``SeenStore.claim_again``)."""
+        scoped = scoped_hash(story_id, content_hash)
+        keys = [SEEN_IDS, SEEN_HASHES, CLAIMS, f"{RUN}{run}:claims", WRITERS]
+        writer = self.call("claim_again", keys, [run, RUN, story_id, scoped])
+        if writer is None:
+            return None
+        self.again[f"{story_id}\t{scoped}"] = text(writer)
+        return text(writer).split("\t", 1)[0]
+
     def release(self, story_id: str, content_hash: str, run: str) -> None:
-        """Give back a claim of ``run`` and its cluster member: the story is free at once."""
+        """Give back a claim (or a claim again) of ``run`` and its cluster member: the story is
+        free at once."""
         scoped = scoped_hash(story_id, content_hash)
         self.call("release", [CLAIMS, f"{RUN}{run}:claims"], [run, story_id, scoped])
+        self.again.pop(f"{story_id}\t{scoped}", None)
         with contextlib.suppress(ValueError):
             self.pending.remove(f"{story_id}\t{scoped}")
         with self.guard():
@@ -152,7 +172,13 @@ class RedisSeenStore:
         keys = [SEEN_IDS, SEEN_HASHES, CLAIMS, f"{RUN}{run}:claims", f"{RUN}{run}:committed"]
         lost: set[str] = set()
         for chunk in chunks(self.pending, CHUNK):
-            taken = self.call("commit", [*keys, f"{RUN}{run}"], [run, RUN, *chunk])
+            taken = self.call("commit", [*keys, f"{RUN}{run}", WRITERS], [run, RUN, *chunk])
+            lost.update(story_id.decode() for story_id in taken)
+        keys = [SEEN_HASHES, CLAIMS, f"{RUN}{run}:claims", f"{RUN}{run}", WRITERS]
+        again = [f"{entry}\t{writer}" for entry, writer in self.again.items()]
+        for chunk in chunks(again, CHUNK):
+            done = [f"{RUN}{run}:rewritten", f"{RUN}{run}:replaced"]
+            taken = self.call("commit_again", [*keys, *done], [run, RUN, *chunk])
             lost.update(story_id.decode() for story_id in taken)
         return lost
 
@@ -161,12 +187,17 @@ class RedisSeenStore:
         with self.guard():
             if state == "committed":
                 self.scripts["move"](keys=[f"{RUN}{run}"], args=["committing", "committed"])
-                self.server.delete(f"{RUN}{run}:committed", f"{RUN}{run}:claims")
+                self.server.delete(*(f"{RUN}{run}:{part}" for part in UNDONE))
             elif state == "listed":
-                self.server.delete(f"{RUN}{run}", f"{RUN}{run}:alive")
+                self.server.delete(f"{RUN}{run}", f"{RUN}{run}:alive", f"{RUN}{run}:replaced")
                 self.server.srem(OPEN, run)
             else:
                 self.server.hset(f"{RUN}{run}", "state", state)
+
+    def replaced(self, run: str) -> dict[str, int]:
+        with self.guard():
+            found = self.server.hgetall(f"{RUN}{run}:replaced")
+        return {text(writer): int(count) for writer, count in found.items()}
 
     def unfinished_runs(self) -> list[tuple[str, str, str]]:
         """(run, file, state) of this worker's runs not yet listed; dead runs stuck
@@ -191,7 +222,8 @@ class RedisSeenStore:
 
     def undo_keys(self, run: str) -> list[str]:
         base = f"{RUN}{run}"
-        return [base, f"{base}:claims", f"{base}:committed", SEEN_IDS, SEEN_HASHES, CLAIMS]
+        return [base, f"{base}:claims", f"{base}:committed", SEEN_IDS, SEEN_HASHES, CLAIMS,
+                WRITERS, f"{base}:rewritten", f"{base}:replaced"]  # fmt: skip
 
     def run_names(self, source: str) -> set[str]:
         with self.guard():
@@ -206,11 +238,12 @@ class RedisSeenStore:
             for story_id, content_hash in entries:
                 pipe.sadd(SEEN_IDS, story_id)
                 pipe.sadd(SEEN_HASHES, scoped_hash(story_id, content_hash))
+                pipe.hsetnx(WRITERS, story_id, f"{run}\t{content_hash[-16:]}")
             pipe.hset(f"{RUN}{run}", mapping={"state": "done", "file": file, "worker": self.worker})
             pipe.sadd(OPEN, run)
             pipe.sadd(key("runs", source), name)
             flags = pipe.execute()
-        new = flags[: 2 * len(entries) : 2]  # each story's SADD to the seen ids
+        new = flags[: 3 * len(entries) : 3]  # each story's SADD to the seen ids
         return {story_id for (story_id, _), added in zip(entries, new, strict=True) if added}
 
     def forget_run(self, run: str) -> None:

@@ -20,7 +20,7 @@ from newscrawl.run.commit import PUBLISHED, UNSETTLED, roll_back, settle, update
 from newscrawl.run.coverage import coverage_alarms
 from newscrawl.run.files import append_manifest, manifest_lines
 from newscrawl.run.health import HealthPipeline
-from newscrawl.run.report import count
+from newscrawl.run.report import OFFLINE, REEXTRACT, count
 from newscrawl.run.run import Run, open_run
 from newscrawl.run.seen import LISTED, STORE_ERRORS
 from newscrawl.signals import run_listed
@@ -86,16 +86,17 @@ class RunExtension:
         published = outcome == PUBLISHED
         if not published:
             self.stats.set_value("newscrawl/written", 0)
-        mode = getattr(spider, "run_mode", None)  # live, backfill or offline (SiteSpider)
-        if mode is None:
-            mode = "offline" if getattr(spider, "source", None) else "live"
-        health, alarms = self.health(mode) if published else (None, [])
+        mode = report.run_mode(spider)
+        # A re-extraction's health is held against the other offline runs' (archives read).
+        health_mode = OFFLINE if mode == REEXTRACT else mode
+        health, alarms = self.health(health_mode) if published else (None, [])
         status = report.exit_status(reason, bool(self.run.failures), bool(alarms))
-        record = report.run_record(self.run, self.stats, reason, status, published)
+        record = report.run_record(self.run, self.stats, reason, status, published, mode)
         record.update(health=health, alarms=alarms)
         if outcome != UNSETTLED and not self.list_run(record):
             status = 1
-        line = report.summary(self.run, self.stats, reason, status, published)
+        again = sum((record["replaced"] or {}).values())
+        line = report.summary(self.run, self.stats, reason, status, published, again)
         line += f"; alarms: {'; '.join(alarms)}" if alarms else ""
         logger.info(line)
         verdict = {"exit_status": status, "run": self.run.name, "summary": line}

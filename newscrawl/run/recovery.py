@@ -150,9 +150,11 @@ def interrupted_record(name: str, final: Path, rejects: Path, archive: Path) -> 
         "finished_at": None,
         "finish_reason": "interrupted",
         "exit_status": 1,
+        "mode": None,  # unknown: the process that knew it is gone
         "file": listed_name(final),
         "sha256": hashlib.sha256(data).hexdigest(),
         **dict.fromkeys(COUNTS),
+        "replaced": None,
         "written": data.count(b"\n"),
         "discovery": None,
         "rejects_file": listed_name(rejects) if rejects.exists() else None,

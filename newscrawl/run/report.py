@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from scrapy.statscollectors import StatsCollector
 from newscrawl.run.layout import listed_name
 from newscrawl.run.recovery import COUNTS
 from newscrawl.run.run import Run
+from newscrawl.run.seen import STORE_ERRORS
 
 DISCOVERY = "newscrawl/discovery/"
 # Close reasons other than `finished`, as a failure line says them (named failures aside).
@@ -19,6 +21,30 @@ EARLY_CLOSE = {
     "cancelled": "the crawl was cancelled",
 }
 NAMED_ELSEWHERE = {"finished", "redis_lost"}  # a failure line says what happened
+LIVE, BACKFILL, OFFLINE, REEXTRACT = "live", "backfill", "offline", "reextract"  # a run's mode
+UNKNOWN_RUN = "unknown"  # in ``replaced``: a story whose store recorded no writer
+
+
+def run_mode(spider: object) -> str:
+    """How a run reads its stories: ``reextract`` (a source, stories written before written
+    again: ``-a reextract=yes``), ``offline`` (a source), ``backfill`` (live with ``until``)
+    or ``live`` (a cron run). Runs are compared with runs of the same kind."""
+    if getattr(spider, "source", None):
+        return REEXTRACT if getattr(spider, "reextract", False) else OFFLINE
+    return BACKFILL if getattr(spider, "backfill", False) else LIVE
+
+
+def replaced(runs: dict[str, int]) -> dict[str, int]:
+    """The earlier runs whose lines a re-extraction's lines replace, by name, with counts
+    (``runs``: by key, as ``SeenStore.replaced`` gives them).
+
+    >>> replaced({"menafn/20261128T031202Z": 2, "menafn/20261127T031202Z": 1, "": 1})
+    {'20261127T031202Z': 1, '20261128T031202Z': 2, 'unknown': 1}
+    """
+    named: Counter[str] = Counter()
+    for run, count in runs.items():
+        named[run.split("/", 1)[-1] or UNKNOWN_RUN] += count
+    return dict(sorted(named.items()))
 
 
 def utc_now() -> str:
@@ -88,10 +114,11 @@ def discovery(stats: StatsCollector) -> dict[str, int]:
 
 
 def run_record(
-    run: Run, stats: StatsCollector, reason: str, status: int, published: bool
+    run: Run, stats: StatsCollector, reason: str, status: int, published: bool, mode: str
 ) -> dict[str, Any]:
     """The run's ``runs.jsonl`` line, without ``health`` and ``alarms`` (``file`` and
-    ``sha256`` are null when no article file was published)."""
+    ``sha256`` are null when no article file was published; ``replaced`` is then empty, and
+    null if the store cannot say)."""
     archive = run.archive.file if run.archive is not None else None
     return {
         "run": run.name,
@@ -99,9 +126,11 @@ def run_record(
         "finished_at": utc_now(),
         "finish_reason": reason,
         "exit_status": status,
+        "mode": mode,
         "file": listed_name(run.articles.path) if published else None,
         "sha256": run.articles.sha256.hexdigest() if published else None,
         **{name: counted(stats, name) for name in COUNTS},
+        "replaced": replaced_runs(run) if published else {},
         "discovery": discovery(stats),
         "rejects_file": listed_name(run.rejects.path) if run.rejects.done else None,
         "archive": listed_name(archive.path) if archive and archive.done else None,
@@ -111,11 +140,28 @@ def run_record(
     }
 
 
-def summary(run: Run, stats: StatsCollector, reason: str, status: int, published: bool) -> str:
-    """The one line a cron mail or a terminal shows at the end of a run."""
+def replaced_runs(run: Run) -> dict[str, int] | None:
+    """``replaced`` of a published run, from its store; None if the store is gone."""
+    try:
+        return replaced(run.store.replaced(run.key))
+    except STORE_ERRORS:
+        return None
+
+
+def summary(
+    run: Run, stats: StatsCollector, reason: str, status: int, published: bool, again: int = 0
+) -> str:
+    """The one line a cron mail or a terminal shows at the end of a run (``again``: how many
+    of its articles were written before, for a re-extraction)."""
     counts = ", ".join(f"{name.replace('_', ' ')} {counted(stats, name)}" for name in COUNTS[2:])
-    if published:
-        wrote = f"wrote {counted(stats, 'written')} new articles to {run.articles.path}"
+    written = counted(stats, "written")
+    if published and again:
+        wrote = (
+            f"re-extracted {written} articles to {run.articles.path} ({again} written before, "
+            f"their lines replaced; {written - again} new)"
+        )
+    elif published:
+        wrote = f"wrote {written} new articles to {run.articles.path}"
     else:
         wrote = f"published no article file ({run.articles.path} not written)"
     return (

@@ -48,6 +48,9 @@ class Run:
     rejects: JsonLinesPart = field(init=False)
     archive: ArchivePart | None = None
     failures: list[str] = field(default_factory=list)
+    # The stories written before that a re-extraction claimed again and that are still on their
+    # way through the item pipelines (so its memory stays flat): id -> the run that wrote it.
+    rewriting: dict[str, str] = field(default_factory=dict)
     state: str = STARTED
 
     def __post_init__(self) -> None:

@@ -8,6 +8,10 @@ by that run), and stays a pending claim until the run *commits*: only then is it
 (``release``: a later stage failed, the line could not be written) frees the story and its
 cluster row at once; a run rolled back (``forget_run``) gives up all of them.
 
+A re-extraction writes seen stories again: it *claims them again* (``claim_again``), which
+holds the story for its run like a claim, and its commit makes the run the story's writer
+(with the new content hash). Rolled back, the story is the earlier run's again, as it was.
+
 A run's states, as ``unfinished_runs`` reports them (the protocol is in ``commit.py``):
 ``started`` (nothing committed: roll back), ``committed`` (stories committed, the ``.part``
 file complete: roll forward), ``done`` (file final, not yet in ``runs.jsonl``); then
@@ -50,8 +54,16 @@ class SeenStore(Protocol):
         (the id's prefix), is seen or held by a run (this one included)."""
         ...
 
+    def claim_again(self, story_id: str, content_hash: str, run: str) -> str | None:
+        """Hold a story committed runs wrote for ``run`` to write again (a re-extraction): the
+        run that wrote it last ("" where the store does not know), or None when it cannot be:
+        its id is not seen (then ``claim`` it, a new story), or is held by a run (this one
+        included), or its content hash is another story's, seen or held, in its source."""
+        ...
+
     def release(self, story_id: str, content_hash: str, run: str) -> None:
-        """Give back a claim of ``run`` that will not be written, and its cluster row."""
+        """Give back a claim (or a claim again) of ``run`` that will not be written, and its
+        cluster row."""
         ...
 
     def begin_run(self, run: str, file: str) -> bool:
@@ -60,8 +72,15 @@ class SeenStore(Protocol):
         ...
 
     def commit(self, run: str) -> set[str]:
-        """Make the run's claims seen and durable: the ids it no longer held (another worker
-        took them after its lease lapsed), whose lines must leave its file."""
+        """Make the run's claims seen and durable, and the run the writer of the stories it
+        claimed again: the ids it no longer held (another worker took them after its lease
+        lapsed), whose lines must leave its file."""
+        ...
+
+    def replaced(self, run: str) -> dict[str, int]:
+        """The runs (``source/name``; "" where the store does not know) that last wrote the
+        stories ``run`` committed again, with how many: what a re-extraction replaced. Empty
+        before its commit and once it is listed."""
         ...
 
     def set_run_state(self, run: str, state: str) -> None: ...
@@ -81,7 +100,8 @@ class SeenStore(Protocol):
         ...
 
     def forget_run(self, run: str) -> None:
-        """Roll a run back: its claims, committed stories and cluster rows go, and its record."""
+        """Roll a run back: its claims, committed stories and cluster rows go, and its record;
+        the stories it claimed again are their earlier writers' again."""
         ...
 
     def cluster_index(self) -> ClusterIndex: ...

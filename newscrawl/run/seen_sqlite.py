@@ -2,6 +2,9 @@
 spiders writing to one output folder; its cluster state (``newscrawl.clusters``) beside it.
 
 Claims wait in ``claims`` until their run commits, which moves them into ``stories`` (seen).
+A story claimed again (a re-extraction) waits in ``rewrites`` with its ``stories`` row as it
+was: the commit makes the run its writer, a roll-back puts the row back; the listed run's
+``rewrites`` go.
 
 Durability (WAL): a claim, a release and a cluster row commit without an fsync (NORMAL, about
 0.1 ms; a kill -9 loses nothing, the OS still has the page). A run's state changes
@@ -15,13 +18,12 @@ protocol (``commit.py``) renames only after the ``committed`` state is durable.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from newscrawl.clusters import ClusterIndex, Fingerprint, Member
-from newscrawl.clusters.scheme import sqlite_record, sqlite_recorded
-from newscrawl.run.seen import DONE, STARTED, StoreUnavailable
+from newscrawl.clusters import ClusterIndex
+from newscrawl.run.seen import DONE, LISTED, STARTED, StoreUnavailable
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stories (
@@ -37,6 +39,15 @@ CREATE TABLE IF NOT EXISTS claims (  -- held by a run that has not committed yet
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_by_hash ON claims (content_hash);
 CREATE INDEX IF NOT EXISTS claims_by_run ON claims (run);
+CREATE TABLE IF NOT EXISTS rewrites (  -- seen stories a run claimed again (a re-extraction)
+    id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,     -- the hash it is written with now
+    run TEXT NOT NULL,
+    earlier_hash TEXT NOT NULL,     -- its stories row before the run: put back on a roll-back
+    earlier_run TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rewrites_by_hash ON rewrites (content_hash);
+CREATE INDEX IF NOT EXISTS rewrites_by_run ON rewrites (run);
 CREATE TABLE IF NOT EXISTS cluster_members (
     member INTEGER PRIMARY KEY,     -- the article's row, for the band index
     story TEXT NOT NULL,            -- its id
@@ -46,6 +57,7 @@ CREATE TABLE IF NOT EXISTS cluster_members (
     run TEXT NOT NULL               -- the run that wrote it
 );
 CREATE INDEX IF NOT EXISTS cluster_members_by_run ON cluster_members (run);
+CREATE INDEX IF NOT EXISTS cluster_members_by_story ON cluster_members (story);
 CREATE TABLE IF NOT EXISTS cluster_bands (
     band INTEGER NOT NULL,          -- an LSH band key
     member INTEGER NOT NULL,
@@ -61,10 +73,20 @@ CREATE TABLE IF NOT EXISTS runs (
 # writes commit at once, so no transaction holds the file while a crawl waits on the network,
 # and a writer finding the file busy waits for its turn instead of failing.
 _BUSY_TIMEOUT_MS = 60_000
+_HOLDING = ("stories", "claims", "rewrites")  # where a story's id or content hash is held
 _FORGET_CLUSTERS = (
     "DELETE FROM cluster_bands WHERE member IN "
     "(SELECT member FROM cluster_members WHERE run = ?{story})",
     "DELETE FROM cluster_members WHERE run = ?{story}",
+)
+
+
+# The stories rows of a run's claims again: made the run's ({new}: its rewrites' values), or
+# put back ({new}: the earlier ones; a row the run did not commit is put back as it is).
+_REWRITE = (
+    "UPDATE stories SET (content_hash, run) = "
+    "(SELECT {new} FROM rewrites AS r WHERE r.id = stories.id) "
+    "WHERE id IN (SELECT id FROM rewrites WHERE run = ?)"
 )
 
 
@@ -114,25 +136,44 @@ class SqliteSeenStore:
         row = self.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (story_id,)).fetchone()
         return row is not None
 
-    def _hash_in(self, table: str, content_hash: str, source: str | None) -> bool:
+    def _hash_in(
+        self, table: str, content_hash: str, source: str | None, other_than: str = ""
+    ) -> bool:
         rows = self.db.execute(f"SELECT id FROM {table} WHERE content_hash = ?", (content_hash,))
-        return any(source is None or _source(r[0]) == source for r in rows)
+        return any((source is None or _source(r[0]) == source) and r[0] != other_than for r in rows)
 
     # -- a run's claims ---------------------------------------------------------------------
     def claim(self, story_id: str, content_hash: str, run: str) -> bool:
         """Hold a story for ``run`` unless its id or content hash is seen or held: True if new."""
         source = _source(story_id)
         with self.transaction():
-            for table in ("stories", "claims"):
+            for table in _HOLDING:
                 if self._held(table, story_id) or self._hash_in(table, content_hash, source):
                     return False
             self.db.execute("INSERT INTO claims VALUES (?, ?, ?)", (story_id, content_hash, run))
         return True
 
+    def claim_again(self, story_id: str, content_hash: str, run: str) -> str | None:
+        """Hold a seen story for ``run`` to write again: the run that wrote it, or None (see
+        ``SeenStore.claim_again``)."""
+        source = _source(story_id)
+        with self.transaction():
+            query = "SELECT content_hash, run FROM stories WHERE id = ?"
+            earlier = self.db.execute(query, (story_id,)).fetchone()
+            if earlier is None or any(self._held(t, story_id) for t in _HOLDING[1:]):
+                return None
+            if any(self._hash_in(t, content_hash, source, story_id) for t in _HOLDING):
+                return None
+            row = (story_id, content_hash, run, *earlier)
+            self.db.execute("INSERT INTO rewrites VALUES (?, ?, ?, ?, ?)", row)
+        return str(earlier[1])
+
     def release(self, story_id: str, content_hash: str, run: str) -> None:
-        """Give back a claim of ``run`` and its cluster row (the story is new again)."""
+        """Give back a claim of ``run`` and its cluster row (the story is new again), or a claim
+        again (the story stays its earlier writer's)."""
         with self.transaction():
             self.db.execute("DELETE FROM claims WHERE id = ? AND run = ?", (story_id, run))
+            self.db.execute("DELETE FROM rewrites WHERE id = ? AND run = ?", (story_id, run))
             for sql in _FORGET_CLUSTERS:
                 self.db.execute(sql.format(story=" AND story = ?"), (run, story_id))
 
@@ -176,6 +217,8 @@ class SqliteSeenStore:
 
     def cluster_index(self) -> ClusterIndex:
         """The cluster state in the same file, committed with each article like the stories."""
+        from newscrawl.run.clusters_sqlite import SqliteClusterIndex
+
         return SqliteClusterIndex(self)
 
     # -- a run's states: durable ------------------------------------------------------------
@@ -188,18 +231,31 @@ class SqliteSeenStore:
         return cursor.rowcount == 1
 
     def commit(self, run: str) -> set[str]:
-        """Move the run's claims into the seen stories, durably; one writer per spider, so
-        none was lost to another."""
+        """Move the run's claims into the seen stories, and make it the writer of the stories
+        it claimed again, durably; one writer per spider, so none was lost to another."""
         with self.durable():
             self.db.execute(
                 "INSERT INTO stories SELECT id, content_hash, run FROM claims WHERE run = ?", (run,)
             )
             self.db.execute("DELETE FROM claims WHERE run = ?", (run,))
+            self.db.execute(_REWRITE.format(new="content_hash, run"), (run,))
         return set()
 
+    def replaced(self, run: str) -> dict[str, int]:
+        """The earlier writers of the stories the run's commit made its own."""
+        rows = self.db.execute(
+            "SELECT r.earlier_run, count(*) FROM rewrites AS r JOIN stories AS s "
+            "ON s.id = r.id AND s.run = r.run WHERE r.run = ? GROUP BY 1",
+            (run,),
+        )
+        return {str(earlier): int(n) for earlier, n in rows}
+
     def set_run_state(self, run: str, state: str) -> None:
+        """The run's state; once it is listed, what its roll-back would have put back goes."""
         with self.durable():
             self.db.execute("UPDATE runs SET state = ? WHERE run = ?", (state, run))
+            if state == LISTED:
+                self.db.execute("DELETE FROM rewrites WHERE run = ?", (run,))
 
     def unfinished_runs(self) -> list[tuple[str, str, str]]:
         """(run, file, state) of runs that did not get as far as their runs.jsonl line."""
@@ -229,6 +285,8 @@ class SqliteSeenStore:
         """Roll a run back: its stories were never written to a complete file."""
         with self.durable():
             self.db.execute("DELETE FROM claims WHERE run = ?", (run,))
+            self.db.execute(_REWRITE.format(new="earlier_hash, earlier_run"), (run,))
+            self.db.execute("DELETE FROM rewrites WHERE run = ?", (run,))
             self.db.execute("DELETE FROM stories WHERE run = ?", (run,))
             for sql in _FORGET_CLUSTERS:
                 self.db.execute(sql.format(story=""), (run,))
@@ -236,44 +294,3 @@ class SqliteSeenStore:
 
     def close(self) -> None:
         self.db.close()
-
-
-class SqliteClusterIndex:
-    """ClusterIndex in the seen store's SQLite file: members, and their LSH band keys indexed."""
-
-    def __init__(self, store: SqliteSeenStore) -> None:
-        self.store = store
-
-    def candidates(self, bands: Sequence[int], limit: int) -> list[Member]:
-        marks = ",".join("?" * len(bands))
-        rows = self.store.db.execute(
-            "SELECT story, cluster, signature, features FROM cluster_members WHERE member IN "
-            f"(SELECT member FROM cluster_bands WHERE band IN ({marks})) "
-            "ORDER BY member DESC LIMIT ?",
-            (*bands, limit),
-        )
-        return [Member(r[0], r[1], r[2], r[3]) for r in rows]
-
-    def add(self, story_id: str, cluster_id: str, fingerprint: Fingerprint, run: str) -> None:
-        with self.store.transaction():
-            member = self.store.db.execute(
-                "INSERT INTO cluster_members (story, cluster, signature, features, run) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (story_id, cluster_id, fingerprint.signature, fingerprint.features, run),
-            ).lastrowid
-            self.store.db.executemany(
-                "INSERT OR IGNORE INTO cluster_bands VALUES (?, ?)",
-                ((band, member) for band in fingerprint.bands),
-            )
-
-    def assigning(self) -> AbstractContextManager[None]:
-        """The look-up and the add in one transaction: a second process sharing the file
-        waits for it (``busy_timeout``), then finds this article among the candidates."""
-        return self.store.transaction()
-
-    def recorded_scheme(self) -> str | None:
-        return sqlite_recorded(self.store.db)
-
-    def record_scheme(self, scheme: str) -> None:
-        with self.store.transaction():
-            sqlite_record(self.store.db, scheme)

@@ -8,6 +8,9 @@ run's file only once the article has passed every stage, ours and any a user add
 article that fails (``item_error``) or is dropped (``item_dropped``) after its claim, or whose
 line cannot be written, gives the claim and its cluster row back: it stays unseen and the
 next run asks for it again. A run ends with no claim it did not write (``close_spider``).
+
+A re-extraction (``-a reextract=yes``) claims the stories written before again
+(``SeenStore.claim_again``): their lines are written once more, and they keep their cluster.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from newscrawl.clusters import cluster_of, fingerprint, story_text
+from newscrawl.clusters import cluster_of, fingerprint, kept_cluster, story_text
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.run.extension import run_of
 from newscrawl.run.report import count
@@ -34,16 +37,21 @@ logger = logging.getLogger(__name__)
 class WritePipeline:
     """One story id, or one content hash within a source, is written once ever (across runs
     and workers sharing a store): claimed here, written at ``item_scraped``, given back on
-    failure (see the module's docstring)."""
+    failure (see the module's docstring).
 
-    def __init__(self, crawler: Crawler, run: Run) -> None:
+    A re-extraction (``again``: the spider's ``reextract``) writes a story written before once
+    more: claimed again, not counted as a duplicate, and noted in ``Run.rewriting`` until it
+    is written or given back."""
+
+    def __init__(self, crawler: Crawler, run: Run, again: bool = False) -> None:
         self.stats = crawler.stats
         self.run = run
+        self.again = again
         self.claims: dict[str, tuple[Any, str]] = {}  # story id -> (its item, content hash)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        stage = cls(crawler, run_of(crawler))
+        stage = cls(crawler, run_of(crawler), bool(getattr(crawler.spider, "reextract", False)))
         crawler.signals.connect(stage.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(stage.item_failed, signal=signals.item_error)
         crawler.signals.connect(stage.item_failed, signal=signals.item_dropped)
@@ -53,7 +61,7 @@ class WritePipeline:
         adapter = ItemAdapter(item)
         story_id, content_hash = adapter["id"], adapter["content_hash"]
         try:
-            new = self.run.store.claim(story_id, content_hash, self.run.key)
+            new = self.claim(story_id, content_hash)
         except STORE_ERRORS as exc:  # the story stays unseen
             store_failed(self.stats, self.run, exc)
             raise DropItem(f"{story_id} not claimed: {exc}", log_level="DEBUG") from None
@@ -62,6 +70,16 @@ class WritePipeline:
             raise DropItem(f"duplicate {story_id} ({adapter['url']})", log_level="DEBUG")
         self.claims[story_id] = (item, content_hash)
         return item
+
+    def claim(self, story_id: str, content_hash: str) -> bool:
+        """Hold the story for the run: a new one, or (a re-extraction) one written before,
+        whose earlier run goes into ``Run.rewriting``. False for a duplicate."""
+        store, run = self.run.store, self.run.key
+        earlier = store.claim_again(story_id, content_hash, run) if self.again else None
+        if earlier is None:
+            return store.claim(story_id, content_hash, run)
+        self.run.rewriting[story_id] = earlier
+        return True
 
     def item_scraped(self, item: Any) -> None:
         """The article passed every stage: its line goes into the run's file."""
@@ -77,6 +95,7 @@ class WritePipeline:
             count(self.stats, "errors")
             self.run.output_failed(exc)
             return
+        self.run.rewriting.pop(story_id, None)  # the store counts what the run replaced
         count(self.stats, "written")
 
     def item_failed(self, item: Any) -> None:
@@ -88,6 +107,7 @@ class WritePipeline:
             self.give_back(story_id, claim[1])
 
     def give_back(self, story_id: str, content_hash: str) -> None:
+        self.run.rewriting.pop(story_id, None)
         try:
             self.run.store.release(story_id, content_hash, self.run.key)
         except STORE_ERRORS:  # a store gone takes the claim with it (its lease lapses)
@@ -113,7 +133,8 @@ def store_failed(stats: StatsCollector, run: Run, error: Exception) -> None:
 class ClusterPipeline:
     """Links an article to the first article seen, from any source, that carries its story
     (``cluster_id``; ``newscrawl.clusters``). Its cluster rows are written with its story's
-    claim: released with it, committed with it, rolled back with it."""
+    claim: released with it, committed with it, rolled back with it. A story written again (a
+    re-extraction) keeps its cluster (``kept_cluster``)."""
 
     def __init__(self, crawler: Crawler, run: Run) -> None:
         self.stats = crawler.stats
@@ -129,8 +150,9 @@ class ClusterPipeline:
         new = adapter.get("fingerprint")  # computed where the page was parsed, if it was
         if new is None:
             new = fingerprint(story_text(adapter.get("dateline"), adapter["body"]))
+        assign = kept_cluster if adapter["id"] in self.run.rewriting else cluster_of
         try:
-            cluster = cluster_of(self.index, adapter["id"], new, self.run.key)
+            cluster = assign(self.index, adapter["id"], new, self.run.key)
         except STORE_ERRORS as exc:  # as in WritePipeline
             store_failed(self.stats, self.run, exc)
             raise DropItem(f"{adapter['id']} not linked: {exc}", log_level="DEBUG") from None

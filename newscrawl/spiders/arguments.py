@@ -1,5 +1,5 @@
-"""Spider arguments every wire spider takes (`source`, `base_url`, `since`, `until`), checked up
-front."""
+"""Spider arguments every wire spider takes (`source`, `base_url`, `since`, `until`, `reextract`),
+checked up front."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from newscrawl.saved import is_archive, page_kind
 
-ARGUMENTS = frozenset({"source", "base_url", "since", "until"})
+ARGUMENTS = frozenset({"source", "base_url", "since", "until", "reextract"})
+REEXTRACT = {"yes": True, "no": False}  # -a reextract=yes: write again the stories seen before
 # What a source URL may name: one WARC file, or a listing of them (Common Crawl's warc.paths.gz).
 SOURCE_URL_NAMES = (".warc.gz", ".warc", ".paths.gz", ".paths")
 
@@ -55,6 +56,25 @@ def _parse_day(name: str, value: str) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise BadArgument(f"invalid {name} {value!r}: expected YYYY-MM-DD") from None
+
+
+def parse_reextract(value: str, source: str | None) -> bool:
+    """Whether a run writes again the stories its source holds that were written before (a
+    re-extraction, after a parser fix), or BadArgument. Only a source is ever re-extracted: a
+    live crawl never rewrites a story.
+
+    >>> parse_reextract("yes", "output/menafn/archive"), parse_reextract("no", None)
+    (True, False)
+    """
+    wanted = REEXTRACT.get(value.strip().lower())
+    if wanted is None:
+        raise BadArgument(f"invalid reextract {value!r}: expected yes or no")
+    if wanted and not (source or "").strip():
+        raise BadArgument(
+            "reextract=yes re-extracts a source: give it -a source= (an archive, saved pages, or "
+            "a folder of them); a live crawl never rewrites a story"
+        )
+    return wanted
 
 
 def is_source_url(value: str) -> bool:
@@ -102,6 +122,8 @@ def check_arguments(kwargs: dict[str, Any], known: frozenset[str] = ARGUMENTS) -
             raise BadArgument("source reads saved pages and archives: it takes no base_url")
     if kwargs.get("base_url") is not None:
         parse_base_url(kwargs["base_url"])
+    if kwargs.get("reextract") is not None:
+        parse_reextract(str(kwargs["reextract"]), kwargs.get("source"))
     since = parse_since(kwargs["since"]) if kwargs.get("since") is not None else None
     until = parse_until(kwargs["until"]) if kwargs.get("until") is not None else None
     if since and until and until < since:

@@ -41,6 +41,7 @@ from newscrawl.spiders.arguments import (
     check_arguments,
     is_source_url,
     parse_base_url,
+    parse_reextract,
     parse_since,
     parse_until,
 )
@@ -130,6 +131,8 @@ class SiteSpider(LiveDiscovery, SitemapBackfill, Spider):
         self.base_url = parse_base_url(kwargs.get("base_url") or self.site.root)
         self.since = parse_since(kwargs["since"]) if kwargs.get("since") else None
         self.until = parse_until(kwargs["until"]) if kwargs.get("until") else None
+        # Write again the stories of the source that were written before (newscrawl/run/write.py)
+        self.reextract = parse_reextract(kwargs.get("reextract") or "no", kwargs.get("source"))
         self.window = Window(self.since, self.until)
         # A live run with an end date fetches a window of the past (sitemaps, listings paged
         # back); one without is a cron run (listings back to what is known, and feeds).
@@ -174,14 +177,6 @@ class SiteSpider(LiveDiscovery, SitemapBackfill, Spider):
     def request_url(self, link: Link) -> str:
         """Where to fetch a story found by discovery: its path on ``base_url``."""
         return self.base_url + self.site.story_path(link.story_id, link.slug)
-
-    @property
-    def run_mode(self) -> str:
-        """``live`` (a cron run), ``backfill`` or ``offline``: runs are compared with runs of
-        the same kind, and a coverage gap dates from the last cron run."""
-        if self.source is not None:
-            return "offline"
-        return "backfill" if self.backfill else "live"
 
     def progress(self) -> tuple[int, int | None]:
         """Story pages done, and found so far (None offline: an archive's count is known only

@@ -26,10 +26,11 @@ DEFINITIONS = "_views.sql"  # in table/: the definitions the database file holds
 STORAGE_VERSION = "v1.0.0"
 RUN_COLUMNS = (  # runs.jsonl's keys (README, Output); counts are integers, times UTC
     ("run", "VARCHAR"), ("started_at", "TIMESTAMPTZ"), ("finished_at", "TIMESTAMPTZ"),
-    ("finish_reason", "VARCHAR"), ("exit_status", "INTEGER"), ("file", "VARCHAR"),
-    ("sha256", "VARCHAR"), ("pages", "BIGINT"), ("written", "BIGINT"),
+    ("finish_reason", "VARCHAR"), ("exit_status", "INTEGER"), ("mode", "VARCHAR"),
+    ("file", "VARCHAR"), ("sha256", "VARCHAR"), ("pages", "BIGINT"), ("written", "BIGINT"),
     ("duplicates", "BIGINT"), ("rejected", "BIGINT"), ("errors", "BIGINT"),
-    ("skipped_seen", "BIGINT"), ("rejects_file", "VARCHAR"), ("archive", "VARCHAR"),
+    ("skipped_seen", "BIGINT"), ("replaced", "MAP(VARCHAR, BIGINT)"),
+    ("rejects_file", "VARCHAR"), ("archive", "VARCHAR"),
     ("archive_sha256", "VARCHAR"), ("failures", "VARCHAR[]"), ("health", "JSON"),
     ("alarms", "VARCHAR[]"), ("crawl", "VARCHAR"), ("discovery", "JSON"),
 )  # fmt: skip
