@@ -24,6 +24,7 @@ import atexit
 import contextlib
 import io
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from scrapy.settings import Settings
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
+from twisted.internet import threads
 
 from newscrawl.commands.crawl import Command, finish
 from tests.conftest import DEFAULT_STATE, Run
@@ -49,6 +51,9 @@ FAST_SETTINGS: dict[str, Any] = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
     "NEWSCRAWL_RETRY_BACKOFF": 0.1,
 }
+# The project's settings wherever the working folder is, as tests.conftest.crawl's children
+# are given them.
+os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
 _started = threading.Lock()
 _thread: threading.Thread | None = None
 
@@ -180,11 +185,24 @@ def crawl_here(
                 raise SystemExit(2) from exc
             with logged(settings, stderr):
                 crawler, error = run_crawler(settings, positional[0], opts.spargs, timeout)
-            status = finish(crawler, [error], bootstrap_failed=False)
+            # where the crawl ran, as in the command (its state's connections are that thread's)
+            status = threads.blockingCallFromThread(reactor_thread(), ending, crawler, error)
         except SystemExit as exit:
-            status = exit.code if isinstance(exit.code, int) else 1
+            status = exit_status(exit)
     stats = crawler.stats.get_stats() if crawler is not None and crawler.stats else {}
     return InProcessRun(status, stdout.getvalue(), stderr.getvalue(), out, spider, stats)
+
+
+def ending(crawler: Crawler, error: BaseException | None) -> int:
+    """The command's ending of a crawl (``finish``): its exit status, the lines printed."""
+    try:
+        return finish(crawler, [error], bootstrap_failed=False)
+    except SystemExit as exit:
+        return exit_status(exit)
+
+
+def exit_status(exit: SystemExit) -> int:
+    return exit.code if isinstance(exit.code, int) else 1
 
 
 def run_crawler(
@@ -193,7 +211,7 @@ def run_crawler(
     """Make ``spider``'s crawler of ``settings`` and crawl on the reactor thread until it is
     done; the crawler, and what its start raised (None if nothing). A crawl that outlasts
     ``timeout`` seconds is stopped and raises TimeoutError here."""
-    from twisted.internet import defer, threads
+    from twisted.internet import defer
 
     reactor = reactor_thread()
     made: list[Crawler] = []
@@ -203,11 +221,12 @@ def run_crawler(
         made.append(crawler)
         started = crawler.crawl(**arguments)
         started.addTimeout(timeout, reactor)
-        return started.addCallbacks(lambda _: None, lambda failure: failure)
+        # (an errback that returns its failure would pass it on: the failure is wrapped)
+        return started.addCallbacks(lambda _: [], lambda failure: [failure.value])
 
-    failure = threads.blockingCallFromThread(reactor, start)
+    raised = threads.blockingCallFromThread(reactor, start)
     crawler = made[0]
-    error: BaseException | None = None if failure is None else failure.value
+    error: BaseException | None = raised[0] if raised else None
     if isinstance(error, defer.TimeoutError):
         with contextlib.suppress(Exception):
             stop: Any = crawler.stop
@@ -256,5 +275,5 @@ def scrapy_here(*argv: str) -> Done:
             execute(["scrapy", *argv])
             status = 0
         except SystemExit as exit:
-            status = exit.code if isinstance(exit.code, int) else 1
+            status = exit_status(exit)
     return Done(status, stdout.getvalue(), stderr.getvalue())
