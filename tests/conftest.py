@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -138,3 +139,19 @@ def redis_url() -> Iterator[str]:
 
     with redis_server() as url:
         yield url
+
+
+@pytest.fixture
+def asyncio_loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """A current asyncio loop in the test's thread, not running, whatever an earlier test of the
+    process left (``asyncio.run`` leaves none): a Redis seen store beats its lease on the
+    current loop, as it does in a crawl."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    yield loop
+    left = asyncio.all_tasks(loop)  # the heartbeats of stores the test did not close
+    for task in left:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+    asyncio.set_event_loop(None)
+    loop.close()
