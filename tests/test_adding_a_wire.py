@@ -23,7 +23,8 @@ from newscrawl.site import Ref, Site
 from newscrawl.sites.wire import WireReleasePage
 from newscrawl.sites.wire_story import path_ref
 from newscrawl.spiders.base import SiteSpider
-from tests.conftest import FAST, Run, crawl
+from tests.conftest import FAST, Run
+from tests.in_process import crawl_here
 from tests.site import LocalSite
 from tests.site.faults import Response
 
@@ -160,7 +161,7 @@ SPIDERS = ("-s", "SPIDER_MODULES=newscrawl.spiders,tests.test_adding_a_wire")
 
 
 def crawl_tinywire(out: Path, *args: str) -> Run:
-    return crawl(out, *SPIDERS, *args, spider="tinywire")
+    return crawl_here(out, *SPIDERS, *args, spider="tinywire")
 
 
 def assert_written(run: Run, releases: list[TinyRelease]) -> None:

@@ -1,4 +1,5 @@
-"""A killed run never leaves a partial archive under its final name; the next start settles it."""
+"""A killed run never leaves a partial archive under its final name; the next start settles it.
+The kills' leftovers are made by hand, so the runs all run in this process."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from tests.test_crash_safety import (
     FAST,
     broken_site,
     check_output,
+    crawl_site,
     finished_run_with_a_reject,
     manifest,
     set_run_state,
-    start,
 )
 
 pytestmark = pytest.mark.slow
@@ -33,10 +34,9 @@ def test_a_kill_between_the_archive_and_the_file_renames_rolls_both_back(tmp_pat
             final.rename(final.with_name(final.name + ".part"))
         (folder / "runs.jsonl").write_bytes(b"")
         set_run_state(out, run, "started")
-        log = tmp_path / "next.log"
-        status = start(out, site.base_url, log, *FAST).wait(timeout=60)
-        assert status == 0, log.read_text()
-    assert "rolled back run" in log.read_text()
+        following = crawl_site(out, site.base_url, *FAST)
+        assert following.status == 0, following.stderr[-3000:]
+    assert "rolled back run" in following.stderr
     (line,) = manifest(folder)  # the killed run is gone, archive and all; the next has it all
     assert line["written"] == 5
     assert line["archive"] == f"menafn/archive/{line['run']}.warc.gz"
@@ -52,9 +52,8 @@ def test_a_kill_before_the_runs_line_lists_the_archive(tmp_path: Path) -> None:
         archive = folder / "archive" / f"{run}.warc.gz"
         (folder / "runs.jsonl").write_bytes(b"")  # SIGKILL after the renames, before the line
         set_run_state(out, run, "started")
-        log = tmp_path / "next.log"
-        status = start(out, site.base_url, log, *FAST).wait(timeout=60)
-        assert status == 0, log.read_text()
+        following = crawl_site(out, site.base_url, *FAST)
+        assert following.status == 0, following.stderr[-3000:]
     first = manifest(folder)[0]
     assert (first["run"], first["finish_reason"]) == (run, "interrupted")
     assert first["archive"] == f"menafn/archive/{run}.warc.gz"

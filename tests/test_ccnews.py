@@ -28,7 +28,7 @@ from tests.ccnews_site import (
     menafn_answer,
     story_published,
 )
-from tests.conftest import crawl
+from tests.in_process import crawl_here
 from tests.site.stories import Story
 from tests.warc_files import Exchange, bodies, menafn_scope, reasons, stories
 
@@ -219,10 +219,10 @@ def test_a_backfill_from_cc_news_writes_the_windows_stories_once(tmp_path: Path)
     window = ("-a", "since=2025-11-01", "-a", "until=2025-11-01", "-s", "NEWSCRAWL_RETRY_BACKOFF=0")
     with backfill.server() as server:
         source = f"source={server.base_url}/{NOV}"
-        run = crawl(tmp_path, "-a", source, *window)
+        run = crawl_here(tmp_path, "-a", source, *window)
         first, articles, rejects = run.last(), run.articles(), run.rejects()
         server.cut.update(backfill.cut)
-        again = crawl(tmp_path, "-a", source, *window)
+        again = crawl_here(tmp_path, "-a", source, *window)
     assert run.status == 0, run.stderr[-3000:]
     assert [a["id"] for a in articles] == [f"menafn:{s.id}" for s, _, _ in backfill.written]
     assert [a["crawled_at"] for a in articles] == [t.isoformat() for _, t, _ in backfill.written]
@@ -246,7 +246,7 @@ def test_a_backfill_from_cc_news_writes_the_windows_stories_once(tmp_path: Path)
 @pytest.mark.slow
 def test_a_source_of_which_nothing_can_be_read_fails_the_run(tmp_path: Path) -> None:
     with ArchiveServer({NOV: listing([file_name(at(1, 12), 1)])}) as server:
-        run = crawl(tmp_path, "-a", f"source={server.base_url}/{NOV}",
+        run = crawl_here(tmp_path, "-a", f"source={server.base_url}/{NOV}",
                     "-s", "NEWSCRAWL_RETRY_BACKOFF=0")  # fmt: skip
     assert run.status == 1, run.stderr[-3000:]
     assert "Traceback" not in run.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -20,7 +19,8 @@ from newscrawl.commands.clusters import check_scheme, rebuild_redis, rebuild_sql
 from newscrawl.distributed.clusters import SCHEME_KEY, RedisClusterIndex
 from newscrawl.run.lock import StateLock, StateLocked
 from newscrawl.run.seen_sqlite import SqliteSeenStore
-from tests.conftest import FIXTURES, ROOT, crawl
+from tests.conftest import FIXTURES, ROOT
+from tests.in_process import crawl_here, scrapy_here
 
 WEATHER = next(FIXTURES.glob("1109527582-*/*.txt"))
 RUN = "menafn/20260101T000000Z"
@@ -28,12 +28,6 @@ RUN = "menafn/20260101T000000Z"
 
 def copy_of(text: str) -> str:
     return text.replace("said in its daily update.", "said in its daily update on Friday.")
-
-
-def scrapy(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
 
 
 def test_a_new_state_records_the_scheme_with_its_first_article() -> None:
@@ -68,14 +62,14 @@ def test_another_schemes_state_refuses_the_run_until_rebuilt(tmp_path: Path) -> 
     the index from run 1's articles; run 2 then links its copy to run 1's story."""
     out, text = tmp_path / "output", WEATHER.read_text("utf-8")
     state = out / ".state" / "seen.sqlite3"
-    first = crawl(out, "-a", f"source={WEATHER}")
+    first = crawl_here(out, "-a", f"source={WEATHER}")
     assert first.status == 0, first.stderr
     with sqlite3.connect(state) as db:
         db.execute("DROP TABLE cluster_scheme")
     folder = tmp_path / "copy"
     folder.mkdir()
     (folder / "1109600001-Hot-Weather-Copy.txt").write_text(copy_of(text), "utf-8")
-    refused = crawl(out, "-a", f"source={folder}")
+    refused = crawl_here(out, "-a", f"source={folder}")
     assert refused.status == 2
     assert refused.stderr.count("\n") == 1
     assert LEGACY in refused.stderr
@@ -83,15 +77,15 @@ def test_another_schemes_state_refuses_the_run_until_rebuilt(tmp_path: Path) -> 
     assert len((out / "menafn" / "runs.jsonl").read_text("utf-8").splitlines()) == 1
 
     settings = ("-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", f"NEWSCRAWL_STATE={state}")
-    rebuilt = scrapy("clusters", "rebuild", *settings)
+    rebuilt = scrapy_here("clusters", "rebuild", *settings)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "1 articles of 1 runs (menafn)" in rebuilt.stdout
 
-    second = crawl(out, "-a", f"source={folder}")
+    second = crawl_here(out, "-a", f"source={folder}")
     assert second.status == 0, second.stderr
     (copy,) = second.articles()
     assert copy["cluster_id"] == "menafn:1109527582"
-    assert scrapy("clusters", "rebuild", "--nonsense", *settings).returncode == 2
+    assert scrapy_here("clusters", "rebuild", "--nonsense", *settings).returncode == 2
 
 
 def written(out: Path, articles: list[dict[str, str]], run: str = "20260101T000000Z") -> None:

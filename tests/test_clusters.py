@@ -17,7 +17,8 @@ from bench.cluster_eval import evaluate, load
 from newscrawl.clusters import assign_cluster, fingerprint, story_text
 from newscrawl.clusters.scheme import SCHEME
 from newscrawl.run.seen_sqlite import SqliteSeenStore
-from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, crawl
+from tests.conftest import DEFAULT_STATE, FAST, FIXTURES
+from tests.in_process import crawl_here
 from tests.site import MenafnSite, Story, load_fixture_stories
 from tests.site.stories import slugify
 
@@ -182,7 +183,7 @@ def test_a_copy_in_a_later_run_joins_the_first_articles_story(tmp_path: Path) ->
     """Run 1 writes the weather bulletin; run 2, on the same state, a copy of it under another
     id (linked) and the next day's bulletin (not linked)."""
     out, text = tmp_path / "output", WEATHER.read_text("utf-8")
-    first = crawl(out, "-a", f"source={WEATHER}")
+    first = crawl_here(out, "-a", f"source={WEATHER}")
     assert first.status == 0, first.stderr
     (original,) = first.articles()
     assert original["cluster_id"] == original["id"] == "menafn:1109527582"
@@ -190,7 +191,7 @@ def test_a_copy_in_a_later_run_joins_the_first_articles_story(tmp_path: Path) ->
     page(later, "1109600001-Hot-Weather-Copy.txt", copy_of(text))
     next_day = text.replace("May 9", "May 10").replace("from 34 to 19", "from 33 to 18")
     page(later, "1109600002-Hot-Weather-Next-Day.txt", next_day)
-    second = crawl(out, "-a", f"source={later}")
+    second = crawl_here(out, "-a", f"source={later}")
     assert second.status == 0, second.stderr
     clusters = {a["id"]: a["cluster_id"] for a in second.articles()}
     assert clusters == {
@@ -213,7 +214,7 @@ def test_a_rolled_back_runs_clusters_disappear_with_its_stories(tmp_path: Path) 
     store.close()
     folder = tmp_path / "copy"
     page(folder, "1109600001-Hot-Weather-Copy.txt", copy_of(text))
-    run = crawl(out, "-a", f"source={folder}", state=str(state))
+    run = crawl_here(out, "-a", f"source={folder}", state=str(state))
     assert run.status == 0, run.stderr
     (article,) = run.articles()
     assert article["cluster_id"] == article["id"] == "menafn:1109600001"
@@ -252,7 +253,7 @@ def test_a_menafn_copy_of_a_release_joins_the_wires_article(tmp_path: Path) -> N
     out = tmp_path / "output"
     release_page = FIXTURES.parent / "prnewswire" / "hackerrank-2016"
     release = json.loads((release_page / "expected.json").read_text("utf-8"))
-    wire = crawl(out, "-a", f"source={release_page / 'page.html'}", state=DEFAULT_STATE,
+    wire = crawl_here(out, "-a", f"source={release_page / 'page.html'}", state=DEFAULT_STATE,
                  spider="prnewswire")  # fmt: skip
     assert wire.status == 0, wire.stderr[-3000:]
     (original,) = wire.articles()
@@ -261,7 +262,7 @@ def test_a_menafn_copy_of_a_release_joins_the_wires_article(tmp_path: Path) -> N
     weather = next(s for s in load_fixture_stories(FIXTURES) if s.id == 1109527582)
     stories = [menafn_copy(release, 1109600101), weather, next_day(weather, 1109600202)]
     with MenafnSite(stories) as site:
-        run = crawl(out, "-a", f"base_url={site.base_url}", *FAST, state=DEFAULT_STATE)
+        run = crawl_here(out, "-a", f"base_url={site.base_url}", *FAST, state=DEFAULT_STATE)
     assert run.status == 0, run.stderr[-3000:]
     clusters = {a["id"]: a["cluster_id"] for a in run.articles()}
     assert clusters == {

@@ -1,5 +1,9 @@
 """Crash safety: runs killed with SIGKILL at any moment, or stopped with SIGTERM/SIGINT.
 
+The runs that are killed or signalled are `scrapy crawl` children; the runs before and after
+them (which settle what a kill left) run in this process (tests/in_process.py), through the
+same command.
+
 Replay a failing SIGKILL test with the seed it printed: ``NEWSCRAWL_CRASH_SEED=<seed> pytest ...``.
 """
 
@@ -23,6 +27,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
+from tests.in_process import InProcessRun, crawl_here
 from tests.site import Fault, MenafnSite, Story, synthetic_stories
 
 pytestmark = pytest.mark.slow
@@ -32,12 +37,18 @@ FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
 SLOW = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "NEWSCRAWL_RETRY_BACKOFF=0.1")  # fmt: skip
 STORIES = 300
+STOPPED_STORIES = 100  # a run stopped by a signal: at one request at a time, it is mid-crawl
 KILLED_RUNS = 12  # each: a SIGKILL at a random moment (or the run finishes first)
 PUBLISHED_PER_RUN = 5  # stories published before each killed run, so completed files differ
 
 
 def state_path(out: Path) -> Path:
     return out / ".state" / "seen.sqlite3"
+
+
+def crawl_site(out: Path, base_url: str, *args: str) -> InProcessRun:
+    """`scrapy crawl menafn` as ``start`` runs it, but here, to its end."""
+    return crawl_here(out, "-a", f"base_url={base_url}", *args, state=str(state_path(out)))
 
 
 def start(out: Path, base_url: str, log: Path, *args: str) -> subprocess.Popen[bytes]:
@@ -196,10 +207,10 @@ def test_sigkill_at_random_moments_loses_nothing_and_writes_nothing_twice(tmp_pa
             outcomes.append(f"{number}: {when}+{delay:.3f}s exited {status}")
             assert status == 0, f"seed {seed}: run {number} exited {status}:\n{log.read_text()}"
         print("\n".join(outcomes))
-        log = tmp_path / "final.log"
-        with reaped(start(out, site.base_url, log, *FAST)) as final:
-            status = final.wait(timeout=60)
-        assert status == 0, f"seed {seed}: the final run exited {status}:\n{log.read_text()}"
+        final = crawl_site(out, site.base_url, *FAST)
+        assert final.status == 0, (
+            f"seed {seed}: the final run exited {final.status}:\n{final.stderr}"
+        )
     print("runs.jsonl:", [(r["file"], r["written"], r["finish_reason"]) for r in manifest(folder)])
     check_output(out, {f"menafn:{s.id}" for s in stories})
 
@@ -225,7 +236,7 @@ def stop_with(signum: signal.Signals, tmp_path: Path) -> None:
     """A run stopped by `signum` while writing lists its finished file; the next writes the rest."""
     out = tmp_path / "output"
     folder = out / "menafn"
-    stories = synthetic_stories(STORIES)
+    stories = synthetic_stories(STOPPED_STORIES)
     expected = {f"menafn:{s.id}" for s in stories}
     with MenafnSite(stories) as site:
         log = tmp_path / "stopped.log"
@@ -241,16 +252,15 @@ def stop_with(signum: signal.Signals, tmp_path: Path) -> None:
         (line,) = manifest(folder)
         assert (line["finish_reason"], line["exit_status"]) == ("shutdown", 1)
         stopped = complete_lines(out / line["file"])
-        assert 0 < len(stopped) < STORIES
+        assert 0 < len(stopped) < len(stories)
         assert line["written"] == len(stopped)
         assert hashlib.sha256((out / line["file"]).read_bytes()).hexdigest() == line["sha256"]
         assert {a["id"] for a in stopped} <= expected
 
-        log = tmp_path / "next.log"
-        with reaped(start(out, site.base_url, log, *FAST)) as run:
-            assert run.wait(timeout=60) == 0, log.read_text()
+        following = crawl_site(out, site.base_url, *FAST)
+        assert following.status == 0, following.stderr[-3000:]
     rest = complete_lines(out / manifest(folder)[-1]["file"])
-    assert len(rest) == STORIES - len(stopped)
+    assert len(rest) == len(stories) - len(stopped)
     check_output(out, expected)
 
 
@@ -262,7 +272,7 @@ def test_sigterm_stops_an_offline_run_once_its_pages_are_through(tmp_path: Path)
 
     source, out = tmp_path / "pages", tmp_path / "output"
     source.mkdir()
-    stories = synthetic_stories(1200)
+    stories = synthetic_stories(400)  # read at a few hundred a second: mid-run at the signal
     for story in stories:
         (source / f"{story.id}.html").write_text(render_article(story), "utf-8")
     command = [
@@ -290,17 +300,16 @@ def test_sigterm_stops_an_offline_run_once_its_pages_are_through(tmp_path: Path)
     assert (line["finish_reason"], line["exit_status"]) == ("shutdown", 1)
     stopped = complete_lines(out / line["file"])
     assert 0 < len(stopped) < len(stories)
-    again = subprocess.run(command, cwd=ROOT, capture_output=True, env=env, check=False)
-    assert again.returncode == 0, again.stderr[-2000:]
+    again = crawl_here(out, "-a", f"source={source}", state=str(state_path(out)))
+    assert again.status == 0, again.stderr[-2000:]
     check_output(out, {f"menafn:{s.id}" for s in stories})
 
 
 # -- the close windows too short for a timed kill: the state a kill leaves, made by hand --------
 def finished_run_with_a_reject(out: Path, site: MenafnSite) -> str:
     """One finished run over `site` (whose third story is an empty page): its run name."""
-    log = out.parent / "first.log"
-    status = start(out, site.base_url, log, *FAST).wait(timeout=60)
-    assert status == 0, log.read_text()
+    first = crawl_site(out, site.base_url, *FAST)
+    assert first.status == 0, first.stderr[-3000:]
     (line,) = manifest(out / "menafn")
     assert line["rejects_file"], line
     return str(line["run"])
@@ -331,9 +340,8 @@ def test_a_kill_between_the_two_renames_leaves_no_part_file(tmp_path: Path) -> N
         (folder / "rejects" / f"{run}.jsonl").rename(folder / "rejects" / f"{run}.jsonl.part")
         (folder / "runs.jsonl").write_bytes(b"")
         set_run_state(out, run, "started")
-        log = tmp_path / "next.log"
-        status = start(out, site.base_url, log, *FAST).wait(timeout=60)
-        assert status == 0, log.read_text()
+        following = crawl_site(out, site.base_url, *FAST)
+        assert following.status == 0, following.stderr[-3000:]
     assert sorted(p.name for p in out.rglob("*.part")) == []
     assert manifest(folder)[0]["run"] == run
     assert complete_lines(folder / "rejects" / f"{run}.jsonl")  # the rejects are not lost
@@ -346,11 +354,10 @@ def test_a_kill_after_the_runs_line_is_settled_once(tmp_path: Path) -> None:
     with broken_site(stories) as site:
         run = finished_run_with_a_reject(out, site)
         set_run_state(out, run, "done")  # SIGKILL after append_manifest, before 'listed'
-        for number in range(2):
-            log = tmp_path / f"next{number}.log"
-            status = start(out, site.base_url, log, *FAST).wait(timeout=60)
-            assert status == 0, log.read_text()
-    assert "rolled forward" not in log.read_text()  # the second run has nothing to settle
+        for _ in range(2):
+            following = crawl_site(out, site.base_url, *FAST)
+            assert following.status == 0, following.stderr[-3000:]
+    assert "rolled forward" not in following.stderr  # the second run has nothing to settle
     db = sqlite3.connect(state_path(out))
     try:
         assert db.execute("SELECT run, state FROM runs WHERE state != 'listed'").fetchall() == []

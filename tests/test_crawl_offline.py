@@ -1,4 +1,6 @@
-"""End to end: `scrapy crawl menafn -a source=PATH` as a user runs it, over saved pages."""
+"""End to end: `scrapy crawl menafn -a source=PATH` over saved pages: in this process
+(tests/in_process.py), except what the shell sees of a run (its exit status and its lines:
+a finished run, bad usage, a held lock), which a `scrapy crawl` child shows."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.run.seen_sqlite import SqliteSeenStore
 from newscrawl.run.stages import load_schema
 from tests.conftest import FIXTURES, SAMPLE, crawl, read_jsonl
+from tests.in_process import crawl_here
 
 VALIDATOR = Draft202012Validator(load_schema())
 
@@ -43,9 +46,9 @@ def test_sample_gives_the_contract_article(out: Path) -> None:
 
 
 def test_second_run_writes_nothing_new_and_exits_0(out: Path) -> None:
-    first = crawl(out, "-a", f"source={SAMPLE}")
+    first = crawl_here(out, "-a", f"source={SAMPLE}")
     first_file = first.last()["file"]
-    second = crawl(out, "-a", f"source={SAMPLE}")
+    second = crawl_here(out, "-a", f"source={SAMPLE}")
     assert (first.status, second.status) == (0, 0)
     line = second.last()
     assert (line["written"], line["duplicates"], line["exit_status"]) == (0, 1, 0)
@@ -56,7 +59,7 @@ def test_second_run_writes_nothing_new_and_exits_0(out: Path) -> None:
 
 
 def test_all_real_pages_each_give_one_article(out: Path) -> None:
-    run = crawl(out, "-a", f"source={FIXTURES}")
+    run = crawl_here(out, "-a", f"source={FIXTURES}")
     assert run.status == 0, run.stderr[-2000:]
     articles = run.articles()
     pages = [p for p in FIXTURES.glob("*/*") if p.suffix in {".txt", ".html"}]
@@ -86,7 +89,7 @@ def test_bad_files_are_rejected_one_line_each_and_the_rest_written(
     (pages / "1109000004-stamp-only.txt").write_text("MENAFN05092023000071011013ID1109000004\n")
     (pages / "1109000005-broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
     (pages / "README.md").write_text("not a page, skipped")
-    run = crawl(out, "-a", f"source={pages}")
+    run = crawl_here(out, "-a", f"source={pages}")
     # Six of seven pages rejected, every one with its line; too few pages for an alarm.
     assert run.status == 0, run.stderr[-2000:]
     assert run.last()["alarms"] == []
@@ -116,7 +119,7 @@ def test_gzipped_and_html_pages(out: Path, tmp_path: Path) -> None:
     (pages / f"{good.name}.gz").write_bytes(gzip.compress(good.read_bytes()))
     html = next((FIXTURES / "html-aspx-body").glob("*.html"))
     shutil.copy(html, pages / html.name)
-    run = crawl(out, "-a", f"source={pages}")
+    run = crawl_here(out, "-a", f"source={pages}")
     assert run.status == 0
     assert {a["id"] for a in run.articles()} == {"menafn:1109793603", "menafn:1109760418"}
 
@@ -140,7 +143,7 @@ def test_unknown_argument_and_bad_values_are_bad_usage(out: Path) -> None:
         (("-s", "NEWSCRAWL_OFFLINE_PROCESSES=two"), "invalid NEWSCRAWL_OFFLINE_PROCESSES 'two'"),
         (("-s", "MENAFN_TIMEZONE=Mars/Olympus"), "unknown time zone 'Mars/Olympus'"),
     ]:
-        run = crawl(out, *args)
+        run = crawl_here(out, *args)
         assert run.status == 2, args
         assert len(run.stderr.strip().splitlines()) == 1
         assert message in run.stderr
@@ -161,7 +164,7 @@ def test_a_held_lock_means_exit_75_and_nothing_written(out: Path) -> None:
 
 def test_in_memory_state_takes_no_lock_and_keeps_nothing(out: Path) -> None:
     for _ in range(2):
-        run = crawl(out, "-a", f"source={SAMPLE}", state="")
+        run = crawl_here(out, "-a", f"source={SAMPLE}", state="")
         assert run.status == 0
         assert run.last()["written"] == 1
     assert not (out / ".state").exists()
@@ -169,8 +172,8 @@ def test_in_memory_state_takes_no_lock_and_keeps_nothing(out: Path) -> None:
 
 def test_feed_option_gets_exactly_the_written_articles(out: Path, tmp_path: Path) -> None:
     feed = tmp_path / "feed.jsonl"
-    crawl(out, "-a", f"source={SAMPLE}")
-    run = crawl(out, "-a", f"source={FIXTURES}", "-O", f"{feed}:jsonlines")
+    crawl_here(out, "-a", f"source={SAMPLE}")
+    run = crawl_here(out, "-a", f"source={FIXTURES}", "-O", f"{feed}:jsonlines")
     assert run.status == 0
     written = run.articles()
     assert read_jsonl(feed) == written
@@ -186,7 +189,7 @@ def test_a_run_killed_before_its_rename_is_rolled_back(out: Path) -> None:
     store.add("menafn:1109793603", "sha256:" + "0" * 64, "menafn/20260101T000000Z")
     store.close()
     (articles / "20260101T000000Z.jsonl.part").write_text('{"half": ')
-    run = crawl(out, "-a", f"source={SAMPLE}")
+    run = crawl_here(out, "-a", f"source={SAMPLE}")
     assert run.status == 0
     assert [a["id"] for a in run.articles()] == ["menafn:1109793603"]  # written after all
     assert not list(out.rglob("*.part"))
@@ -203,7 +206,7 @@ def test_a_run_killed_after_its_rename_is_rolled_forward(out: Path) -> None:
     store.begin_run("menafn/20260101T000000Z", str(articles / "20260101T000000Z.jsonl"))
     store.add("menafn:1109793603", "sha256:" + "0" * 64, "menafn/20260101T000000Z")
     store.close()
-    run = crawl(out, "-a", f"source={SAMPLE}")
+    run = crawl_here(out, "-a", f"source={SAMPLE}")
     assert run.status == 0
     recovered, latest = run.manifest()
     assert (recovered["run"], recovered["finish_reason"]) == ("20260101T000000Z", "interrupted")
@@ -215,8 +218,8 @@ def test_a_run_killed_after_its_rename_is_rolled_forward(out: Path) -> None:
 
 def test_two_output_folders_sharing_one_state_get_distinct_runs(tmp_path: Path) -> None:
     state = str(tmp_path / "shared.sqlite3")
-    first = crawl(tmp_path / "a", "-a", f"source={SAMPLE}", state=state)
-    second = crawl(tmp_path / "b", "-a", f"source={SAMPLE}", state=state)
+    first = crawl_here(tmp_path / "a", "-a", f"source={SAMPLE}", state=state)
+    second = crawl_here(tmp_path / "b", "-a", f"source={SAMPLE}", state=state)
     assert (first.status, second.status) == (0, 0), second.stderr[-1000:]
     assert first.last()["written"] == 1
     assert second.last()["duplicates"] == 1  # one state: the story is known

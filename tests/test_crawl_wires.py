@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,7 +12,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from newscrawl.run.stages import load_schema
-from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, ROOT, Run, crawl
+from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, Run, crawl
+from tests.in_process import crawl_here, scrapy_here
 from tests.site import MenafnSite, synthetic_stories
 from tests.site.releases import Release, synthetic_releases
 from tests.site.wires import LISTINGS, WireSite
@@ -33,7 +32,7 @@ def wire(request: pytest.FixtureRequest) -> str:
 
 
 def crawl_site(out: Path, site: WireSite, *args: str) -> Run:
-    return crawl(out, "-a", f"base_url={site.base_url}", *FAST, *args, spider=site.wire)
+    return crawl_here(out, "-a", f"base_url={site.base_url}", *FAST, *args, spider=site.wire)
 
 
 def release_paths(site: WireSite) -> list[str]:
@@ -109,7 +108,7 @@ def test_prnewswire_cron_runs_fetch_each_release_once(out: Path, tmp_path: Path)
         first = cron_runs(out, site)
     archive = out / first.last()["archive"]
     assert first.last()["archive"] == f"prnewswire/archive/{first.last()['run']}.warc.gz"
-    again = crawl(tmp_path / "again", "-a", f"source={archive}", state="", spider="prnewswire")
+    again = crawl_here(tmp_path / "again", "-a", f"source={archive}", state="", spider="prnewswire")
     assert again.status == 0, again.stderr[-3000:]
     assert (again.out / again.last()["file"]).read_bytes() == (
         out / first.last()["file"]
@@ -123,7 +122,7 @@ def test_saved_pages_give_their_expected_articles(out: Path, tmp_path: Path, wir
     folder = tmp_path / wire
     shutil.copytree(FIXTURES.parent / wire, folder)
     shutil.copy(next(FIXTURES.glob("html-*/page.html")), folder / "menafn-page.html")
-    run = crawl(out, "-a", f"source={folder}", spider=wire)
+    run = crawl_here(out, "-a", f"source={folder}", spider=wire)
     assert run.status == 0, run.stderr[-3000:]
     written = {a["id"]: a for a in run.articles()}
     cases = sorted(folder.glob("*/expected.json"))
@@ -138,10 +137,8 @@ def test_saved_pages_give_their_expected_articles(out: Path, tmp_path: Path, wir
 
 
 def test_scrapy_list_shows_the_three_spiders() -> None:
-    listed = subprocess.run(
-        [sys.executable, "-m", "scrapy", "list"],
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=60,
-    )  # fmt: skip
+    listed = scrapy_here("list")
+    assert listed.returncode == 0, listed.stderr
     assert listed.stdout.split() == ["globenewswire", "menafn", "prnewswire"]
 
 

@@ -1,4 +1,7 @@
-"""Distributed mode: N `scrapy crawl` workers sharing one crawl through a real redis-server."""
+"""Distributed mode: N `scrapy crawl` workers sharing one crawl through a real redis-server.
+
+Workers that run side by side are `scrapy crawl` children (each its own process, as on its
+own machine); a worker that runs alone runs in this process (tests/in_process.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +21,7 @@ import pytest
 import redis
 
 from tests.conftest import ROOT
+from tests.in_process import InProcessRun, crawl_here
 from tests.redis_server import free_port, start_redis, stop
 from tests.site import Fault, MenafnSite, synthetic_stories
 
@@ -47,6 +52,16 @@ def worker(home: Path, base_url: str, redis_url: str, *args: str) -> subprocess.
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with (home / "log").open("ab") as log:
         return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+
+
+def alone(home: Path, base_url: str, redis_url: str, *args: str) -> InProcessRun:
+    """One worker as ``worker`` starts it, but in this process, to its end."""
+    out = home / "output"
+    out.mkdir(parents=True, exist_ok=True)
+    return crawl_here(
+        out, "-a", f"base_url={base_url}", "-s", f"NEWSCRAWL_REDIS_URL={redis_url}", *FAST,
+        *args, state=f"{out}/.state/seen.sqlite3",
+    )  # fmt: skip
 
 
 def finish(workers: list[subprocess.Popen[bytes]], homes: list[Path], timeout: float = 90) -> None:
@@ -103,7 +118,8 @@ def test_four_workers_write_every_story_once_and_fetch_each_page_once(
         # The next cron crawl reads the listings again and fetches only the new stories.
         site.clear_requests()
         new = site.add_synthetic(5)
-        finish([worker(homes[0], site.base_url, redis_db)], homes[:1])
+        following = alone(homes[0], site.base_url, redis_db)
+        assert following.status == 0, following.stderr[-3000:]
         assert sorted(r.path for r in site.article_requests()) == sorted(s.path for s in new)
     second = runs(homes[0])[-1]
     assert second["crawl"] != lines[0]["crawl"]
@@ -127,8 +143,9 @@ def test_a_killed_worker_loses_nothing_after_one_more_run(tmp_path: Path, redis_
         finish(workers[1:], homes[1:])
         assert runs(homes[0]) == []  # killed: nothing listed, only a .part left
         assert list(homes[0].rglob("*.part"))
-        finish([worker(homes[0], site.base_url, redis_db)], homes[:1])  # the next cron run
-    assert "rolled back run" in (homes[0] / "log").read_text()
+        following = alone(homes[0], site.base_url, redis_db)  # the next cron run
+    assert following.status == 0, following.stderr[-3000:]
+    assert "rolled back run" in following.stderr
     ids = written_ids(homes)
     assert sorted(ids) == sorted(f"menafn:{s.id}" for s in stories)
     assert max(ids.values()) == 1
@@ -137,9 +154,9 @@ def test_a_killed_worker_loses_nothing_after_one_more_run(tmp_path: Path, redis_
 def test_an_unreachable_redis_fails_at_once_in_one_line(tmp_path: Path) -> None:
     home = tmp_path / "w0"
     url = f"redis://127.0.0.1:{free_port()}/0"
-    proc = worker(home, "http://127.0.0.1:9", url)
-    assert proc.wait(timeout=60) == 1
-    log = (home / "log").read_text()
+    run = alone(home, "http://127.0.0.1:9", url)
+    assert run.status == 1
+    log = run.stderr
     ours = [line for line in log.splitlines() if line.startswith("newscrawl:")]
     assert len(ours) == 1, log
     assert ours[0].startswith(f"newscrawl: cannot use Redis at {url}: "), log
@@ -188,16 +205,18 @@ def test_redis_lost_mid_run_stops_the_worker_cleanly(tmp_path: Path) -> None:
     server = start_redis(folder, port, *durable)
     assert server is not None
     try:
-        with MenafnSite(stories) as site:
+        with MenafnSite(stories) as site, ThreadPoolExecutor(1) as background:
             site.response_delay = 0.05
-            first = worker(home, site.base_url, url, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+            slower = ("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+            running = background.submit(alone, home, site.base_url, url, *slower)
             deadline = time.monotonic() + 60
             while len(site.article_requests()) < 20 and time.monotonic() < deadline:
                 time.sleep(0.05)
             server.send_signal(signal.SIGKILL)  # Redis gone mid-run
             server.wait()
-            assert first.wait(timeout=60) == 1
-            log = (home / "log").read_text()
+            first = running.result(timeout=60)
+            assert first.status == 1
+            log = first.stdout + first.stderr
             assert "Traceback" not in log
             (line,) = runs(home)
             assert (line["finish_reason"], line["file"], line["exit_status"]) == (
@@ -216,7 +235,8 @@ def test_redis_lost_mid_run_stops_the_worker_cleanly(tmp_path: Path) -> None:
             assert server is not None
             # At once, before the lost worker's lease lapses: a crawl does not outlive its
             # Redis, so the next run starts a new crawl that reads the listings again.
-            finish([worker(home, site.base_url, url)], [home])
+            following = alone(home, site.base_url, url)
+            assert following.status == 0, following.stderr[-3000:]
     finally:
         if server is not None:
             stop(server)

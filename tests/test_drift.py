@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import Run, crawl
+from tests.conftest import Run
+from tests.in_process import crawl_here
 from tests.site import Fault, MenafnSite, Story, synthetic_stories
 from tests.site.pages import render_notice
 
@@ -14,7 +15,7 @@ FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
 
 
 def crawl_site(out: Path, site: MenafnSite) -> Run:
-    return crawl(out, "-a", f"base_url={site.base_url}", *FAST)
+    return crawl_here(out, "-a", f"base_url={site.base_url}", *FAST)
 
 
 def assert_written_right(run: Run, stories: list[Story]) -> None:

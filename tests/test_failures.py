@@ -1,6 +1,8 @@
 """Every failure is reported where a cron user looks (CONTRACT §1): one line on stderr naming
 what and where, the exit status, a runs.jsonl line where the folder can take one, and never a
-traceback. These need `scrapy crawl` processes: the exit status and stderr are the point."""
+traceback. The command's own code decides the status and prints the lines, so most of these
+run it in process (tests/in_process.py crawl_here); a crawl without the right to override file
+modes (setpriv) and a signal need a `scrapy crawl` child."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import pytest
 
 from newscrawl.run.checks import check_settings
 from tests.conftest import FIXTURE_PAGES, ROOT, SAMPLE, Run, crawl, page_copies
+from tests.in_process import crawl_here
 from tests.site import MenafnSite, synthetic_stories
 
 pytestmark = pytest.mark.slow
@@ -59,7 +62,9 @@ def test_an_unwritable_articles_folder_fails_the_run_in_one_line(
 ) -> None:
     folder, feed = out / "menafn", tmp_path / "feed.jsonl"
     prefix = unwritable_articles(folder, how)
-    run = crawl(out, "-a", f"source={pages}", "-O", f"{feed}:jsonlines", prefix=prefix)
+    args = ("-a", f"source={pages}", "-O", f"{feed}:jsonlines")
+    # a crawl that must not override file modes runs as a child under setpriv
+    run = crawl(out, *args, prefix=prefix) if prefix else crawl_here(out, *args)
     assert run.status == 1
     (line,) = our_lines(run)
     assert line.startswith("newscrawl: error: output could not be written: [Errno")
@@ -74,7 +79,7 @@ def test_an_unwritable_articles_folder_fails_the_run_in_one_line(
     (folder / "articles").chmod(0o755)
     if how == "a file":
         (folder / "articles").unlink()
-    again = crawl(out, "-a", f"source={pages}")
+    again = crawl_here(out, "-a", f"source={pages}")
     assert (again.status, again.last()["written"]) == (0, 4), again.stderr[-2000:]
 
 
@@ -89,7 +94,7 @@ def test_an_unwritable_runs_jsonl_stops_the_run_before_it_starts(
         manifest.mkdir()
     else:
         manifest.symlink_to(folder / "missing" / "runs.jsonl")
-    run = crawl(out, "-a", f"source={pages}")
+    run = crawl_here(out, "-a", f"source={pages}")
     assert run.status == 1
     (line,) = our_lines(run)
     assert line.startswith("newscrawl: could not start, the output or the state cannot be written")
@@ -100,7 +105,7 @@ def test_an_unwritable_runs_jsonl_stops_the_run_before_it_starts(
         manifest.unlink()
     else:
         manifest.rmdir()
-    mended = crawl(out, "-a", f"source={pages}")
+    mended = crawl_here(out, "-a", f"source={pages}")
     assert mended.status == 0, mended.stderr[-2000:]
     assert "rolled back" not in mended.stderr  # the run that could not start left nothing
     assert [line["written"] for line in mended.manifest()] == [4]
@@ -110,7 +115,7 @@ def test_a_state_that_cannot_be_opened_stops_the_run_before_it_starts(out: Path)
     state = out / ".state" / "seen.sqlite3"
     state.parent.mkdir(parents=True)
     state.write_text("a file that is not a database\n")
-    run = crawl(out, "-a", f"source={SAMPLE}")
+    run = crawl_here(out, "-a", f"source={SAMPLE}")
     assert run.status == 1
     (line,) = our_lines(run)
     assert (
@@ -133,7 +138,7 @@ def test_a_source_that_holds_no_page_is_bad_usage(out: Path, tmp_path: Path) -> 
         (links, f"source holds no page: {links}"),
         (links / "202611*.warc.gz", f"source not found: {links / '202611*.warc.gz'}"),
     ]:
-        run = crawl(out, "-a", f"source={source}")
+        run = crawl_here(out, "-a", f"source={source}")
         assert run.status == 2, source
         (line,) = run.stderr.strip().splitlines()  # before Scrapy logs anything
         assert line.startswith(f"newscrawl: {message}"), line
@@ -162,20 +167,24 @@ def test_each_bad_setting_is_refused_naming_it(name: str, value: str, expected: 
 
 
 def test_bad_setting_values_are_bad_usage_and_no_later_run_rolls_anything_back(
-    out: Path, tmp_path: Path
+    out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name, value, expected in BAD_SETTINGS:
-        run = crawl(out, "-a", f"source={SAMPLE}", "-s", f"{name}={value}", cwd=tmp_path)
-        assert run.status == 2, (name, run.stderr[-2000:])
-        (line,) = run.stderr.strip().splitlines()
-        assert line == f"newscrawl: invalid {name} {value!r}: {expected}"
-    assert list(tmp_path.iterdir()) == []  # nothing written, not even in the working folder
+    working = tmp_path / "working"
+    working.mkdir()
+    with monkeypatch.context() as here:
+        here.chdir(working)
+        for name, value, expected in BAD_SETTINGS:
+            run = crawl_here(out, "-a", f"source={SAMPLE}", "-s", f"{name}={value}")
+            assert run.status == 2, (name, run.stderr[-2000:])
+            (line,) = run.stderr.strip().splitlines()
+            assert line == f"newscrawl: invalid {name} {value!r}: {expected}"
+    assert list(working.iterdir()) == []  # nothing written, not even in the working folder
     # a value Scrapy only refuses once the crawl is being built: the run begun is undone
-    broken = crawl(out, "-a", f"source={SAMPLE}", "-s", "SCHEDULER=newscrawl.NoScheduler")
+    broken = crawl_here(out, "-a", f"source={SAMPLE}", "-s", "SCHEDULER=newscrawl.NoScheduler")
     assert broken.status == 1
     (line,) = our_lines(broken)
     assert line.startswith("newscrawl: could not start: ")
-    good = crawl(out, "-a", f"source={SAMPLE}")
+    good = crawl_here(out, "-a", f"source={SAMPLE}")
     assert good.status == 0, good.stderr[-2000:]
     assert "rolled back" not in good.stderr
     assert [line["written"] for line in good.manifest()] == [1]

@@ -19,7 +19,8 @@ from typing import Any
 import ftfy.bad_codecs  # noqa: F401 - the sloppy-windows-1252 codec browsers decode with
 import pytest
 
-from tests.conftest import Run, crawl
+from tests.conftest import Run
+from tests.in_process import crawl_here
 from tests.site import Fault, MenafnSite, Story, synthetic_stories
 from tests.site.pages import render_article
 
@@ -29,10 +30,6 @@ SETTINGS = (
     "-s", "NEWSCRAWL_RETRY_BACKOFF=0.05", "-s", "RETRY_TIMES=2", "-s", "DOWNLOAD_TIMEOUT=2",
     "-s", "NEWSCRAWL_BLOCKED_STREAK=0", "-s", "DOWNLOAD_MAXSIZE=2000000",
 )  # fmt: skip
-SOFT_404 = (
-    b"<html><body><div class='Style403'>403</div><h2>Error! We're sorry, but the page you "
-    b"were looking for doesn't exist.</h2></body></html>"
-)
 SOFT_404 = (
     b"<html><body><div class='Style403'>403</div><h2>Error! We're sorry, but the page you "
     b"were looking for doesn't exist.</h2></body></html>"
@@ -65,7 +62,7 @@ def without_story(html: str) -> str:
 
 
 @dataclass
-class InProcessRun:
+class Crawled:
     run: Run
     site: MenafnSite
     stories: dict[str, Story]  # fault name -> story
@@ -179,7 +176,7 @@ def faults_for(stories: list[Story], base: str) -> dict[str, tuple[Story, Fault]
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessRun]:
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
     stories = synthetic_stories(60)
     with MenafnSite(stories) as site:
         table = faults_for(stories[:30], site.base_url)
@@ -190,17 +187,17 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessRun]:
         site.faults["/loop/a"] = Fault(redirect_to="/loop/b")
         site.faults["/loop/b"] = Fault(redirect_to="/loop/a")
         out = tmp_path_factory.mktemp("faults") / "output"
-        run = crawl(out, "-a", f"base_url={site.base_url}", *SETTINGS)
+        run = crawl_here(out, "-a", f"base_url={site.base_url}", *SETTINGS)
         written = {a["id"]: a for a in run.articles()}
         rejected = {}
         for line in run.rejects():
             match = re.search(r"/(\d{10})/", line["url"])
             if match:
                 rejected[f"menafn:{match.group(1)}"] = line
-        yield InProcessRun(run, site, {k: v[0] for k, v in table.items()}, written, rejected, out)
+        yield Crawled(run, site, {k: v[0] for k, v in table.items()}, written, rejected, out)
 
 
-def test_mixed_site_finishes_and_accounts_for_every_page(crawled: InProcessRun) -> None:
+def test_mixed_site_finishes_and_accounts_for_every_page(crawled: Crawled) -> None:
     run = crawled.run
     assert run.status == 0, run.stderr[-3000:]
     assert "Traceback" not in run.stderr
@@ -215,35 +212,35 @@ def test_mixed_site_finishes_and_accounts_for_every_page(crawled: InProcessRun) 
     assert line["written"] + line["rejected"] + line["errors"] >= len(crawled.site.stories)
 
 
-def assert_written_right(crawled: InProcessRun, fault: str) -> None:
+def assert_written_right(crawled: Crawled, fault: str) -> None:
     story = crawled.stories[fault]
     article = crawled.written.get(f"menafn:{story.id}")
     assert article is not None, crawled.outcome(fault)
     assert (article["title"], article["body"]) == (story.title, story.body)
 
 
-def test_server_errors_are_retried_and_written_once(crawled: InProcessRun) -> None:
+def test_server_errors_are_retried_and_written_once(crawled: Crawled) -> None:
     assert_written_right(crawled, "5xx_then_200")
     assert crawled.requests_for("5xx_then_200") == [500, 502, 200]
 
 
-def test_retry_after_as_http_date_is_understood(crawled: InProcessRun) -> None:
+def test_retry_after_as_http_date_is_understood(crawled: Crawled) -> None:
     assert_written_right(crawled, "503_retry_after_date")
 
 
 @pytest.mark.parametrize("fault", ["404", "410"])
-def test_gone_pages_are_not_retried_and_are_counted(crawled: InProcessRun, fault: str) -> None:
+def test_gone_pages_are_not_retried_and_are_counted(crawled: Crawled, fault: str) -> None:
     assert crawled.outcome(fault) == "not written"
     assert crawled.requests_for(fault) == [int(fault)]
 
 
 @pytest.mark.parametrize("fault", ["hang_after_headers", "dropped_mid_page", "broken_chunked"])
-def test_broken_transfers_are_retried_then_given_up(crawled: InProcessRun, fault: str) -> None:
+def test_broken_transfers_are_retried_then_given_up(crawled: Crawled, fault: str) -> None:
     assert crawled.outcome(fault) == "not written"
     assert len(crawled.requests_for(fault)) == 3  # RETRY_TIMES=2
 
 
-def test_a_page_cut_in_the_story_is_retried_then_rejected(crawled: InProcessRun) -> None:
+def test_a_page_cut_in_the_story_is_retried_then_rejected(crawled: Crawled) -> None:
     assert crawled.outcome("cut_in_the_story") == "rejected: truncated page"
     assert len(crawled.requests_for("cut_in_the_story")) >= 2  # asked again before giving up
 
@@ -251,19 +248,19 @@ def test_a_page_cut_in_the_story_is_retried_then_rejected(crawled: InProcessRun)
 @pytest.mark.parametrize(
     "fault", ["utf8_labelled_latin1", "cp1252_labelled_utf8", "bom_against_header"]
 )
-def test_mislabelled_encodings_are_read_right(crawled: InProcessRun, fault: str) -> None:
+def test_mislabelled_encodings_are_read_right(crawled: Crawled, fault: str) -> None:
     assert_written_right(crawled, fault)
 
 
-def test_invalid_bytes_reject_the_page(crawled: InProcessRun) -> None:
+def test_invalid_bytes_reject_the_page(crawled: Crawled) -> None:
     assert crawled.outcome("invalid_bytes") == "rejected: undecodable text in body"
 
 
-def test_mojibake_is_repaired(crawled: InProcessRun) -> None:
+def test_mojibake_is_repaired(crawled: Crawled) -> None:
     assert_written_right(crawled, "mojibake")
 
 
-def test_mojibake_that_lost_bytes_is_rejected_never_written_wrong(crawled: InProcessRun) -> None:
+def test_mojibake_that_lost_bytes_is_rejected_never_written_wrong(crawled: Crawled) -> None:
     outcome = crawled.outcome("mojibake_lost_bytes")
     if outcome == "written":  # the story had no character whose bytes were lost
         assert_written_right(crawled, "mojibake_lost_bytes")
@@ -280,7 +277,7 @@ def test_mojibake_that_lost_bytes_is_rejected_never_written_wrong(crawled: InPro
     ],
 )
 def test_shells_are_rejected_and_left_for_a_later_run(
-    crawled: InProcessRun, fault: str, reason: str
+    crawled: Crawled, fault: str, reason: str
 ) -> None:
     assert crawled.outcome(fault) == f"rejected: {reason}"
 
@@ -289,32 +286,32 @@ def test_shells_are_rejected_and_left_for_a_later_run(
     "fault", ["huge_page", "gzip_bomb", "deflate_bomb", "redirect_chain_25", "redirect_loop"]
 )
 def test_oversized_pages_and_endless_redirects_end_as_counted_errors(
-    crawled: InProcessRun, fault: str
+    crawled: Crawled, fault: str
 ) -> None:
     assert crawled.outcome(fault) == "not written"
 
 
 @pytest.mark.parametrize("fault", ["redirect_offsite", "redirect_to_file"])
-def test_redirects_off_the_site_are_refused(crawled: InProcessRun, fault: str) -> None:
+def test_redirects_off_the_site_are_refused(crawled: Crawled, fault: str) -> None:
     assert crawled.outcome(fault) == "not written"
     assert not [r for r in crawled.site.requests if "passwd" in r.path]
 
 
-def test_a_future_date_is_left_null(crawled: InProcessRun) -> None:
+def test_a_future_date_is_left_null(crawled: Crawled) -> None:
     story = crawled.stories["future_date"]
     article = crawled.written[f"menafn:{story.id}"]
     assert article["published_at"] is None
     assert article["body"] == story.body
 
 
-def test_rejected_and_failed_pages_are_fetched_again_next_run(crawled: InProcessRun) -> None:
+def test_rejected_and_failed_pages_are_fetched_again_next_run(crawled: Crawled) -> None:
     """Run last: the site heals, and only the pages that never became articles are asked for."""
     site = crawled.site
     healed = ["shell_without_story", "soft_404", "404", "hang_after_headers", "invalid_bytes"]
     for fault in healed:
         del site.faults[crawled.stories[fault].path]
     site.clear_requests()
-    again = crawl(crawled.out, "-a", f"base_url={site.base_url}", *SETTINGS)
+    again = crawl_here(crawled.out, "-a", f"base_url={site.base_url}", *SETTINGS)
     assert again.status == 0
     written = {a["id"] for a in again.articles()}
     for fault in healed:

@@ -1,28 +1,30 @@
-"""Golden fixtures: each saved page gives exactly its reviewed expected.json, field by field."""
+"""Golden fixtures: each saved page gives exactly its reviewed expected.json, field by field,
+read as an offline run reads a saved page (newscrawl/spiders/reading.py PageReader, by its
+site's definition: the saved-file-name rule for its id, the encoding its bytes show)."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from jsonschema import Draft202012Validator
-from scrapy.http import TextResponse
 
 from newscrawl.extraction.consistency import inconsistencies
-from newscrawl.extraction.decoding import decode_page
 from newscrawl.items import ARTICLE_FIELDS, Article
 from newscrawl.processors import content_hash, word_count
 from newscrawl.run.stages import load_schema
 from newscrawl.saved import page_kind
+from newscrawl.settings import DOWNLOAD_MAXSIZE
 from newscrawl.site import Site
 from newscrawl.sites.globenewswire import GLOBENEWSWIRE
 from newscrawl.sites.menafn import MENAFN
 from newscrawl.sites.prnewswire import PRNEWSWIRE
+from newscrawl.spiders.reading import PageReader, SavedFile
 from tests.conftest import FIXTURES
 
-CRAWLED_AT = "2026-11-28T00:00:00+00:00"
 # Every site's fixtures: tests/fixtures/<site>/<case>/expected.json.
 CASES = sorted(p.parent for p in FIXTURES.parent.glob("*/*/expected.json"))
 MENAFN_CASES = [c for c in CASES if c.parent.name == "menafn"]
@@ -42,16 +44,19 @@ def page_file(case: Path) -> Path:
 
 
 def parse(page: Path) -> Article:
-    """The page's article by its site's definition (its saved-file-name rule, its page class)."""
-    site = SITES[page.parent.parent.name]
-    ref = site.saved_ref(page.name.rsplit(".", 1)[0])
-    if page_kind(page) == "text":
-        assert site.text_page is not None
-        text = page.read_text("utf-8")
-        return site.text_page(text, page.as_uri(), ref, CRAWLED_AT, site).to_article()
-    # read in the encoding its bytes show, as the spiders read every page (decode_page)
-    response = decode_page(TextResponse(page.as_uri(), body=page.read_bytes()))
-    return site.html_page(response, CRAWLED_AT, ref).to_article()
+    """The page's article, as an offline run of its site's spider reads the saved page: the
+    same reader, the same unit (its ``file://`` URI), the run's largest page size."""
+    reader = PageReader(SITES[page.parent.parent.name], DOWNLOAD_MAXSIZE)
+    outcome = reader.outcome(SavedFile(page, page.resolve().as_uri()))
+    assert isinstance(outcome, Article), outcome  # a Rejection names its reason
+    return outcome
+
+
+class Golden(NamedTuple):
+    folder: Path
+    article: Article
+    read_from: datetime  # when the read began and ended: its crawled_at is in between
+    read_to: datetime
 
 
 def expected(case: Path) -> dict[str, Any]:
@@ -60,8 +65,10 @@ def expected(case: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module", params=CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
-def case(request: pytest.FixtureRequest) -> tuple[Path, Article]:
-    return request.param, parse(page_file(request.param))
+def case(request: pytest.FixtureRequest) -> Golden:
+    before = datetime.now(UTC).replace(microsecond=0)
+    article = parse(page_file(request.param))
+    return Golden(request.param, article, before, datetime.now(UTC))
 
 
 def test_there_are_fixtures_of_both_kinds() -> None:
@@ -81,43 +88,46 @@ def test_every_site_has_fixtures() -> None:
     "field",
     [f for f in ARTICLE_FIELDS if f not in DERIVED],
 )
-def test_field_matches_expected(case: tuple[Path, Article], field: str) -> None:
-    folder, article = case
+def test_field_matches_expected(case: Golden, field: str) -> None:
+    folder, article, _, _ = case
     assert getattr(article, field) == expected(folder)[field]
 
 
-def test_expected_file_names_every_field(case: tuple[Path, Article]) -> None:
-    folder, _ = case
+def test_expected_file_names_every_field(case: Golden) -> None:
+    folder = case.folder
     assert set(expected(folder)) == set(ARTICLE_FIELDS) - DERIVED
 
 
-def test_derived_fields_and_schema(case: tuple[Path, Article]) -> None:
-    folder, article = case
+def test_derived_fields_and_schema(case: Golden) -> None:
+    folder, article, _, _ = case
     assert article.title
     assert article.body
     assert article.word_count == word_count(article.body)
     assert article.content_hash == content_hash(article.title, article.body)
     assert article.cluster_id == article.id  # a page alone is its own story
     assert article.source == folder.parent.name
-    assert article.crawled_at == CRAWLED_AT
+    assert article.crawled_at is not None
+    read_at = datetime.fromisoformat(article.crawled_at)  # when the page was read, UTC seconds
+    assert article.crawled_at == read_at.astimezone(UTC).isoformat(timespec="seconds")
+    assert case.read_from <= read_at <= case.read_to
     record = {name: getattr(article, name) for name in ARTICLE_FIELDS}
     errors = list(VALIDATOR.iter_errors(record))
     assert not errors, errors[0].message
 
 
-def test_the_article_agrees_with_itself(case: tuple[Path, Article]) -> None:
+def test_the_article_agrees_with_itself(case: Golden) -> None:
     """Issue 16 point 2, on every fixture: the article a page gives, and its reviewed values,
     contradict themselves nowhere (``extraction/consistency.py``), on the site's clock."""
-    folder, article = case
+    folder, article, _, _ = case
     clock = SITES[folder.parent.name].clock
     assert inconsistencies(article, clock) == []
     assert inconsistencies(expected(folder), clock) == []
 
 
 def test_expected_values_are_not_empty_where_the_page_has_them(
-    case: tuple[Path, Article],
+    case: Golden,
 ) -> None:
-    folder, _ = case
+    folder = case.folder
     text = page_file(folder).read_bytes().decode("utf-8", errors="replace")
     values = expected(folder)
     assert values["title"]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST, crawl
+from tests.conftest import FAST
+from tests.in_process import crawl_here
 from tests.site import Fault, MenafnSite, synthetic_stories
 from tests.site.releases import synthetic_releases
 from tests.site.wires import WireSite
@@ -34,7 +35,7 @@ def test_a_feed_redirected_to_a_missing_slash_url_is_asked_again(out: Path) -> N
     releases = synthetic_releases("prnewswire", 5)
     with WireSite("prnewswire", releases) as site:
         site.faults[FEED] = slash_redirect(site.base_url, FEED)
-        run = crawl(
+        run = crawl_here(
             out, "-a", f"base_url={site.base_url}", *FAST, "-s", "NEWSCRAWL_LISTING_PATHS=",
             spider="prnewswire",
         )  # fmt: skip
@@ -51,7 +52,7 @@ def test_a_listing_redirected_to_a_missing_slash_url_is_asked_again_and_we_say_w
     with MenafnSite(stories) as site:
         site.faults[LISTING] = slash_redirect(site.base_url, LISTING)
         listing = ("-s", f"NEWSCRAWL_LISTING_PATHS={LISTING}")
-        run = crawl(
+        run = crawl_here(
             out, "-a", f"base_url={site.base_url}", *FAST, *listing,
             "-s", "NEWSCRAWL_CONTACT=crawl-ops@example.org",
         )  # fmt: skip
@@ -72,7 +73,7 @@ def test_a_wire_answering_200_access_denied_pages_ends_the_run_as_blocked(
 ) -> None:
     with WireSite("prnewswire", synthetic_releases("prnewswire", 30)) as site:
         site.faults["/"] = Fault(body_override=page)
-        run = crawl(out, "-a", f"base_url={site.base_url}", *FAST, spider="prnewswire")
+        run = crawl_here(out, "-a", f"base_url={site.base_url}", *FAST, spider="prnewswire")
     assert run.status == 1
     line = run.last()
     assert (line["finish_reason"], line["written"]) == ("blocked", 0)
@@ -81,6 +82,6 @@ def test_a_wire_answering_200_access_denied_pages_ends_the_run_as_blocked(
 def test_menafn_answering_empty_200_pages_ends_the_run_as_blocked(out: Path) -> None:
     with MenafnSite(synthetic_stories(30)) as site:
         site.faults["/"] = Fault(body_override=b"")
-        run = crawl(out, "-a", f"base_url={site.base_url}", *FAST)
+        run = crawl_here(out, "-a", f"base_url={site.base_url}", *FAST)
     assert run.status == 1
     assert run.last()["finish_reason"] == "blocked"

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, Run, crawl
+from tests.conftest import ROOT, Run
+from tests.in_process import crawl_here
 
 KINDS = ROOT / "tests" / "kinds"
 FOLDERS = sorted(p.parent for p in KINDS.glob("*/expected.json"))
@@ -23,7 +24,7 @@ FOLDERS = sorted(p.parent for p in KINDS.glob("*/expected.json"))
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     out = tmp_path_factory.mktemp("kinds") / "output"
-    done = crawl(out, "-a", f"source={KINDS}", state="")
+    done = crawl_here(out, "-a", f"source={KINDS}", state="")
     assert done.status in {0, 3}, done.stderr[-2000:]
     return done
 

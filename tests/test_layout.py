@@ -25,7 +25,8 @@ from newscrawl.run.files import append_manifest, encode_line
 from newscrawl.run.layout import migrate
 from newscrawl.run.seen_sqlite import SqliteSeenStore
 from newscrawl.spiders.menafn import MenafnSpider
-from tests.conftest import DEFAULT_STATE, SAMPLE, crawl, read_jsonl
+from tests.conftest import DEFAULT_STATE, SAMPLE, read_jsonl
+from tests.in_process import crawl_here
 
 A, B, C, D = (f"2026010{day}T000000Z" for day in range(1, 5))
 
@@ -198,7 +199,7 @@ def test_the_first_run_moves_a_01_folder_and_settles_the_runs_0_1_left_unfinishe
         store.set_run_state(f"menafn/{name}", run_state)
     store.close()
 
-    run = crawl(out, "-a", f"source={SAMPLE}")
+    run = crawl_here(out, "-a", f"source={SAMPLE}")
     assert run.status == 0, run.stderr[-3000:]
     assert "rolled forward run menafn/" + B in run.stderr
     assert "rolled back run menafn/" + C in run.stderr
@@ -266,9 +267,9 @@ def test_runs_into_two_output_folders_without_a_state_setting_each_write_the_sto
 ) -> None:
     for name in ("a", "b"):
         out = tmp_path / name
-        run = crawl(out, "-a", f"source={SAMPLE}", state=DEFAULT_STATE)
+        run = crawl_here(out, "-a", f"source={SAMPLE}", state=DEFAULT_STATE)
         assert run.status == 0, run.stderr[-2000:]
         assert run.last()["written"] == 1
         assert (out / ".state" / "newscrawl.sqlite3").exists()
-    again = crawl(tmp_path / "a", "-a", f"source={SAMPLE}", state=DEFAULT_STATE)
+    again = crawl_here(tmp_path / "a", "-a", f"source={SAMPLE}", state=DEFAULT_STATE)
     assert (again.last()["written"], again.last()["duplicates"]) == (0, 1)  # its own state

@@ -11,20 +11,25 @@ from newscrawl.loaders import ArticleLoader
 CRAWLED_AT = "2026-11-28T00:00:00+00:00"
 
 
+def processor_fields(loader: type[ArticleLoader]) -> set[str]:
+    """The fields a loader class names processors for (``<field>_in``, ``<field>_out``)."""
+    names = [n for n in dir(loader) if re.fullmatch(r"[a-z_]+_(in|out)", n)]
+    return {n.rsplit("_", 1)[0] for n in names} - {"default_input", "default_output"}
+
+
 def test_every_processor_attribute_names_a_real_field() -> None:
-    names = [n for n in dir(ArticleLoader) if re.fullmatch(r"[a-z_]+_(in|out)", n)]
-    assert names, "the loader has processors"
-    fields = {n.rsplit("_", 1)[0] for n in names} - {"default_input", "default_output"}
+    fields = processor_fields(ArticleLoader)
+    assert fields, "the loader has processors"
     assert fields <= set(ARTICLE_FIELDS), fields - set(ARTICLE_FIELDS)
 
 
 def test_a_typo_in_a_processor_name_is_caught() -> None:
+    """The check above, on a loader with a misspelt processor: it names the misspelling."""
+
     class Typo(ArticleLoader):
         titel_in = ArticleLoader.title_in
 
-    names = [n for n in dir(Typo) if re.fullmatch(r"[a-z_]+_(in|out)", n)]
-    fields = {n.rsplit("_", 1)[0] for n in names} - {"default_input", "default_output"}
-    assert fields - set(ARTICLE_FIELDS) == {"titel"}
+    assert processor_fields(Typo) - set(ARTICLE_FIELDS) == {"titel"}
 
 
 def test_schema_order_is_the_contract_order() -> None:

@@ -1,5 +1,7 @@
 """Offline runs on every core: one process or two give the same bytes, and a page that breaks
-its parser or kills its worker is one rejects line, never a hang or a traceback."""
+its parser or kills its worker is one rejects line, never a hang or a traceback. A run with
+worker processes is a `scrapy crawl` child (its pool is started as a user's is); a run that
+reads its pages in the crawler's process runs in this one (tests/in_process.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import pytest
 
 from tests.conftest import Run, crawl
 from tests.failing_spiders import KILLS, RAISES, STORIES
+from tests.in_process import crawl_here
 from tests.test_archive import MIRROR, stories_archive
 
 pytestmark = pytest.mark.slow
@@ -20,6 +23,12 @@ IN_MEMORY = ""  # NEWSCRAWL_STATE: this run only
 
 def processes(count: int) -> tuple[str, str]:
     return ("-s", f"NEWSCRAWL_OFFLINE_PROCESSES={count}")
+
+
+def offline(out: Path, source: Path, count: int, *args: str) -> Run:
+    """An offline run with ``count`` processes reading its pages: a child if it starts a pool."""
+    run = crawl if count > 1 else crawl_here
+    return run(out, "-a", f"source={source}", *processes(count), *args, state=IN_MEMORY)
 
 
 def rejects(run: Run) -> list[dict[str, Any]]:
@@ -36,10 +45,7 @@ def test_one_process_or_two_give_the_same_bytes_rejects_and_counts(tmp_path: Pat
     story = STORIES[2].path.encode()
     listing = gzip.decompress(data).replace(MIRROR.encode() + story, b"http://x/tb_news.aspx")
     (source / "d-listing.warc").write_bytes(listing)
-    one, two = (
-        crawl(tmp_path / f"out-{n}", "-a", f"source={source}", *processes(n), state=IN_MEMORY)
-        for n in (1, 2)
-    )
+    one, two = (offline(tmp_path / f"out-{n}", source, n) for n in (1, 2))
     assert (one.status, two.status) == (0, 0), two.stderr[-3000:]
     assert "parsing pages in 2 worker processes" in two.stderr
     assert "worker processes" not in one.stderr
@@ -58,10 +64,8 @@ def test_a_page_that_breaks_its_parser_or_kills_its_worker_is_one_rejects_line(
     tmp_path: Path, count: int
 ) -> None:
     stories_archive(tmp_path / "a.warc.gz", len(STORIES))
-    run = crawl(
-        tmp_path / "out", "-a", f"source={tmp_path / 'a.warc.gz'}", *processes(count),
-        "-s", "SPIDER_MODULES=tests.failing_spiders", state=IN_MEMORY, timeout=60,
-    )  # fmt: skip
+    failing = ("-s", "SPIDER_MODULES=tests.failing_spiders")
+    run = offline(tmp_path / "out", tmp_path / "a.warc.gz", count, *failing)
     assert run.status == 1, run.stderr[-3000:]  # the run failed: a bug to look at
     assert "Traceback" not in run.stderr
     url = {s.id: MIRROR + s.path for s in STORIES}

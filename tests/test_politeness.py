@@ -14,7 +14,7 @@ from scrapy.utils.test import get_crawler
 
 from newscrawl.politeness import HostPolitenessMiddleware, MemoryClock
 from newscrawl.spiders.menafn import MenafnSpider
-from tests.conftest import crawl
+from tests.in_process import crawl_here
 from tests.site import MenafnSite, synthetic_stories
 
 
@@ -76,7 +76,7 @@ def test_the_redis_addon_clock_wins_over_the_default() -> None:
 def test_a_live_crawl_keeps_to_the_host_concurrency_with_autothrottle_on(out: Path) -> None:
     with MenafnSite(synthetic_stories(12)) as site:
         site.response_delay = 0.3
-        run = crawl(
+        run = crawl_here(
             out, "-a", f"base_url={site.base_url}", "-s", "NEWSCRAWL_DISCOVERY_DEPTH=1",
             "-s", "NEWSCRAWL_MAX_LISTING_PAGES=1",
             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "DOWNLOAD_DELAY=0",

@@ -21,8 +21,8 @@ import pytest
 
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.table.index import run_key
-from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, ROOT, SAMPLE, crawl, read_jsonl
-from tests.in_process import crawl_in_process
+from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, ROOT, SAMPLE, read_jsonl
+from tests.in_process import crawl_here, crawl_in_process
 from tests.site import MenafnSite, synthetic_stories
 from tests.test_clusters import menafn_copy
 from tests.test_reextract_lands import fix_parser
@@ -57,7 +57,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (mixed, None, 1),  # the real pages, and a reject among them
         (SAMPLE, 0, 0),  # seen already: an empty articles file
     ]:
-        run = crawl(out, "-a", f"source={source}", state=DEFAULT_STATE)
+        run = crawl_here(out, "-a", f"source={source}", state=DEFAULT_STATE)
         assert run.status == 0, run.stderr[-2000:]
         line = run.last()
         assert line["rejected"] == rejected
@@ -136,14 +136,16 @@ def analysed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("analysed")
     out = folder / "output"
     for wire in ("prnewswire", "globenewswire"):
-        run = crawl(out, "-a", f"source={FIXTURES.parent / wire}", spider=wire, state=DEFAULT_STATE)
+        run = crawl_here(
+            out, "-a", f"source={FIXTURES.parent / wire}", spider=wire, state=DEFAULT_STATE
+        )
         assert run.status == 0, run.stderr[-2000:]
     release = json.loads((FIXTURES.parent / "prnewswire/hackerrank-2016/expected.json").read_text())
     with MenafnSite([menafn_copy(release, 1109600101), *synthetic_stories(6)]) as site:
-        live = crawl(out, "-a", f"base_url={site.base_url}", *FAST, state=DEFAULT_STATE)
+        live = crawl_here(out, "-a", f"base_url={site.base_url}", *FAST, state=DEFAULT_STATE)
     assert live.status == 0, live.stderr[-2000:]
     archive = out / live.last()["archive"]
-    offline = crawl(out, "-a", f"source={FIXTURES}", state=DEFAULT_STATE)
+    offline = crawl_here(out, "-a", f"source={FIXTURES}", state=DEFAULT_STATE)
     assert offline.status == 0, offline.stderr[-2000:]
     with pytest.MonkeyPatch.context() as patch:
         fix_parser(patch)

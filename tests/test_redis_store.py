@@ -18,6 +18,9 @@ A, B = "menafn/20260101T000000Z", "menafn/20260101T000000Z_2"
 H1, H2 = "sha256:" + "1" * 64, "sha256:" + "2" * 64
 
 
+pytestmark = pytest.mark.usefixtures("asyncio_loop")  # the stores' lease heartbeat
+
+
 @pytest.fixture
 def server(redis_url: str) -> redis.Redis:
     client = redis.Redis.from_url(redis_url)

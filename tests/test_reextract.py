@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.conftest import crawl
+from tests.in_process import crawl_here
 from tests.site import Fault, MenafnSite, synthetic_stories
 from tests.site.pages import render_article
 from tests.test_archive import MIRROR, foreign_archive, stories_archive
@@ -39,7 +39,7 @@ def test_re_extracting_a_live_run_gives_the_same_articles(tmp_path: Path) -> Non
     site.faults[stories[5].path] = Fault(body_override=b"<html><body><p>shell</p></body></html>")
     site.faults[stories[9].path] = Fault(statuses=[503])  # retried, then fine
     with site:
-        live = crawl(tmp_path / "live", "-a", f"base_url={site.base_url}", *FAST)
+        live = crawl_here(tmp_path / "live", "-a", f"base_url={site.base_url}", *FAST)
         base_url = site.base_url
         fetched = [(base_url + r.path, r.status) for r in site.article_requests()]
     assert live.status == 0, live.stderr[-3000:]
@@ -51,7 +51,9 @@ def test_re_extracting_a_live_run_gives_the_same_articles(tmp_path: Path) -> Non
     assert len(live.articles()) == 59
     assert [r["url"] for r in live.rejects()] == [base_url + stories[5].path]  # the shell
 
-    again = crawl(tmp_path / "again", "-a", f"source={archive}", state=IN_MEMORY)  # site stopped
+    again = crawl_here(
+        tmp_path / "again", "-a", f"source={archive}", state=IN_MEMORY
+    )  # site stopped
     assert again.status == 0, again.stderr[-3000:]
     written = again.out / again.last()["file"]
     assert written.read_bytes() == (live.out / line["file"]).read_bytes()
@@ -63,7 +65,9 @@ def test_re_extracting_a_live_run_gives_the_same_articles(tmp_path: Path) -> Non
 
 def test_the_archive_can_be_turned_off(tmp_path: Path) -> None:
     with MenafnSite(synthetic_stories(10)) as site:
-        run = crawl(tmp_path, "-a", f"base_url={site.base_url}", *FAST, "-s", "NEWSCRAWL_ARCHIVE=0")
+        run = crawl_here(
+            tmp_path, "-a", f"base_url={site.base_url}", *FAST, "-s", "NEWSCRAWL_ARCHIVE=0"
+        )
     assert run.status == 0, run.stderr[-3000:]
     assert len(run.articles()) == 10
     assert (run.last()["archive"], run.last()["archive_sha256"]) == (None, None)
@@ -76,7 +80,7 @@ def test_an_archive_that_cannot_be_written_fails_the_run_but_loses_no_article(
     (tmp_path / "menafn").mkdir(parents=True)
     (tmp_path / "menafn" / "archive").write_text("a file where the archive folder goes\n")
     with MenafnSite(synthetic_stories(10)) as site:
-        run = crawl(tmp_path, "-a", f"base_url={site.base_url}", *FAST)
+        run = crawl_here(tmp_path, "-a", f"base_url={site.base_url}", *FAST)
     assert run.status == 1, run.stderr[-3000:]
     assert "Traceback" not in run.stderr
     line = run.last()
@@ -98,7 +102,7 @@ def test_a_folder_of_bad_archives_gets_one_line_per_problem(tmp_path: Path) -> N
     (source / "e-listing.warc").write_bytes(listing)
     saved = synthetic_stories(10)[-1]
     (source / f"{saved.id}-saved.html").write_text(render_article(saved), encoding="utf-8")
-    run = crawl(tmp_path / "out", "-a", f"source={source}", state=IN_MEMORY)
+    run = crawl_here(tmp_path / "out", "-a", f"source={source}", state=IN_MEMORY)
     assert run.status == 0, run.stderr[-3000:]
     assert "Traceback" not in run.stderr
     reasons = {r["reason"]: r for r in run.rejects()}
@@ -122,8 +126,8 @@ def test_a_single_archive_file_is_a_source(tmp_path: Path) -> None:
     copy = tmp_path / "copy" / "one.warc.gz"
     copy.parent.mkdir()
     shutil.copy(archive, copy)
-    first = crawl(tmp_path / "a", "-a", f"source={archive}", state=IN_MEMORY)
-    second = crawl(tmp_path / "b", "-a", f"source={copy.parent}", state=IN_MEMORY)
+    first = crawl_here(tmp_path / "a", "-a", f"source={archive}", state=IN_MEMORY)
+    second = crawl_here(tmp_path / "b", "-a", f"source={copy.parent}", state=IN_MEMORY)
     assert first.status == second.status == 0, first.stderr[-2000:]
     assert [a["crawled_at"] for a in first.articles()] == [
         "2026-11-28T03:12:02+00:00",

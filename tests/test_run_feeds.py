@@ -26,12 +26,11 @@ from tests.conftest import (
     DEFAULT_STATE,
     FIXTURE_PAGES,
     ROOT,
-    crawl,
     page_copies,
     read_jsonl,
     story_id,
 )
-from tests.in_process import InProcessRun, crawl_in_process
+from tests.in_process import InProcessRun, crawl_here, crawl_in_process
 from tests.site import MenafnSite, synthetic_stories
 
 PAGES = FIXTURE_PAGES[:5]
@@ -144,7 +143,7 @@ def test_the_feed_of_a_live_run_is_its_file_and_a_killed_run_gives_none(
 
         feed = tmp_path / "feed.jsonl"
         live = ("-a", f"base_url={site.base_url}", "-o", f"{feed}:jsonlines", *fast)
-        run = crawl(out, *live, state=DEFAULT_STATE)
+        run = crawl_here(out, *live, state=DEFAULT_STATE)  # the next run: an ordinary one
     assert run.status == 0, run.stderr[-2000:]
     assert "rolled back" in run.stderr
     assert len(run.articles()) == 16

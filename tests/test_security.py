@@ -23,7 +23,8 @@ from newscrawl import settings as project_settings
 from newscrawl.addresses import AddressGuardMiddleware, PublicAddressResolver
 from newscrawl.run.extension import RunExtension
 from newscrawl.spiders.menafn import MenafnSpider
-from tests.conftest import DEFAULT_STATE, ROOT, SAMPLE, crawl
+from tests.conftest import DEFAULT_STATE, ROOT, SAMPLE
+from tests.in_process import crawl_here
 from tests.rebinding import ScriptedLookup
 from tests.site import MenafnSite, synthetic_stories
 
@@ -111,7 +112,7 @@ def test_nothing_is_written_outside_the_output_folder(tmp_path: Path) -> None:
     )
     out = tmp_path / "out"
     before = set(tmp_path.rglob("*"))
-    run = crawl(
+    run = crawl_here(
         out, "-a", f"source={tmp_path / 'deep' / '..' / 'deep' / 'pages'}", state=DEFAULT_STATE
     )
     assert run.status == 0

@@ -22,6 +22,9 @@ TEXT = " ".join(f"word{n}" for n in range(60)) + " price 42.5 rose on Monday"
 Opener = Callable[[str], SeenStore]  # a worker's handle on the one shared store, by folder
 
 
+pytestmark = pytest.mark.usefixtures("asyncio_loop")  # the stores' lease heartbeat
+
+
 @pytest.fixture(params=["sqlite", "redis"])
 def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
     opened: list[SeenStore] = []

@@ -7,7 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.conftest import FIXTURES, crawl
+from tests.conftest import FIXTURES
+from tests.in_process import crawl_here
 
 CASES = ("metadata-midnight-placeholder", "metadata-zone-read-as-utc", "spanish-release")
 
@@ -17,7 +18,7 @@ def test_contradicting_metadata_loses_to_the_page_and_is_counted(tmp_path: Path)
     source.mkdir()
     for case in CASES:
         shutil.copy(FIXTURES.parent / "prnewswire" / case / "page.html", source / f"{case}.html")
-    run = crawl(tmp_path / "out", "-a", f"source={source}", state="", spider="prnewswire")
+    run = crawl_here(tmp_path / "out", "-a", f"source={source}", state="", spider="prnewswire")
     assert run.status == 0, run.stderr[-2000:]
     written = {a["id"]: a for a in run.articles()}  # each checked against itself on reading
     assert written["prnewswire:302479902"]["published_at"] == "2025-06-10T20:05:00+00:00"

@@ -258,12 +258,18 @@ def test_a_kill_at_any_moment_of_a_rebuild_leaves_readable_partitions(tmp_path: 
         f"rebuild(Path({str(tmp_path)!r}))"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for delay in (0.6, 1.2):
+    partitions_of = (tmp_path / TABLE_DIR).glob
+    # 60 months' partitions: killed once it wrote its first one, then (a rebuild clears the
+    # table first) once it wrote half of them; not after a fixed delay, which on a busy
+    # machine can fall before the child has even imported the table's code.
+    for written in (1, 30):
         child = subprocess.Popen([sys.executable, "-c", code], env=env)
-        time.sleep(delay)
+        while len(list(partitions_of("source=*/month=*/*.parquet"))) < written:
+            assert child.poll() is None, "the rebuild ended before it was killed"
+            time.sleep(0.001)
         child.send_signal(signal.SIGKILL)
         child.wait()
-        for path in (tmp_path / TABLE_DIR).glob("source=*/month=*/*.parquet"):
+        for path in partitions_of("source=*/month=*/*.parquet"):
             pq.read_table(path)  # whole: a half-written file would not read
     catch_up(tmp_path)
     assert len(table_rows(tmp_path)) == 2400

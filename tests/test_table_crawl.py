@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from newscrawl.table.views import DATABASE
-from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, ROOT, crawl, read_jsonl
+from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, read_jsonl
+from tests.in_process import Done, crawl_here, scrapy_here
 from tests.site import MenafnSite, synthetic_stories
 from tests.test_clusters import menafn_copy
 from tests.test_table import as_line, table_rows
@@ -43,31 +42,28 @@ def assert_table_is_current(out: Path) -> None:
         assert sorted(i for (i,) in ids) == sorted(latest_lines(out))  # each story once
 
 
-def scrapy_table(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", "table", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", *args],
-        cwd=ROOT, capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
+def scrapy_table(out: Path, *args: str) -> Done:
+    return scrapy_here("table", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", *args)
 
 
 def test_live_offline_and_wire_runs_keep_the_table_current_and_a_rebuild_agrees(
     tmp_path: Path,
 ) -> None:
     out = tmp_path / "output"
-    wire = crawl(out, "-a", f"source={RELEASE / 'page.html'}", spider="prnewswire",
+    wire = crawl_here(out, "-a", f"source={RELEASE / 'page.html'}", spider="prnewswire",
                  state=DEFAULT_STATE)  # fmt: skip
     assert wire.status == 0, wire.stderr[-3000:]
     release = json.loads((RELEASE / "expected.json").read_text("utf-8"))
     stories = [menafn_copy(release, 1109600101), *synthetic_stories(12)]
     with MenafnSite(stories) as site:
-        live = crawl(out, "-a", f"base_url={site.base_url}", *FAST, state=DEFAULT_STATE)
+        live = crawl_here(out, "-a", f"base_url={site.base_url}", *FAST, state=DEFAULT_STATE)
         assert live.status == 0, live.stderr[-3000:]
         assert_table_is_current(out)
         site.add_synthetic(4)
-        again = crawl(out, "-a", f"base_url={site.base_url}", *FAST, state=DEFAULT_STATE)
+        again = crawl_here(out, "-a", f"base_url={site.base_url}", *FAST, state=DEFAULT_STATE)
     assert again.status == 0, again.stderr[-3000:]
     assert len(again.articles()) == 4
-    offline = crawl(out, "-a", f"source={FIXTURES}", state=DEFAULT_STATE)
+    offline = crawl_here(out, "-a", f"source={FIXTURES}", state=DEFAULT_STATE)
     assert offline.status == 0, offline.stderr[-3000:]
     assert_table_is_current(out)
     with duckdb.connect(str(out / DATABASE), read_only=True) as db:
@@ -90,10 +86,10 @@ def test_a_re_extraction_listed_in_the_same_output_replaces_the_rows_it_re_read(
     source in the same output; the table then holds its rows for the stories it re-read."""
     out = tmp_path / "output"
     with MenafnSite(synthetic_stories(8)) as site:
-        live = crawl(out, "-a", f"base_url={site.base_url}", *FAST)
+        live = crawl_here(out, "-a", f"base_url={site.base_url}", *FAST)
     assert live.status == 0, live.stderr[-3000:]
     archive = out / live.last()["archive"]
-    again = crawl(tmp_path / "again", "-a", f"source={archive}", state="")
+    again = crawl_here(tmp_path / "again", "-a", f"source={archive}", state="")
     assert again.status == 0, again.stderr[-3000:]
     lines = again.articles()[:5]  # the stories re-read (here: the first five)
     name = "29990101T000000Z"  # a later run name, as the re-extraction run gets
@@ -112,7 +108,7 @@ def test_a_re_extraction_listed_in_the_same_output_replaces_the_rows_it_re_read(
 
 def test_a_parquet_feed_holds_the_written_articles_typed(tmp_path: Path) -> None:
     feed = tmp_path / "articles.parquet"
-    run = crawl(tmp_path / "output", "-a", f"source={FIXTURES}", "-o", str(feed))
+    run = crawl_here(tmp_path / "output", "-a", f"source={FIXTURES}", "-o", str(feed))
     assert run.status == 0, run.stderr[-3000:]
     written = run.articles()
     table = pq.read_table(feed)
@@ -124,12 +120,12 @@ def test_a_parquet_feed_holds_the_written_articles_typed(tmp_path: Path) -> None
         count = db.execute("SELECT count(DISTINCT id) FROM read_parquet(?)", [str(feed)])
         assert count.fetchone() == (len(written),)
 
-    appended = crawl(tmp_path / "more", "-a", f"source={FIXTURES}", "-o", str(feed))
+    appended = crawl_here(tmp_path / "more", "-a", f"source={FIXTURES}", "-o", str(feed))
     assert (appended.status, appended.stderr.strip()) == (
         2, f"newscrawl: {feed} is not empty and a Parquet file cannot be appended to: "
         "use -O to overwrite it")  # fmt: skip
     assert pq.read_table(feed).num_rows == len(written)  # the file is as it was
-    overwritten = crawl(tmp_path / "more2", "-a", f"source={FIXTURES}", "-O", str(feed))
+    overwritten = crawl_here(tmp_path / "more2", "-a", f"source={FIXTURES}", "-O", str(feed))
     assert overwritten.status == 0
     assert pq.read_table(feed).num_rows == len(written)
 
@@ -140,7 +136,7 @@ def test_a_failed_table_update_fails_the_run_in_one_line_and_the_next_update_cat
     out = tmp_path / "output"
     out.mkdir()
     (out / "table").write_text("a file where the table folder goes\n")
-    run = crawl(out, "-a", f"source={FIXTURES}")
+    run = crawl_here(out, "-a", f"source={FIXTURES}")
     assert run.status == 1
     (line,) = [x for x in run.stderr.splitlines() if x.startswith("newscrawl: error: table not")]
     assert "Not a directory" in line

@@ -10,7 +10,8 @@ import pytest
 
 from newscrawl.window import Window
 from tests.ccnews_site import story_published
-from tests.conftest import FAST, crawl
+from tests.conftest import FAST
+from tests.in_process import crawl_here
 from tests.site import MenafnSite, synthetic_stories
 
 EASTERN = ZoneInfo("America/New_York")
@@ -47,7 +48,7 @@ def test_until_skips_stories_the_listings_date_later(out: Path) -> None:
     evening = datetime(2025, 11, 1, 21, tzinfo=EASTERN)  # 40 stories, about 6 hours of them
     with MenafnSite(synthetic_stories(40, start_id=story_published(evening).id)) as site:
         oldest = min(s.local_published for s in site.stories).date()
-        run = crawl(out, "-a", f"base_url={site.base_url}", *FAST, "-a", f"until={oldest}",
+        run = crawl_here(out, "-a", f"base_url={site.base_url}", *FAST, "-a", f"until={oldest}",
                     "-s", "NEWSCRAWL_DISCOVERY_DEPTH=1")  # fmt: skip
     assert run.status == 0, run.stderr[-2000:]
     expected = {f"menafn:{s.id}" for s in site.stories if s.local_published.date() <= oldest}

@@ -78,7 +78,7 @@ class Command(ScrapyCrawlCommand):
             raise UsageError("give one spider name, e.g. scrapy crawl menafn", print_help=False)
         assert self.crawler_process is not None
         crawler = self.crawler_process.create_crawler(args[0])
-        outcome: list[BaseException] = []
+        outcome: list[BaseException | None] = []
         started: Any = self.crawler_process.crawl(crawler, **opts.spargs)
         if hasattr(started, "add_done_callback"):  # an asyncio Task (the default reactor)
             started.add_done_callback(lambda task: outcome.append(task.exception()))
@@ -86,14 +86,22 @@ class Command(ScrapyCrawlCommand):
             started.addErrback(lambda failure: outcome.append(failure.value))
         GracefulShutdown(crawler).install()
         self.crawler_process.start(install_signal_handlers=False)
-        errors = [exc for exc in outcome if exc is not None]
-        if errors:
-            not_started(crawler, errors[0])
-        if self.crawler_process.bootstrap_failed or crawler.stats is None:
-            self.exitcode = 1
-            return
-        self.exitcode = int(crawler.stats.get_value("newscrawl/exit_status", 1))
-        report(crawler.stats.get_stats(), self.exitcode)
+        self.exitcode = finish(crawler, outcome, self.crawler_process.bootstrap_failed)
+
+
+def finish(crawler: Any, outcome: list[BaseException | None], bootstrap_failed: bool) -> int:
+    """The exit status of a crawl that ran; ``outcome``: what its start raised, if anything.
+    A crawl that could not start exits here with its one line (``not_started``); one that ran
+    prints its summary and its failure and alarm lines (``report``). (The tests' in-process
+    ``scrapy crawl`` ends its crawls through here too: tests/in_process.py.)"""
+    errors = [exc for exc in outcome if exc is not None]
+    if errors:
+        not_started(crawler, errors[0])
+    if bootstrap_failed or crawler.stats is None:
+        return 1
+    status = int(crawler.stats.get_value("newscrawl/exit_status", 1))
+    report(crawler.stats.get_stats(), status)
+    return status
 
 
 def not_started(crawler: Any, error: BaseException) -> None:
