@@ -29,8 +29,11 @@ _MARK_CANDIDATES: Any = etree.XPath(
 _PUBLISH_CLASS = re.compile("[pP][uU][bB](?:[lL][iI][sS][hH]|[dD][aA][tT][eE])")
 _UPDATE_CLASS = re.compile("[uU][pP][dD][aA][tT][eE]|[mM][oO][dD][iI][fF]")
 # Text labelled "Published" (any letter case, after blanks): every text node of the body is
-# looked at in Python, which costs a third of asking XPath to normalise and translate each.
+# looked at in Python, which costs a third of asking XPath to normalise and translate each;
+# and only on a page whose body's whole text (one string made in C) holds the word at all.
 _BODY_TEXT_NODES: Any = etree.XPath("//body//text()")
+_WHOLE_TEXT: Any = etree.XPath("string()")
+_PUBLISHED_WORD = re.compile("[pP][uU][bB][lL][iI][sS][hH][eE][dD]")
 _XPATH_BLANKS = " \t\r\n"  # what XPath's normalize-space() strips
 _PUBLISHED_LOWER = str.maketrans("PUBLISHED", "published")
 _ARTICLE_TIMES: Any = etree.XPath(
@@ -87,6 +90,8 @@ def labelled_published(root: Any) -> list[str]:
     >>> labelled_published(page)
     [' PUBLISHED on: 1 May']
     """
+    if not any(_PUBLISHED_WORD.search(_WHOLE_TEXT(body)) for body in root.iter("body")):
+        return []
     return [
         text for text in _BODY_TEXT_NODES(root)
         if text.lstrip(_XPATH_BLANKS)[:9].translate(_PUBLISHED_LOWER) == "published"
