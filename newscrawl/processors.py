@@ -65,7 +65,7 @@ def fix_mojibake(value: str) -> str:
         return value
     fixed = value
     for _ in range(3):
-        if not charset.MOJIBAKE.search(fixed):
+        if not charset.shows_utf8_as_1252(fixed):
             break
         # registers sloppy-windows-1252 (all 256 bytes mapped): ftfy costs 0.05 s to import,
         # so only a text with mojibake imports it
