@@ -212,7 +212,7 @@ def run(size: Size, results: Results) -> None:
         "generated pages": generated_pages(size.generated_pages),
     }
     speed = Table(
-        "1. Extraction speed (ms/page, median of repeats)",
+        "1. Extraction speed (CPU ms/page, median of repeats)",
         ["extractor", *(f"{k} ms" for k in sets), "x lxml (gen.)", "x newscrawl (gen.)"],
     )
     timings: dict[str, dict[str, float]] = {}
