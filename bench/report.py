@@ -56,22 +56,58 @@ class Target:
     met: bool
 
 
+@dataclass(frozen=True)
+class Goal:
+    """One measure as a ratio to its floor, both from the same run (issue 20)."""
+
+    measure: str  # "<ours> / <floor>"
+    ours: str  # the measured values, with units
+    floor: str
+    ratio: float
+    at_most: float | None = None  # the goal: ratio <= at_most, or ratio >= at_least
+    at_least: float | None = None
+
+    @property
+    def wanted(self) -> str:
+        return f"≤ {self.at_most:g}x" if self.at_most is not None else f"≥ {self.at_least:g}x"
+
+    @property
+    def met(self) -> bool:
+        if self.at_most is not None:
+            return self.ratio <= self.at_most
+        return self.at_least is not None and self.ratio >= self.at_least
+
+
+GOAL_COLUMNS = ["measure", "ours", "floor", "ratio", "goal", ""]
+
+
 @dataclass
 class Results:
     size: str
     tables: list[Table] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
     values: dict[str, float] = field(default_factory=dict)  # raw numbers, for tests
 
     def target(self, name: str, measured: str, wanted: str, met: bool) -> None:
         self.targets.append(Target(name, measured, wanted, met))
+
+    def goal(self, goal: Goal) -> None:
+        self.goals.append(goal)
+
+    def goal_table(self) -> Table:
+        table = Table("Goals: each measure against its floor, from this run", GOAL_COLUMNS)
+        for g in self.goals:
+            table.add(g.measure, g.ours, g.floor, f"{g.ratio:.2f}x", g.wanted,
+                      "met" if g.met else "**missed**")  # fmt: skip
+        return table
 
     def text(self) -> str:
         targets = [
             f"{'MET ' if t.met else 'MISS'}  {t.name}: {t.measured} (target {t.wanted})"
             for t in self.targets
         ]
-        tables = "\n\n".join(t.text() for t in self.tables)
+        tables = "\n\n".join(t.text() for t in [*self.tables, self.goal_table()])
         return f"{tables}\n\n== Targets\n" + "\n".join(targets)
 
 
@@ -155,7 +191,15 @@ def write_markdown(results: Results, path: Path, seconds: float) -> None:
         *machine(),
         f"- size: `{results.size}`; the whole run took {seconds / 60:.1f} min",
         "",
-        "## Targets",
+        "## Goals",
+        "",
+        "Each measure as a ratio to its floor, both measured in this run (issue 20), so the",
+        "goal holds on any machine; `bench/FINDINGS.md` (below) says what stops a row that",
+        "misses.",
+        "",
+        *results.goal_table().markdown().splitlines()[2:],
+        "",
+        "## Other targets",
         "",
         "| target | measured | wanted | |",
         "| --- | --- | --- | --- |",

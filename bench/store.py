@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import sqlite3
 import statistics
 import sys
 import time
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench.common import PYTHON, SAMPLE, SCRAPY, Size, checked, pinned, run_child
-from bench.report import Results, Table
+from bench.report import Goal, Results, Table
 from newscrawl.run.seen_sqlite import SqliteSeenStore
 
 FIRST_ID = 2_000_000_000  # above every real and synthetic story id; ids step by 3
@@ -65,10 +66,12 @@ def lookup(path: str, n: int, count: int) -> dict[str, float]:
         story_id(rng.randrange(n)) if k % 2 else f"menafn:{FIRST_ID + 3 * rng.randrange(n) + 1}"
         for k in range(count)
     ]
-    out: dict[str, float] = {}
-    started = time.perf_counter()
-    found = sum(store.has_id(i) for i in wanted)
-    out["has_id"] = count / (time.perf_counter() - started)
+    out: dict[str, float] = {"has_id": 0.0, "bare": 0.0}
+    for _ in range(2):  # in turns, the better of two each: a cold cache hurts the first
+        out["bare"] = max(out["bare"], count / bare_lookups(path, wanted))
+        started = time.perf_counter()
+        found = sum(store.has_id(i) for i in wanted)
+        out["has_id"] = max(out["has_id"], count / (time.perf_counter() - started))
     out["found"] = found
     for batch in (20, 500):
         started = time.perf_counter()
@@ -87,6 +90,18 @@ def lookup(path: str, n: int, count: int) -> dict[str, float]:
     out["add_at_size"] = extra / (time.perf_counter() - started)
     store.close()
     return out
+
+
+def bare_lookups(path: str, wanted: list[str]) -> float:
+    """Seconds for the floor: a loop of primary-key look-ups on the same table through a
+    plain ``sqlite3`` connection (SQLite's defaults, one statement per id)."""
+    db = sqlite3.connect(path)
+    started = time.perf_counter()
+    for story_id in wanted:
+        db.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone()
+    seconds = time.perf_counter() - started
+    db.close()
+    return seconds
 
 
 def child(*args: str) -> tuple[dict[str, float], float]:
@@ -116,10 +131,11 @@ def run(size: Size, results: Results, workdir: Path) -> None:
     table = Table(
         "4. Seen store (SqliteSeenStore) at scale",
         ["ids", "fill", "insert ids/s", "fill RSS MB", "file MB", "has_id/s", "known_ids/s (20)",
-         "known_ids/s (500)", "has_hash/s", "add/s at size", "lookup RSS MB"],
+         "known_ids/s (500)", "has_hash/s", "add/s at size", "lookup RSS MB",
+         "bare SQLite look-ups/s"],
     )  # fmt: skip
     largest = workdir / "empty.sqlite3"
-    worst_rate, worst_rss = float("inf"), 0.0
+    worst_ratio, worst, worst_rss = float("inf"), (0, 0.0, 0.0), 0.0
     for n in size.store_ids:
         path = workdir / f"store-{n}.sqlite3"
         public = n <= PUBLIC_ADD_MAX
@@ -129,9 +145,11 @@ def run(size: Size, results: Results, workdir: Path) -> None:
         table.add(
             n, "add()" if public else "executemany", filled["rate"], fill_rss, size_mb,
             looked["has_id"], looked["known_ids_20"], looked["known_ids_500"], looked["has_hash"],
-            looked["add_at_size"], lookup_rss,
+            looked["add_at_size"], lookup_rss, looked["bare"],
         )  # fmt: skip
-        worst_rate = min(worst_rate, looked["has_id"], looked["known_ids_500"])
+        slowest = min(looked["has_id"], looked["known_ids_20"], looked["known_ids_500"])
+        if slowest / looked["bare"] < worst_ratio:
+            worst_ratio, worst = slowest / looked["bare"], (n, slowest, looked["bare"])
         # the bulk filler's RSS is its own 2 GB page cache, not the store's: not a target
         worst_rss = max(worst_rss, lookup_rss, fill_rss if public else 0.0)
         largest = path
@@ -148,20 +166,28 @@ def run(size: Size, results: Results, workdir: Path) -> None:
         "peak RSS target: the lookup process (open, has_id, known_ids, has_hash, add) and the "
         "add() fill",
         "lookups: half known, half unknown ids, random order; 'add/s at size' adds "
-        f"{max(1000, size.lookups // 4):,} more ids through add() to the filled store",
+        f"{max(1000, size.lookups // 4):,} more ids through add() to the filled store; 'bare "
+        "SQLite look-ups/s': the same ids through a plain sqlite3 connection, one primary-key "
+        "SELECT each (the floor), taken in turns with has_id, the better of two each",
         f"start-up: `scrapy crawl menafn -a source=newscrawl/samples/menafn` takes {empty:.2f} s "
         f"with an empty store and {full:.2f} s with {biggest:,} ids (median of {repeats})",
     ]
     results.tables.append(table)
     delta = full - empty
-    results.values.update(store_lookups_per_s=worst_rate, store_rss_mb=worst_rss)
-    results.values["startup_delta_s"] = delta
-    results.target("seen store lookups", f"{worst_rate:,.0f}/s (slowest kind)", "≥ 100,000/s",
-                   worst_rate >= 100_000)  # fmt: skip
+    results.values.update(store_lookups_per_s=worst[1], store_rss_mb=worst_rss)
+    results.values.update(startup_delta_s=delta, store_vs_floor=worst_ratio)
+    results.goal(
+        Goal(
+            f"seen-store look-ups (slowest kind) / a bare SQLite primary-key look-up loop, "
+            f"{worst[0]:,} ids",
+            f"{worst[1]:,.0f}/s", f"{worst[2]:,.0f}/s", worst_ratio, at_least=0.5,
+        )
+    )  # fmt: skip
     results.target("seen store peak RSS", f"{worst_rss:.0f} MB", "< 100 MB", worst_rss < 100)
     results.target(
         f"start-up with {biggest:,} ids (whole run on the sample page)",
-        f"{full:.2f} s ({delta:+.2f} s vs an empty store)", "< 1 s", full < 1,
+        f"{full:.2f} s ({delta:+.2f} s vs an empty store)", "≤ +10% (the store's size costs "
+        "nothing)", delta <= 0.1 * empty,
     )  # fmt: skip
 
 

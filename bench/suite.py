@@ -16,6 +16,7 @@ from bench import (
     offline,
     reextract,
     rerun,
+    startup,
     store,
     table,
 )
@@ -50,6 +51,8 @@ def run_all(size: str = "tiny", report: Path | None = None, verbose: bool = Fals
         offline.run(chosen, results, workdir)
         step("1e. re-extraction on one and all cores")
         reextract.run(chosen, results, workdir)
+        step("1f. the fixed cost of a run")
+        startup.run(chosen, results, workdir)
         with local_site(chosen.crawl_pages) as base_url:
             step("2. crawl")
             state, output = crawl.run_live(chosen, results, base_url, workdir)

@@ -7,8 +7,6 @@ import html
 import re
 import unicodedata
 
-import ftfy.bad_codecs  # noqa: F401 - registers sloppy-windows-1252 (all 256 bytes mapped)
-
 from newscrawl.extraction import charset
 from newscrawl.extraction.tables import is_table
 
@@ -67,8 +65,12 @@ def fix_mojibake(value: str) -> str:
         return value
     fixed = value
     for _ in range(3):
-        if not charset.MOJIBAKE.search(fixed):
+        if not charset.shows_utf8_as_1252(fixed):
             break
+        # registers sloppy-windows-1252 (all 256 bytes mapped): ftfy costs 0.05 s to import,
+        # so only a text with mojibake imports it
+        import ftfy.bad_codecs  # noqa: F401
+
         try:
             fixed = fixed.encode(_SLOPPY_1252).decode("utf-8")
         except UnicodeError:

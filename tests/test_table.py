@@ -302,3 +302,21 @@ def test_a_line_without_a_source_is_the_folders(tmp_path: Path) -> None:
     write_run(tmp_path, "20261128T031202Z", [line])
     catch_up(tmp_path)
     assert [row["source"] for row in table_rows(tmp_path).values()] == ["menafn"]
+
+
+def test_updating_the_table_imports_no_pandas(tmp_path: Path) -> None:
+    """pyarrow imports pandas (0.3 s) wherever it is installed as soon as it is asked for an
+    array of Python values; a run's update builds its arrays from buffers (``arrays.py``):
+    a run into existing partitions, then a rebuild (a story in both runs)."""
+    first = write_run(tmp_path, "20261128T031202Z", [article(1), article(2, published_at=None)])
+    apply_run(tmp_path, "menafn", "20261128T031202Z", first)
+    second = write_run(tmp_path, "20261129T000000Z", [article(1, title="Again"), article(3)])
+    code = (
+        "import sys; from pathlib import Path; from newscrawl.table.update import apply_run, "
+        "rebuild; out = Path(sys.argv[1]); apply_run(out, 'menafn', sys.argv[2], "
+        "Path(sys.argv[3])); rebuild(out); print('pandas' in sys.modules)"
+    )
+    command = [sys.executable, "-c", code, str(tmp_path), "20261129T000000Z", str(second)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.split() == ["False"]
+    assert table_rows(tmp_path)["menafn:1109000001"]["title"] == "Again"

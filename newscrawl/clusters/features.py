@@ -89,19 +89,21 @@ def slots(clause: Clause) -> Iterator[tuple[str, list[str]]]:
      ('<province southern', ['afghanistan']),
      ('^an attack in', ['kandahar', 'province', 'afghanistan'])]
     """
+    words = [word for word, _ in clause]
+    marks = [feature for _, feature in clause]
     start, size = 0, len(clause)
     while start < size:
-        if not clause[start][1]:
+        if not marks[start]:
             start += 1
             continue
         end = start + 1
-        while end < size and clause[end][1]:
+        while end < size and marks[end]:
             end += 1
-        run = [word for word, _ in clause[start:end]]
+        run = words[start:end]
         if start >= SLOT_WORDS:
-            yield "<" + " ".join(word for word, _ in clause[start - SLOT_WORDS : start]), run
+            yield "<" + " ".join(words[start - SLOT_WORDS : start]), run
         if end + SLOT_WORDS <= size:
-            yield ">" + " ".join(word for word, _ in clause[end : end + SLOT_WORDS]), run
+            yield ">" + " ".join(words[end : end + SLOT_WORDS]), run
         start = end
     head = [word for word, feature in clause if not feature][:HEAD_WORDS]
     named = [word for word, feature in clause if feature]
@@ -114,10 +116,15 @@ def features(found: Sequence[Clause]) -> bytes:
     slot's hash and the hash of one word that fills it."""
     hash64 = xxhash.xxh3_64_intdigest
     values: set[int] = set()
+    word_bits: dict[str, int] = {}  # a word fills a few slots: hashed once
     for clause in found:
         for slot, run in slots(clause):
             slot_bits = hash64(slot.encode()) >> (64 - SLOT_BITS) << VALUE_BITS
-            values.update(slot_bits | hash64(word.encode()) >> (64 - VALUE_BITS) for word in run)
+            for word in run:
+                bits = word_bits.get(word)
+                if bits is None:
+                    bits = word_bits[word] = hash64(word.encode()) >> (64 - VALUE_BITS)
+                values.add(slot_bits | bits)
     return np.array(sorted(values), dtype="<u4").tobytes()
 
 

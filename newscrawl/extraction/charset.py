@@ -23,10 +23,23 @@ _CONT = (
 MOJIBAKE = re.compile(
     f"(?:[\u00c2-\u00df]{_CONT}){{2,}}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00c2\u00c3][\u0080-\u00bf]"
 )
+# Every such sequence begins with a lead byte's character: a text without one is looked at no
+# further (one character class scanned in C, a fifteenth of the search above).
+_LEAD = re.compile("[\u00c2-\u00ef]")
 _LATIN1_LETTERS = re.compile("[\u00c0-\u00ff]{4,}")  # a word of them: Latin-1 mojibake
 _WORD_WITH_LATIN1 = re.compile(r"\w*[\u00c0-\u00ff]\w*")
 _GARBLED_WORDS = 3
 _SAMPLE = 200_000  # characters looked at: enough to judge, bounded work on a huge page
+
+
+def shows_utf8_as_1252(text: str) -> bool:
+    """Whether text holds a UTF-8 byte sequence shown as windows-1252 characters
+    (``MOJIBAKE``).
+
+    >>> shows_utf8_as_1252("Kim\u00e2\u20ac\u2122s"), shows_utf8_as_1252("caf\u00e9 \u00c3 la")
+    (True, False)
+    """
+    return _LEAD.search(text) is not None and MOJIBAKE.search(text) is not None
 
 
 def has_mojibake(text: str) -> bool:
@@ -40,7 +53,7 @@ def has_mojibake(text: str) -> bool:
     """
     if text.isascii():
         return False
-    return "\ufffd" in text or bool(MOJIBAKE.search(text)) or looks_garbled(text)
+    return "\ufffd" in text or shows_utf8_as_1252(text) or looks_garbled(text)
 
 
 def looks_garbled(text: str) -> bool:

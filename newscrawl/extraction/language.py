@@ -11,6 +11,7 @@ load). The text wins over a declaration: pages declare their site's menu languag
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -67,7 +68,7 @@ def identify(text: str) -> str | None:
     >>> identify("رحبت دولة الكويت اليوم الثلاثاء بقرار مجلس الأمن الدولي"), identify("Q3 2025")
     ('ar', None)
     """
-    if sum(ch.isalpha() for ch in text[:2000]) < _MIN_LETTERS:
+    if not has_letters(text[:2000], _MIN_LETTERS):
         return None
     try:
         reliable, _, details = pycld2.detect(text, bestEffort=False)
@@ -75,6 +76,17 @@ def identify(text: str) -> str | None:
         return None
     code = details[0][1]
     return iso_639_1(code) if reliable and code != "un" else None
+
+
+def has_letters(text: str, count: int) -> bool:
+    """Whether ``text`` holds at least ``count`` letters (``str.isalpha``); it stops reading
+    at the last one it needs.
+
+    >>> has_letters("Q3 2025: up 4%", 3), has_letters("Q3 2025: up 4%", 4)
+    (True, False)
+    """
+    letters = filter(str.isalpha, text)
+    return next(itertools.islice(letters, count - 1, None), None) is not None
 
 
 def path_language(url: str) -> str | None:

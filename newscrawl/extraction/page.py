@@ -201,6 +201,11 @@ class HtmlArticlePage:
         ]
         return [strip_site_name(t, (*names, host)) for t in titles]
 
+    @cached_property
+    def marked(self) -> list[Any]:
+        """The elements marked as the publication time (``stamps.marked_elements``)."""
+        return stamps.marked_elements(self.root)
+
     def offset_published(self) -> list[str]:
         """Publication times the page states with their offset (JSON-LD, meta): these win."""
         values = [*self.ld_values("datePublished"), *self.meta_values(*_STRUCTURED_DATES)]
@@ -214,7 +219,7 @@ class HtmlArticlePage:
             lambda: [
                 *self.ld_values("datePublished"),
                 *self.meta_values(*_STRUCTURED_DATES),
-                *stamps.marked_published(self.root),
+                *stamps.marked_published(self.marked, self.root),
                 *self.meta_values(*_WEAK_DATES),
                 *stamps.article_times(self.root),
             ],
@@ -227,7 +232,7 @@ class HtmlArticlePage:
         ``published_at``, ``agreement.agree``): marked elements, the article's ``<time>``s,
         then a lone printed stamp."""
         return first_found(
-            partial(stamps.printed_published, self.root),
+            partial(stamps.printed_published, self.marked, self.root),
             partial(stamps.lone_stamp, self.root),
             valid=lambda value: read_stamp(value, UTC),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, tzinfo
@@ -25,7 +26,10 @@ _PAGINATION = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' pagination ')"
     " or contains(concat(' ', normalize-space(@class), ' '), ' pager ')]//a/@href"
 )
-_DATE_XPATH = ".//time/@datetime | .//*[contains(concat(' ', @class, ' '), ' entry-date ')]/text()"
+# Compiled once: ``element.xpath(text)`` compiles its expression at every call.
+_ITEM_DATES: Any = etree.XPath(
+    ".//time/@datetime | .//*[contains(concat(' ', @class, ' '), ' entry-date ')]/text()"
+)
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ def link_to(
 def _item_stamp(anchor: Any) -> str | None:
     """The stamp printed in the listing item around a link, if the item shows exactly one."""
     for ancestor in itertools.islice(anchor.iterancestors(), 3):
-        stamps = ancestor.xpath(_DATE_XPATH)
+        stamps = _ITEM_DATES(ancestor)
         if len(stamps) > 1:
             return None  # a box of several items: no date belongs to this link
         if stamps:
@@ -95,15 +99,20 @@ def dated_link(link: Link, stamp: str | None, source: str, clock: tzinfo) -> Lin
     return Link(link.story_id, link.slug, printed_day(stamp), witness)
 
 
+def story_anchors(root: Any, id_digits: int) -> Iterator[Any]:
+    """The anchors whose href may hold a story id (a run of ``id_digits`` ASCII digits or
+    more, the site's shortest id), in document order: the others are not joined at all.
+    A walk in C and a regex per href: a third of XPath's translate() on every href."""
+    digits = _digit_run(id_digits)
+    for anchor in root.iter("a"):
+        href = anchor.get("href")
+        if href is not None and digits.search(href):
+            yield anchor
+
+
 @functools.cache
-def story_anchors(id_digits: int) -> Any:
-    """An XPath for the anchors whose href may hold a story id (a run of ``id_digits`` digits
-    or more, the site's shortest id): the others are not joined at all. Typed Any: lxml's
-    stubs cannot say what an XPath returns."""
-    run = "#" * id_digits
-    return etree.XPath(
-        f"//a[@href][contains(translate(@href, '0123456789', '##########'), '{run}')]"
-    )
+def _digit_run(count: int) -> re.Pattern[str]:
+    return re.compile(f"[0-9]{{{count}}}")  # ASCII digits: ``\\d`` takes any script's
 
 
 def listing_links(
@@ -122,7 +131,7 @@ def listing_links(
     rule; ``id_digits``: the fewest digits its story ids have."""
     tree = response.selector.root if root is None else root
     base = document_base(tree, response.url)
-    for anchor in story_anchors(id_digits)(tree):
+    for anchor in story_anchors(tree, id_digits):
         link = link_to(urljoin(base, anchor.get("href").strip()), hosts, ref)
         if link:
             yield dated_link(link, _item_stamp(anchor), "listing", clock) if dated else link

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from typing import Any
 
-import feedparser
 from scrapy.http import Response
 
 from newscrawl.site import JsonFeedRule, RefRule
@@ -59,6 +58,8 @@ def read_feed(
     if body.startswith((b"[", b"{")):
         return _json(body, hosts, ref, json_feed, clock)
     check_prolog(body)
+    import feedparser  # 0.03 s to import: only a run that reads a feed does
+
     parsed = feedparser.parse(
         io.BytesIO(body),
         response_headers={"content-location": response.url},  # relative links resolve on it

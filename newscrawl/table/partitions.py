@@ -50,9 +50,13 @@ def months(rows: pa.Table) -> list[str | None]:
 
 def read_partition(path: Path) -> pa.Table:
     """A partition's rows (none if it has no file yet)."""
+    schema = table_schema()
     if not path.exists():
-        return table_schema().empty_table()
-    return pq.read_table(path, schema=table_schema())
+        return pa.Table.from_batches([], schema)  # schema.empty_table() imports pandas
+    with pq.ParquetFile(path) as rows:  # read_table() imports pandas (``arrays.py``)
+        if rows.schema_arrow.names == schema.names:  # this version's columns (times in ms)
+            return rows.read().cast(schema)
+    return pq.read_table(path, schema=schema)  # another version's columns, read into these
 
 
 def replace_rows(path: Path, drop_ids: pa.StringArray, add: pa.Table) -> None:

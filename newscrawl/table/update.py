@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from newscrawl.run.files import make_folder, manifest_lines
 from newscrawl.run.layout import MANIFEST
+from newscrawl.table import arrays
 from newscrawl.table.columns import RUN, TableError, read_file
 from newscrawl.table.index import INDEX_FILE, TableIndex, run_key
 from newscrawl.table.partitions import clear_scratch, months, partition_file, replace_rows
@@ -204,17 +205,15 @@ def with_run(articles: pa.Table, run: RunFile) -> pa.Table:
     if sources - {run.source}:
         others = ", ".join(sorted(map(str, sources - {run.source})))
         raise TableError(f"{run.path}: articles of {others} in a file of {run.source}")
-    return articles.append_column(RUN, pa.array([run.run] * articles.num_rows, pa.string()))
+    return articles.append_column(RUN, arrays.strings([run.run] * articles.num_rows))
 
 
 def latest_rows(rows: pa.Table) -> pa.Table:
     """One row per ``id``: its last (rows come in run order, then line order)."""
     if pc.count_distinct(rows.column("id")).as_py() == rows.num_rows:
         return rows
-    positions = pa.table({"id": rows.column("id"), "at": pa.array(range(rows.num_rows))})
-    last = positions.group_by("id", use_threads=False).aggregate([("at", "max")])
-    at = last.column("at_max")
-    return rows.take(pc.take(at, pc.sort_indices(at)))
+    last = {story: at for at, story in enumerate(strings(rows, "id"))}
+    return rows.take(arrays.positions(sorted(last.values())))
 
 
 def merge(
@@ -227,15 +226,12 @@ def merge(
         i not in old or run_key(run) >= run_key(old[i][1])
         for i, run in zip(strings(rows, "id"), strings(rows, RUN), strict=True)
     ]
-    rows = rows.filter(pa.array(newer, pa.bool_()))
+    rows = rows.filter(arrays.booleans(newer))
     ids, runs, new_months = strings(rows, "id"), strings(rows, RUN), months(rows)
-    month_column = pa.array(new_months, pa.string())
-    drop = pa.array(ids, pa.string())
+    drop = arrays.strings(ids)
     touched = {*new_months, *(old[i][0] for i in ids if i in old)}
     for month in sorted(touched, key=lambda m: m or ""):
-        here = (
-            pc.is_null(month_column) if month is None else pc.equal(month_column, pa.scalar(month))
-        )
+        here = arrays.booleans([row_month == month for row_month in new_months])
         replace_rows(partition_file(table, source, month), drop, rows.filter(here))
     return list(zip(ids, new_months, runs, strict=True))
 
