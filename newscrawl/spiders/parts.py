@@ -1,5 +1,6 @@
-"""What ``SiteSpider`` (``base.py``) gives the parts it is made of (``live.py``, ``backfill.py``):
-declared for the type checker only; at run time the spider's own attributes and methods serve."""
+"""What ``SiteSpider`` (``base.py``) gives the parts it is made of (``live.py``, ``backfill.py``,
+``stories.py``): declared for the type checker only; at run time the spider's own attributes
+and methods serve."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import TextResponse
 from scrapy.settings import BaseSettings
 
+from newscrawl.items import Reject
 from newscrawl.site import Site
 from newscrawl.spiders.discovery import Link
 from newscrawl.window import Window
@@ -34,6 +36,11 @@ class SpiderParts:
         backfill: bool  # a live run with an end date (``until``)
         catching_up: bool  # the last cron run did not finish
         sitemap_ids: dict[str, set[str]]  # story ids a paged sitemap gave, by its URL
+        name: str
+        until: date | None
+        requested: set[str]  # story ids asked for in this run
+        unanswered: dict[str, str]  # story id -> URL: requested, no answer yet
+        scheduled: int  # story requests the seen-story filter let through
 
         @property
         def local(self) -> tzinfo: ...
@@ -48,5 +55,7 @@ class SpiderParts:
             self, url: str, page: int = 1, start: str = "", reached_known: bool = False
         ) -> Request: ...
         def count_discovery(self, name: str, count: int = 1) -> None: ...
+        def request_url(self, link: Link) -> str: ...
+        def reject(self, url: str, reason: str, detail: str = "", **fields: Any) -> Reject: ...
         def discovery_failed(self, failure: Failure, what: str, counter: str) -> None: ...
         def discovery_warning(self, counter: str, message: str, *args: object) -> None: ...
