@@ -14,7 +14,10 @@ from tests.conftest import ROOT
 
 CASES_DIR = ROOT.parent / "shared" / "data" / "cases"
 CASES = [Case.read(p.parent) for p in sorted(CASES_DIR.glob("*/expected.json"))]
-pytestmark = pytest.mark.skipif(not CASES, reason=f"no shared cases at {CASES_DIR}")
+pytestmark = [
+    pytest.mark.skipif(not CASES, reason=f"no shared cases at {CASES_DIR}"),
+    pytest.mark.xdist_group("cases"),  # one worker: its module fixture is made once
+]
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,8 @@ from tests.in_process import crawl_here
 from tests.site import Fault, MenafnSite, Story, synthetic_stories
 from tests.site.pages import render_article
 
+pytestmark = pytest.mark.xdist_group("faults")  # one worker: its module fixture is made once
+
 SETTINGS = (
     "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
     "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",

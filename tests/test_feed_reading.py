@@ -27,6 +27,8 @@ from tests.conftest import FIXTURES
 from tests.site import MenafnSite, synthetic_stories
 from tests.site.feeds import DIALECTS
 
+pytestmark = pytest.mark.xdist_group("feed_reading")  # one worker: its module fixture, once
+
 FEEDS = FIXTURES.parent / "feeds"
 EXPECTED = json.loads((FEEDS / "expected.json").read_text("utf-8"))
 SITES = {site.name: site for site in (MENAFN, GLOBENEWSWIRE, PRNEWSWIRE)}

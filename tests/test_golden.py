@@ -25,6 +25,8 @@ from newscrawl.sites.prnewswire import PRNEWSWIRE
 from newscrawl.spiders.reading import PageReader, SavedFile
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.xdist_group("golden")  # one worker: its module fixture is made once
+
 # Every site's fixtures: tests/fixtures/<site>/<case>/expected.json.
 CASES = sorted(p.parent for p in FIXTURES.parent.glob("*/*/expected.json"))
 MENAFN_CASES = [c for c in CASES if c.parent.name == "menafn"]

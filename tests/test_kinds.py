@@ -17,6 +17,8 @@ import pytest
 from tests.conftest import ROOT, Run
 from tests.in_process import crawl_here
 
+pytestmark = pytest.mark.xdist_group("kinds")  # one worker: its module fixture is made once
+
 KINDS = ROOT / "tests" / "kinds"
 FOLDERS = sorted(p.parent for p in KINDS.glob("*/expected.json"))
 

@@ -16,6 +16,8 @@ import pytest
 from tests.case_runs import Case, CasesRun, crawl_cases, summed_counts
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.xdist_group("open_cases")  # one worker: its module fixture is made once
+
 OPEN_CASES = ROOT.parent / "shared" / "data" / "open-cases"
 CASES = [Case.read(p.parent) for p in sorted(OPEN_CASES.glob("*/expected.json"))]
 SPIDERS = sorted({case.spider for case in CASES})

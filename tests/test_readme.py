@@ -27,7 +27,10 @@ from tests.site import MenafnSite, synthetic_stories
 from tests.test_clusters import menafn_copy
 from tests.test_reextract_lands import fix_parser
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group("readme"),  # one worker: its module fixtures are made once
+]
 
 README = ROOT / "README.md"
 

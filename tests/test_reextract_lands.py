@@ -37,6 +37,8 @@ from tests.test_archive import stories_archive
 from tests.test_clusters import menafn_copy
 from tests.test_table import as_line, table_rows
 
+pytestmark = pytest.mark.xdist_group("reextract_lands")  # one worker: its module fixture, once
+
 RELEASE = FIXTURES.parent / "prnewswire" / "hackerrank-2016"
 WIRE_ID, COPY_ID = "prnewswire:300256929", "menafn:1109600101"
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
