@@ -92,6 +92,8 @@ def reactor_thread() -> Any:
 def _stop(reactor: Any, thread: threading.Thread) -> None:
     reactor.callFromThread(reactor.stop)
     thread.join(timeout=5)
+    if not thread.is_alive():  # its asyncio loop, closed once stopped (else a ResourceWarning)
+        reactor._asyncioEventloop.close()
 
 
 @dataclass
