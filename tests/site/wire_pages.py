@@ -75,6 +75,35 @@ def summary(release: Release) -> str:
     return release.paragraphs[0][:150].rsplit(" ", 1)[0] + "..."
 
 
+def description(release: Release) -> str:
+    """The release's description as its wire's metadata gives it (PR Newswire's starts with
+    its own mark, as on the real page): a live crawl's ``summary``."""
+    return f"/PRNewswire/ -- {summary(release)}" if release.wire == "prnewswire" else summary(release)
+
+
+# Where each template names its own release beyond what ``render_release`` and the wire's
+# ``fill_*`` set (left as they were, every release would carry the template's): (CSS query,
+# attribute, which value).
+OWN_VALUES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "prnewswire": (
+        ("meta[itemprop=description]", "content", "description"),
+        ("meta[name='twitter:description']", "content", "description"),
+        ("meta#sharingDesc", "content", "description"),
+        ("meta[name='twitter:title']", "content", "title"),
+        ("meta#sharingTitle", "content", "title"),
+        ("meta[name=cf_entity_title]", "value", "title"),
+        ("meta[name=keywords]", "content", "organization"),
+        ("meta[itemprop=keywords]", "content", "organization"),
+    ),
+    "globenewswire": (
+        ("meta[name=title]", "content", "title"),
+        ("meta[name='twitter:title']", "content", "title"),
+        ("meta[name='twitter:description']", "content", "description"),
+        ("meta[property='og:article:tag']", "content", "organization"),
+    ),
+}
+
+
 def contact(release: Release) -> str:
     name = release.organization.split()[0].lower()
     return (
@@ -201,9 +230,13 @@ def render_release(release: Release, others: Sequence[Release] = ()) -> str:
     set_content(root, "link[rel=canonical]", release.canonical_url, "href")
     set_content(root, "meta[property='og:url']", release.canonical_url)
     set_content(root, "meta[property='og:title']", release.title)
-    set_content(root, "meta[name=description]", summary(release))
-    set_content(root, "meta[property='og:description']", summary(release))
+    set_content(root, "meta[name=description]", description(release))
+    set_content(root, "meta[property='og:description']", description(release))
     set_content(root, "meta[name=author]", release.organization)
+    values = {"description": description(release), "title": release.title,
+              "organization": release.organization}  # fmt: skip
+    for query, attribute, name in OWN_VALUES[release.wire]:
+        set_content(root, query, values[name], attribute)
     FILL[release.wire](root, release)
     page: str = lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
     return page.replace(old_path, release.path)  # the URL in scripts and hidden fields
