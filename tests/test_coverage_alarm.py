@@ -20,8 +20,10 @@ SINCE = re.compile(r"since (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) (\S+) may be missing:
 
 
 def alarm(started_at: str, clock: ZoneInfo = EASTERN) -> tuple[str, str, str]:
-    runs = [{"started_at": started_at, "health": {"mode": "live"}},
-            {"started_at": "2026-12-01T00:00:00+00:00", "health": {"mode": "backfill"}}]  # fmt: skip
+    runs = [
+        {"started_at": started_at, "health": {"mode": "live"}},
+        {"started_at": "2026-12-01T00:00:00+00:00", "health": {"mode": "backfill"}},  # not cron
+    ]
     [line] = coverage_alarms({GAPS: 1}, runs, "live", clock)
     found = SINCE.search(line)
     assert found, line
@@ -32,11 +34,11 @@ def alarm(started_at: str, clock: ZoneInfo = EASTERN) -> tuple[str, str, str]:
     ("started_at", "local", "day", "first_story"),
     [
         # winter (EST, UTC-5): 03:12 UTC on the 28th is 22:12 on the 27th
-        ("2026-11-28T03:12:02+00:00", "2026-11-27 22:12", "2026-11-27", "2026-11-28T03:15:00+00:00"),
+        ("2026-11-28T03:12:02+00:00", "2026-11-27 22:12", "2026-11-27", "2026-11-28T03:15:00Z"),
         # summer (EDT, UTC-4): 01:05 UTC on 1 July is 21:05 on 30 June
-        ("2026-07-01T01:05:40+00:00", "2026-06-30 21:05", "2026-06-30", "2026-07-01T01:30:00+00:00"),
+        ("2026-07-01T01:05:40+00:00", "2026-06-30 21:05", "2026-06-30", "2026-07-01T01:30:00Z"),
         # the same day on both clocks
-        ("2026-11-28T18:56:58+00:00", "2026-11-28 13:56", "2026-11-28", "2026-11-28T19:00:00+00:00"),
+        ("2026-11-28T18:56:58+00:00", "2026-11-28 13:56", "2026-11-28", "2026-11-28T19:00:00Z"),
     ],
 )  # fmt: skip
 def test_the_alarms_since_day_covers_the_gap_from_its_first_minute(
@@ -55,5 +57,7 @@ def test_the_alarms_since_day_covers_the_gap_from_its_first_minute(
 def test_another_clock_is_named_by_its_zone() -> None:
     """MENAFN_TIMEZONE may name another zone: the alarm's time and day are on it."""
     assert alarm("2026-11-28T03:12:02+00:00", ZoneInfo("Asia/Amman")) == (
-        "2026-11-28 06:12", "Asia/Amman", "2026-11-28"
+        "2026-11-28 06:12",
+        "Asia/Amman",
+        "2026-11-28",
     )

@@ -66,9 +66,11 @@ def decode_text(data: bytes) -> str:
     ('Kim’s', 'Kim’s café')
     >>> decode_text("تراجع الدينار الكويتي أمام الدولار الأمريكي اليوم. ".encode("cp1256") * 4)[:6]
     'تراجع '
-    >>> decode_text("Kim’s".encode() + b" \\xff")
-    Traceback (most recent call last):
-    newscrawl.extraction.decoding.UndecodableText: invalid byte 0xff at offset 8, and no code page reads it as text
+    >>> try:
+    ...     decode_text("Kim’s".encode() + b" \\xff")
+    ... except UndecodableText as exc:
+    ...     print(exc)
+    invalid byte 0xff at offset 8, and no code page reads it as text
     """
     try:
         return data.decode("utf-8-sig")

@@ -78,7 +78,8 @@ def summary(release: Release) -> str:
 def description(release: Release) -> str:
     """The release's description as its wire's metadata gives it (PR Newswire's starts with
     its own mark, as on the real page): a live crawl's ``summary``."""
-    return f"/PRNewswire/ -- {summary(release)}" if release.wire == "prnewswire" else summary(release)
+    mark = "/PRNewswire/ -- " if release.wire == "prnewswire" else ""
+    return mark + summary(release)
 
 
 # Where each template names its own release beyond what ``render_release`` and the wire's
