@@ -15,8 +15,8 @@ from newscrawl.run.stages import load_schema
 from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, Run, crawl
 from tests.in_process import crawl_here, scrapy_here
 from tests.site import MenafnSite, synthetic_stories
+from tests.site.release_meta import description
 from tests.site.releases import Release, synthetic_releases
-from tests.site.wire_pages import description
 from tests.site.wires import LISTINGS, WireSite
 
 pytestmark = pytest.mark.slow
