@@ -15,6 +15,7 @@ import contextlib
 import logging
 import sys
 import time
+from collections.abc import Iterator
 from typing import IO, Any, Protocol, Self, runtime_checkable
 
 from scrapy import Spider, signals
@@ -69,6 +70,32 @@ def progress_line(done: int, total: int | None, written: int, elapsed: float) ->
     )
 
 
+@contextlib.contextmanager
+def logs_above_bar() -> Iterator[None]:
+    """Route the console log handlers (Scrapy's, ``-L LEVEL``) through ``tqdm.write`` while
+    the bar is shown, as they were: ``logging_redirect_tqdm`` keeps a handler's formatter,
+    filters and stream but not its level, so ``-L WARNING`` would print DEBUG lines and whole
+    items; the level is carried over here. Without a console handler (``--logfile``) nothing
+    is routed: the library would add one writing every level to stderr."""
+    root = logging.getLogger()
+    console = [h for h in root.handlers if _is_console_handler(h)]
+    if not console:
+        yield
+        return
+    before = list(root.handlers)
+    with logging_redirect_tqdm(tqdm_class=tqdm):
+        for handler in root.handlers:
+            if handler not in before:  # the library's, in place of the console handlers
+                handler.setLevel(min(h.level for h in console))
+        yield
+
+
+def _is_console_handler(handler: logging.Handler) -> bool:
+    """A handler writing to the terminal's streams, as ``logging_redirect_tqdm`` tells them."""
+    stream = getattr(handler, "stream", None)
+    return isinstance(handler, logging.StreamHandler) and stream in {sys.stdout, sys.stderr}
+
+
 class Progress:
     """The extension: a bar on a terminal, else periodic log lines."""
 
@@ -103,7 +130,7 @@ class Progress:
                 file=self.stream, unit="page", desc=f"{spider.name}", dynamic_ncols=True,
                 mininterval=BAR_REFRESH, smoothing=0.1,
             )  # fmt: skip
-            self.redirect.enter_context(logging_redirect_tqdm(tqdm_class=tqdm))
+            self.redirect.enter_context(logs_above_bar())
         self.task = create_looping_call(self.show)
         self.task.start(BAR_REFRESH if self.bar is not None else self.interval, now=False)
 

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-import codecs
 import logging
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from newscrawl.extraction.decoding import UndecodableText, decode_text
 
 logger = logging.getLogger(__name__)
 
@@ -38,14 +39,13 @@ class SavedPage:
         return self.path.name.removesuffix(".gz").rsplit(".", 1)[0]
 
     def text(self) -> str:
-        """The page as UTF-8 text (a BOM is dropped); anything else is not guessed at."""
-        bom = len(codecs.BOM_UTF8) if self.data.startswith(codecs.BOM_UTF8) else 0
+        """The page as text, decoded by the rule HTML pages are (``decoding.decode_text``:
+        UTF-8, else windows-1252, else the code page charset-normalizer names); a page none
+        of them reads is ``undecodable text``, never guessed at."""
         try:
-            return self.data[bom:].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            offset = exc.start + bom
-            detail = f"invalid byte 0x{self.data[offset]:02x} at offset {offset}"
-            raise UnreadablePage("not UTF-8 text", detail) from None
+            return decode_text(self.data)
+        except UndecodableText as exc:
+            raise UnreadablePage("undecodable text", str(exc)) from None
 
 
 def page_kind(path: Path) -> str | None:

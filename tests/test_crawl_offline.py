@@ -84,7 +84,8 @@ def test_bad_files_are_rejected_one_line_each_and_the_rest_written(
     shutil.copy(good, pages / good.name)
     (pages / "1109000001-empty.txt").write_bytes(b"")
     (pages / "1109000002-binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
-    (pages / "1109000003-latin1.txt").write_bytes("(MENAFN) Caf\xe9 prices rose.".encode("latin-1"))
+    stray = "(MENAFN) Kim\u2019s caf\u00e9 prices rose.".encode() + b" \xe9t\xe9"
+    (pages / "1109000003-stray-byte.txt").write_bytes(stray)  # UTF-8 and another code page
     (pages / "notes.txt").write_text("Shopping list\n\nmilk, eggs and bread for the weekend.\n")
     (pages / "1109000004-stamp-only.txt").write_text("MENAFN05092023000071011013ID1109000004\n")
     (pages / "1109000005-broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
@@ -98,7 +99,7 @@ def test_bad_files_are_rejected_one_line_each_and_the_rest_written(
     assert reasons == {
         "1109000001-empty.txt": "empty file",
         "1109000002-binary.txt": "binary file",
-        "1109000003-latin1.txt": "not UTF-8 text",
+        "1109000003-stray-byte.txt": "undecodable text",
         "notes.txt": "not a MENAFN page",
         "1109000004-stamp-only.txt": "no body",
         "1109000005-broken.txt.gz": "bad gzip file",
@@ -110,6 +111,42 @@ def test_bad_files_are_rejected_one_line_each_and_the_rest_written(
     line = run.last()  # every page file accounted for: written, duplicate or rejected
     assert line["pages"] == line["written"] + line["duplicates"] + line["rejected"] == 7
     assert "Traceback" not in run.stderr
+
+
+ARABIC_RENDERING = """الدينار الكويتي يتراجع أمام الدولار الأمريكي
+
+2025-07-13 04:11:24
+(MENAFN) تراجع سعر صرف الدينار الكويتي أمام الدولار الأمريكي اليوم الأحد إلى 0.306 دينار.
+
+وقال البنك المركزي في نشرته اليومية إن سعر صرف اليورو استقر عند 0.356 دينار.
+
+وأضاف أن سعر الجنيه الإسترليني ارتفع إلى 0.412 دينار وبقي الين الياباني عند مستواه.
+"""
+
+
+def test_text_renderings_in_windows_code_pages_are_read_right(out: Path, tmp_path: Path) -> None:
+    """A text rendering a Windows tool saved (windows-1252: curly quotes as single bytes) and an
+    Arabic one in windows-1256 give the articles their UTF-8 copies give (FRESH-USER-1 F9)."""
+    seed = next((FIXTURES / "seed-1109793603").glob("*.txt"))
+    pages = tmp_path / "code-pages"
+    pages.mkdir()
+    (pages / seed.name).write_bytes(seed.read_text(encoding="utf-8").encode("cp1252"))
+    arabic = pages / "1110433555-Kuwaiti-Dinar-Slips.txt"
+    arabic.write_bytes(ARABIC_RENDERING.encode("cp1256"))
+    run = crawl_here(out, "-a", f"source={pages}")
+    assert run.status == 0, run.stderr[-2000:]
+    assert run.rejects() == []
+    by_id = {a["id"]: a for a in run.articles()}
+    utf8 = crawl_here(tmp_path / "utf8", "-a", f"source={seed}").articles()[0]
+    kept = {"crawled_at", "url", "fetched_from", "content_hash"}
+    assert {k: v for k, v in by_id["menafn:1109793603"].items() if k not in kept} == {
+        k: v for k, v in utf8.items() if k not in kept
+    }
+    assert "Kim\u2019s" in by_id["menafn:1109793603"]["body"]
+    article = by_id["menafn:1110433555"]
+    assert article["title"] == "الدينار الكويتي يتراجع أمام الدولار الأمريكي"
+    assert article["body"].startswith("تراجع سعر صرف الدينار الكويتي")
+    assert (article["language"], article["published_at"]) == ("ar", "2025-07-13T08:11:24+00:00")
 
 
 def test_gzipped_and_html_pages(out: Path, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from newscrawl.run.stages import load_schema
 from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, Run, crawl
 from tests.in_process import crawl_here, scrapy_here
 from tests.site import MenafnSite, synthetic_stories
+from tests.site.release_meta import description
 from tests.site.releases import Release, synthetic_releases
 from tests.site.wires import LISTINGS, WireSite
 
@@ -39,8 +40,9 @@ def release_paths(site: WireSite) -> list[str]:
     return sorted(urlsplit(r.path).path for r in site.article_requests())
 
 
-def assert_articles_are(run: Run, releases: list[Release]) -> None:
-    """The run wrote exactly these releases, each with the facts its page shows."""
+def assert_articles_are(run: Run, releases: list[Release], described: bool = True) -> None:
+    """The run wrote exactly these releases, each with the facts its page shows (its own
+    description as ``summary`` where the page has one, ``described``)."""
     wire = run.spider
     by_id = {f"{wire}:{r.id}": r for r in releases}
     articles = run.articles()
@@ -55,6 +57,7 @@ def assert_articles_are(run: Run, releases: list[Release]) -> None:
         assert article["dateline"] == release.dateline
         assert article["organization"] == release.organization
         assert article["body"] == release.body  # no contact block, SOURCE line or pixel
+        assert article["summary"] == (description(release) if described else None)
 
 
 def cron_runs(out: Path, site: WireSite) -> Run:
@@ -94,7 +97,7 @@ def test_globenewswire_cron_runs_fetch_each_release_once(out: Path) -> None:
         redesigned = site.add_synthetic(3)
         fourth = crawl_site(out, site, "-s", "NEWSCRAWL_HEALTH_MIN_PAGES=3")
     assert fourth.status == 3, fourth.stderr[-3000:]
-    assert_articles_are(fourth, redesigned)
+    assert_articles_are(fourth, redesigned, described=False)  # the redesign has no description
     line = fourth.last()
     assert line["health"]["layers"]["meta"] == 3
     assert any(alarm.startswith("layout changed") for alarm in line["alarms"])

@@ -23,6 +23,10 @@ SLOPPY = "sloppy-windows-1252"  # what browsers do: undefined bytes become C1 co
         (b"\xef\xbb\xbf" + TEXT.encode(), "iso-8859-1", None),  # the BOM decides (w3lib)
         (b"plain ASCII", "iso-8859-1", None),  # nothing to choose
         (TEXT.encode() + b" \xff", "utf-8", None),  # mixed: keep the label, U+FFFD shows
+        # An accented letter before windows-1252 punctuation looks like a UTF-8 lead byte and
+        # its continuation, but no whole UTF-8 sequence is there: windows-1252.
+        ("José’s café—Pokémon…".encode("cp1252"), "utf-8", "cp1252"),
+        ("Kim’s".encode() + b" \xe2\x80", "utf-8", None),  # a sequence cut short by the end
         ("مرحبا".encode("cp1256"), "windows-1256", None),  # a real single-byte label stays
     ],
 )

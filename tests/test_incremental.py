@@ -6,14 +6,17 @@ In process, against the local MENAFN site (20 stories a listing page)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.in_process import FAST_SETTINGS, InProcessRun, crawl_in_process
 from tests.site import MenafnSite, WireSite, synthetic_releases, synthetic_stories
 
+EASTERN = ZoneInfo("America/New_York")  # MENAFN's clock, the alarm's
 ALL_SECTIONS = "/qn_news_sections.aspx?src=s"  # every story, newest first: pages are exact
 ONE_LISTING = {**FAST_SETTINGS, "NEWSCRAWL_LISTING_PATHS": ALL_SECTIONS,
                "NEWSCRAWL_DISCOVERY_DEPTH": 1}  # fmt: skip
@@ -64,10 +67,11 @@ def test_a_gap_longer_than_the_cap_raises_the_coverage_gap_alarm(
     assert run.status == 3, run.summary
     assert listing_pages(site) == [1, 2]
     assert len(run.articles()) == 40  # what the two pages held; 20 more may be missing
-    since = before.last()["started_at"]
+    since = datetime.fromisoformat(before.last()["started_at"]).astimezone(EASTERN)
     alarm = (
         "coverage gap: the listings ran out before reaching known stories; stories published "
-        f"since {since} may be missing: run a backfill"
+        f"since {since:%Y-%m-%d %H:%M} ET may be missing: run a backfill with "
+        f"-a since={since:%Y-%m-%d}"
     )
     assert run.last()["alarms"] == [alarm]
     assert run.stats is not None

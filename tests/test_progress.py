@@ -5,6 +5,7 @@ NEWSCRAWL_PROGRESS is off."""
 from __future__ import annotations
 
 import fcntl
+import io
 import logging
 import os
 import pty
@@ -13,10 +14,13 @@ import struct
 import subprocess
 import sys
 import termios
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from scrapy.utils.log import TopLevelFormatter
 
+from newscrawl.progress import logs_above_bar
 from tests.conftest import FAST, FIXTURES, ROOT
 from tests.in_process import FAST_SETTINGS, crawl_in_process
 from tests.site import MenafnSite, synthetic_stories
@@ -122,3 +126,61 @@ def test_a_re_extraction_shows_pages_done_and_written(
     assert all(
         re.fullmatch(r"progress: \d+ story pages, \d+ written, [\d.]+ pages/s", x) for x in lines
     )
+
+
+@pytest.fixture
+def console() -> Iterator[tuple[io.StringIO, logging.Handler]]:
+    """The root logger with one console handler, as ``scrapy crawl -L WARNING`` leaves it
+    (level, Scrapy's formatter and its top-level filter), writing into a buffer that the test
+    makes ``sys.stderr`` (pytest's capture sets its own between set-up and the test)."""
+    terminal = io.StringIO()
+    handler = logging.StreamHandler(terminal)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("[%(name)s] %(levelname)s: %(message)s"))
+    handler.addFilter(TopLevelFormatter(["scrapy"]))
+    root = logging.getLogger()
+    kept, level = root.handlers[:], root.level
+    root.handlers, root.level = [handler], logging.DEBUG
+    yield terminal, handler
+    root.handlers, root.level = kept, level
+
+
+def on_the_terminal(terminal: io.StringIO) -> list[logging.Handler]:
+    """The root logger's handlers writing to the terminal (pytest adds its own elsewhere)."""
+    return [h for h in logging.getLogger().handlers if getattr(h, "stream", None) is terminal]
+
+
+def test_the_bar_keeps_the_console_handlers_level(
+    console: tuple[io.StringIO, logging.Handler], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal ``-L WARNING`` still hides DEBUG and INFO lines (the crawled pages,
+    whole scraped items): FRESH-USER-1 F8."""
+    terminal, handler = console
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with logs_above_bar():
+        [installed] = on_the_terminal(terminal)
+        assert installed is not handler
+        assert installed.level == logging.WARNING
+        assert installed.formatter is handler.formatter
+        assert installed.filters == handler.filters
+        logging.getLogger("scrapy.core.scraper").debug("Scraped from <200 x> Article(...)")
+        logging.getLogger("scrapy.core.engine").info("Crawled (200) <GET x>")
+        logging.getLogger("scrapy.core.engine").warning("a warning")
+    assert on_the_terminal(terminal) == [handler]
+    assert terminal.getvalue() == "[scrapy] WARNING: a warning\n"
+
+
+def test_with_a_log_file_the_bar_routes_nothing(
+    console: tuple[io.StringIO, logging.Handler], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--logfile``: no console handler, so none is added (the terminal shows the bar alone)."""
+    terminal, _ = console
+    monkeypatch.setattr(sys, "stderr", terminal)
+    to_file = logging.FileHandler(tmp_path / "log")
+    logging.getLogger().handlers = [to_file]  # pytest's own come back at the test's call
+    with logs_above_bar():
+        assert on_the_terminal(terminal) == []
+        logging.getLogger("scrapy.core.engine").debug("Crawled (200) <GET x>")
+    to_file.close()
+    assert terminal.getvalue() == ""
+    assert "Crawled (200)" in (tmp_path / "log").read_text()

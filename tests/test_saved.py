@@ -155,24 +155,44 @@ def test_text_drops_a_utf8_bom() -> None:
     assert page.text() == "(MENAFN) Text."
 
 
+ARABIC = "تراجع سعر صرف الدينار الكويتي أمام الدولار الأمريكي اليوم إلى 0.306 دينار. "
+
+
+@pytest.mark.parametrize(
+    ("text", "code_page"),
+    [
+        ("He said \u201cKim\u2019s caf\u00e9\u201d \u2014 \u20ac5", "cp1252"),  # a Windows tool
+        (ARABIC * 3, "cp1256"),  # Arabic in its Windows code page
+        ("Курс рубля к доллару снизился на торгах Московской биржи. " * 3, "cp1251"),
+    ],
+)
+def test_text_in_a_code_page_is_read_as_an_html_page_is(text: str, code_page: str) -> None:
+    """A text rendering declares no charset: bytes that are not UTF-8 are read by the rule
+    HTML pages are (windows-1252, else the code page charset-normalizer names): F9."""
+    assert SavedPage(Path("p.txt"), "text", text.encode(code_page)).text() == text
+
+
 @pytest.mark.parametrize(
     ("data", "detail"),
     [
-        (b"abc\xff", "invalid byte 0xff at offset 3"),
-        (b"\xe9t\xe9", "invalid byte 0xe9 at offset 0"),  # Latin-1 is not guessed at
         (b"ok \xe2\x80", "invalid byte 0xe2 at offset 3"),  # truncated sequence
+        ("Kim\u2019s caf\u00e9".encode() + b" \xe9t\xe9", "invalid byte 0xe9 at offset 14"),
+        (b"abc \x81\x8d def", "invalid byte 0x81 at offset 4"),  # undefined in windows-1252
     ],
 )
-def test_text_refuses_invalid_utf8(data: bytes, detail: str) -> None:
+def test_text_no_encoding_reads_is_refused(data: bytes, detail: str) -> None:
+    """UTF-8 with stray bytes (no code page reads both) and bytes windows-1252 leaves
+    undefined are ``undecodable text``, never read as something else."""
     with pytest.raises(UnreadablePage) as caught:
         SavedPage(Path("p.txt"), "text", data).text()
-    assert (caught.value.reason, caught.value.detail) == ("not UTF-8 text", detail)
+    assert caught.value.reason == "undecodable text"
+    assert caught.value.detail == f"{detail}, and no code page reads it as text"
 
 
 def test_text_refuses_invalid_utf8_after_a_bom_naming_the_file_offset() -> None:
     with pytest.raises(UnreadablePage) as caught:
         SavedPage(Path("p.txt"), "text", b"\xef\xbb\xbfab\xff").text()
-    assert caught.value.detail == "invalid byte 0xff at offset 5"
+    assert caught.value.detail == "invalid byte 0xff at offset 5, and no code page reads it as text"
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from newscrawl.table.update import catch_up
 from newscrawl.table.views import DATABASE, write_views
+from tests.in_process import scrapy_here
 from tests.test_table import article, write_run
 
 CLI = Path(sys.executable).with_name("duckdb")  # the duckdb-cli package's binary
@@ -70,6 +72,29 @@ def test_a_moved_output_folder_gets_its_views_rewritten(tmp_path: Path) -> None:
     assert not write_views(tmp_path / "b")
     with duckdb.connect(str(tmp_path / "b" / DATABASE), read_only=True) as db:
         assert db.execute("SELECT id FROM articles").fetchall() == [("menafn:1109000001",)]
+
+
+def test_a_copied_output_folder_reads_its_own_files_after_scrapy_table(tmp_path: Path) -> None:
+    """A copy (cp -r, rsync) of an output folder whose original stays: its newscrawl.duckdb
+    still names the original's files (DuckDB resolves a view's relative path against the
+    working folder, never the database file, so the paths are absolute) until ``scrapy table``
+    (``make sql`` runs it) or a run in the copy rewrites the views (FRESH-USER-1 F16)."""
+    original, copy = tmp_path / "original", tmp_path / "copy"
+    write_run(original, "20261128T031202Z", [article(1)])
+    catch_up(original)
+    shutil.copytree(original, copy)
+    write_run(original, "20261129T031202Z", [article(2)])  # the original goes on
+    catch_up(original)
+    with duckdb.connect(str(copy / DATABASE), read_only=True) as db:  # opened as copied
+        assert len(db.execute("SELECT id FROM articles").fetchall()) == 2  # the original's
+    done = scrapy_here("table", "-s", f"NEWSCRAWL_OUTPUT_DIR={copy}")
+    assert done.returncode == 0, done.stderr
+    with duckdb.connect(str(copy / DATABASE), read_only=True) as db:
+        assert db.execute("SELECT id FROM articles").fetchall() == [("menafn:1109000001",)]
+        assert db.execute("SELECT run FROM runs").fetchall() == [("20261128T031202Z",)]
+        views = " ".join(sql for (sql,) in db.execute("SELECT sql FROM duckdb_views()").fetchall())
+    assert str(copy.resolve()) in views
+    assert str(original.resolve()) not in views
 
 
 def test_the_duckdb_command_line_opens_the_views(tmp_path: Path) -> None:

@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from newscrawl.dates import EARLIEST, read_timestamp, zone
+from newscrawl.extraction.stamp_words import EASTERN_NAMES, english_stamp
 
 DAY, MINUTE, SECOND = timedelta(days=1), timedelta(minutes=1), timedelta(seconds=1)
 # The zone a printed stamp names after its time; none means the site's clock.
 _NAMED_ZONES = {"ET": "America/New_York", "EST": "America/New_York", "EDT": "America/New_York",
+                **dict.fromkeys(EASTERN_NAMES, "America/New_York"),
                 "GMT": "UTC", "UTC": "UTC", "Z": "UTC"}  # fmt: skip
-_ZONE_SUFFIX = re.compile(r"\s+(ET|EST|EDT|GMT|UTC)$")
+_ZONE_SUFFIX = re.compile(rf"\s+({'|'.join(sorted(_NAMED_ZONES.keys() - {'Z'}))})$")
 _MONTH_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.")
 _CLOCK = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 # Month-name stamps as wires print them ("25 Apr, 2016, 03:39 ET", "April 06, 2016 12:00 ET",
@@ -67,7 +69,8 @@ class Published:
 
 
 def read_stamp(text: str, clock: tzinfo) -> Reading | None:
-    """A stamp as a page prints or states it; a naive one read in ``clock``.
+    """A stamp as a page prints or states it, in English, French, German or Spanish
+    (``stamp_words``); a naive one read in ``clock``.
 
     >>> ny = zone("America/New_York")
     >>> read_stamp("05 Nov, 2025, 08:30 ET", ny).moment.isoformat()
@@ -81,10 +84,12 @@ def read_stamp(text: str, clock: tzinfo) -> Reading | None:
     ('2025-11-05T00:00:00-05:00', True)
     >>> read_stamp("2025-03-10 18:45:00+03:00", ny).moment.astimezone(UTC).isoformat()
     '2025-03-10T15:45:00+00:00'
+    >>> read_stamp("12 nov. 2025 01h30 HE", ny).moment.astimezone(UTC).isoformat()
+    '2025-11-12T06:30:00+00:00'
     >>> read_stamp("soon", ny), read_stamp("0000-00-00 00:00:00", ny)
     (None, None)
     """
-    line = " ".join(text.split())
+    line = english_stamp(" ".join(text.split()))  # French, German, Spanish month names
     named = _ZONE_SUFFIX.search(line)
     local = zone(_NAMED_ZONES[named.group(1)]) if named else clock
     bare = line[: named.start()] if named else line

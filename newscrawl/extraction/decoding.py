@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from scrapy.http import TextResponse
 
 from newscrawl.extraction.charset import single_byte_encoding
 
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]{1,3}")
+# A whole UTF-8 sequence of two, three or four bytes, or one the end of the bytes cut short;
+# a lead byte with too few continuation bytes inside the text (windows-1252's "é’s" is
+# E9 92 73) is not one.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+    rb"|[\xe0-\xf4][\x80-\xbf]{1,2}\Z"
+)
 _SINGLE_BYTE_LABELS = {"iso-8859-1", "latin-1", "latin1", "cp1252", "windows-1252", "ascii"}
 
 
@@ -43,6 +50,40 @@ def choose_encoding(body: bytes, label: str | None) -> str | None:
     if normalised in {"utf-8", "utf8"} | _SINGLE_BYTE_LABELS and not _UTF8_MULTIBYTE.search(body):
         return single_byte_encoding(body)  # cp1252, unless that reads as another script's
     return None
+
+
+class UndecodableText(ValueError):
+    """Bytes that no encoding reads as text; the message says where it failed."""
+
+
+def decode_text(data: bytes) -> str:
+    """Saved text's bytes (a ``.txt`` rendering, which declares no charset) as text, by the
+    rule HTML pages are read with (``choose_encoding``, as if labelled UTF-8): UTF-8 (a BOM
+    dropped), else windows-1252, else the code page charset-normalizer names. Raises
+    UndecodableText when none reads it (UTF-8 with a stray byte, or no code page gives text).
+
+    >>> decode_text("\\ufeffKim’s".encode()), decode_text("Kim’s café".encode("cp1252"))
+    ('Kim’s', 'Kim’s café')
+    >>> decode_text("تراجع الدينار الكويتي أمام الدولار الأمريكي اليوم. ".encode("cp1256") * 4)[:6]
+    'تراجع '
+    >>> try:
+    ...     decode_text("Kim’s".encode() + b" \\xff")
+    ... except UndecodableText as exc:
+    ...     print(exc)
+    invalid byte 0xff at offset 8, and no code page reads it as text
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # its offset counts from after a BOM
+        offset = exc.start + (len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0)
+        where = f"invalid byte 0x{data[offset]:02x} at offset {offset}"
+    encoding = choose_encoding(data, "utf-8")
+    try:
+        if encoding is not None:
+            return data.decode(encoding)
+    except UnicodeDecodeError:  # a byte the code page leaves undefined (cp1252's 0x81)
+        pass
+    raise UndecodableText(f"{where}, and no code page reads it as text")
 
 
 def decode_page(response: TextResponse) -> TextResponse:

@@ -3,23 +3,32 @@ stories it should have reached), from its discovery counts and the earlier runs'
 
 from __future__ import annotations
 
+import contextlib
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 GAPS = "newscrawl/discovery/coverage_gaps"  # cron listings capped before a known story
 BACKFILL_GAPS = "newscrawl/discovery/backfill_gaps"  # backfill listings capped before the window
+# How the sites print their clock's name (all three print "ET"); another zone by its key.
+CLOCK_NAMES = {"America/New_York": "ET"}
 
 
-def coverage_alarms(stats: dict[str, Any], history: list[dict[str, Any]], mode: str) -> list[str]:
+def coverage_alarms(
+    stats: dict[str, Any], history: list[dict[str, Any]], mode: str, clock: tzinfo = UTC
+) -> list[str]:
     """Alarms for what a run could not reach (``stats``: its Scrapy stats; ``history``: the
-    ``runs.jsonl`` lines before it; ``mode``: ``live``, ``backfill``, ``offline``). A cron run
-    whose listing ran out (``NEWSCRAWL_MAX_LISTING_PAGES``) before any story already known
-    may have missed what was published since the last cron run started; a first run has no
-    such time, and raises none.
+    ``runs.jsonl`` lines before it; ``mode``: ``live``, ``backfill``, ``offline``; ``clock``:
+    the site's zone, the one ``-a since=`` dates are on). A cron run whose listing ran out
+    (``NEWSCRAWL_MAX_LISTING_PAGES``) before any story already known may have missed what was
+    published since the last cron run started: the alarm gives that time on the site's clock
+    and the ``since`` day a backfill needs; a first run has no such time, and raises none.
 
+    >>> from zoneinfo import ZoneInfo
     >>> runs = [{"started_at": "2026-11-28T03:12:02+00:00", "health": {"mode": "live"}}]
-    >>> coverage_alarms({GAPS: 1}, runs, "live")  # doctest: +NORMALIZE_WHITESPACE
+    >>> coverage_alarms({GAPS: 1}, runs, "live", ZoneInfo("America/New_York"))
+    ... # doctest: +NORMALIZE_WHITESPACE
     ['coverage gap: the listings ran out before reaching known stories; stories published
-      since 2026-11-28T03:12:02+00:00 may be missing: run a backfill']
+      since 2026-11-27 22:12 ET may be missing: run a backfill with -a since=2026-11-27']
     >>> coverage_alarms({GAPS: 1}, [], "live"), coverage_alarms({}, runs, "live")
     ([], [])
     """
@@ -27,9 +36,11 @@ def coverage_alarms(stats: dict[str, Any], history: list[dict[str, Any]], mode: 
     if mode == "live" and stats.get(GAPS):
         since = last_cron_start(history)
         if since:
+            local = since.astimezone(clock)
             found.append(
                 "coverage gap: the listings ran out before reaching known stories; stories "
-                f"published since {since} may be missing: run a backfill"
+                f"published since {local:%Y-%m-%d %H:%M} {clock_name(clock)} may be missing: "
+                f"run a backfill with -a since={local:%Y-%m-%d}"
             )
     if mode == "backfill" and stats.get(BACKFILL_GAPS):
         reached = stats.get("newscrawl/backfill_reached")
@@ -41,10 +52,27 @@ def coverage_alarms(stats: dict[str, Any], history: list[dict[str, Any]], mode: 
     return found
 
 
-def last_cron_start(history: list[dict[str, Any]]) -> str | None:
-    """When the last cron run (mode ``live``) started, from ``runs.jsonl`` lines."""
+def clock_name(clock: tzinfo) -> str:
+    """How an alarm names a site's clock: ``ET`` as the sites print it, else the zone's key.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> clock_name(ZoneInfo("America/New_York")), clock_name(ZoneInfo("Asia/Amman"))
+    ('ET', 'Asia/Amman')
+    >>> clock_name(UTC)
+    'UTC'
+    """
+    key = str(getattr(clock, "key", None) or clock.tzname(None) or clock)
+    return CLOCK_NAMES.get(key, key)
+
+
+def last_cron_start(history: list[dict[str, Any]]) -> datetime | None:
+    """When the last cron run (mode ``live``) started, from ``runs.jsonl`` lines (aware, as
+    runs.jsonl writes it; a line whose time is not, is passed over)."""
     for line in reversed(history):
         health = line.get("health")
         if isinstance(health, dict) and health.get("mode") == "live" and line.get("started_at"):
-            return str(line["started_at"])
+            with contextlib.suppress(ValueError):
+                moment = datetime.fromisoformat(str(line["started_at"]))
+                if moment.tzinfo is not None:
+                    return moment
     return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import UTC
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
@@ -117,7 +118,8 @@ class RunExtension:
             return None, []
         history = manifest_lines(self.run.manifest)
         health, alarms = pipeline.report(mode, history)
-        return health, alarms + coverage_alarms(self.stats.get_stats(), history, mode)
+        clock = getattr(self.crawler.spider, "local", UTC)  # the site's, as since= dates are
+        return health, alarms + coverage_alarms(self.stats.get_stats(), history, mode, clock)
 
     def list_run(self, record: dict[str, Any]) -> bool:
         """Append the run's ``runs.jsonl`` line, then mark it listed; False (a failure of the

@@ -27,6 +27,7 @@ from lxml.html import HtmlElement
 from newscrawl.sites.globenewswire import globenewswire_ref
 from newscrawl.sites.prnewswire import prnewswire_ref
 
+from .release_meta import OWN_VALUES, description, summary
 from .releases import HOSTS, Release, slugify
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -69,10 +70,6 @@ def fill(container: HtmlElement, html: str) -> None:
     set_text(container, "\n")
     for element in lxml.html.fragments_fromstring(html):
         container.append(element)
-
-
-def summary(release: Release) -> str:
-    return release.paragraphs[0][:150].rsplit(" ", 1)[0] + "..."
 
 
 def contact(release: Release) -> str:
@@ -201,9 +198,13 @@ def render_release(release: Release, others: Sequence[Release] = ()) -> str:
     set_content(root, "link[rel=canonical]", release.canonical_url, "href")
     set_content(root, "meta[property='og:url']", release.canonical_url)
     set_content(root, "meta[property='og:title']", release.title)
-    set_content(root, "meta[name=description]", summary(release))
-    set_content(root, "meta[property='og:description']", summary(release))
+    set_content(root, "meta[name=description]", description(release))
+    set_content(root, "meta[property='og:description']", description(release))
     set_content(root, "meta[name=author]", release.organization)
+    values = {"description": description(release), "title": release.title,
+              "organization": release.organization}  # fmt: skip
+    for query, attribute, name in OWN_VALUES[release.wire]:
+        set_content(root, query, values[name], attribute)
     FILL[release.wire](root, release)
     page: str = lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
     return page.replace(old_path, release.path)  # the URL in scripts and hidden fields
