@@ -159,3 +159,20 @@ def test_a_run_killed_with_sigkill_leaves_no_worker_and_closes_its_output(tmp_pa
     killed, last = again.manifest()
     assert (killed["finish_reason"], killed["file"]) == ("interrupted", None)
     assert last["written"] == len(stories)
+
+
+@pytest.mark.parametrize("way", ["pidfd", "polling"])
+def test_a_worker_ends_once_the_process_it_watches_has_ended(way: str) -> None:
+    """``end_with``: by a pidfd where Linux has one, else by looking every second."""
+    watched = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.3)"])
+    hide = "del os.pidfd_open; " if way == "polling" else ""
+    worker = subprocess.Popen([sys.executable, "-c", (
+        f"import os, time; {hide}from newscrawl.spiders.lifetime import end_with; "
+        f"end_with({watched.pid}); time.sleep(60)")], cwd=ROOT)  # fmt: skip
+    try:
+        watched.wait()
+        assert worker.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import threading
 import time
 
 WATCH_INTERVAL = 1.0  # seconds between a worker's looks at its crawler, where Linux cannot say
-ORPHANED = 70  # a worker's exit status when its crawler is gone (EX_SOFTWARE)
 
 
 def end_with(pid: int) -> None:
-    """End this process (``os._exit``) once process ``pid`` has ended, however it ends; the
-    watch is a daemon thread, which returns at once."""
+    """End this process (SIGKILL: at once, whatever its main thread waits for) once process
+    ``pid`` has ended, however it ends; the watch is a daemon thread: this returns at once."""
     threading.Thread(target=_exit_after, args=(pid,), name="crawler watch", daemon=True).start()
 
 
@@ -35,7 +35,7 @@ def _exit_after(pid: int) -> None:
             time.sleep(WATCH_INTERVAL)
     else:
         select.select([handle], [], [])  # readable once the process has exited
-    os._exit(ORPHANED)  # a worker keeps nothing to save: its pages are read again
+    os.kill(os.getpid(), signal.SIGKILL)  # a worker keeps nothing to save
 
 
 def alive(pid: int) -> bool:
