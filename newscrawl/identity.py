@@ -8,6 +8,17 @@ from scrapy.exceptions import UsageError
 
 HOME_PAGE = "https://github.com/newscrawl/newscrawl"
 _COMMENT_TEXT = re.compile(r"[ !-'*-:<-\[\]-~]*")  # printable ASCII but ( ) ; \ (RFC 9110 ctext)
+CONTACT_RULE = "printable ASCII without ( ) ; or \\"  # what a contact must be
+
+
+def fits_a_comment(contact: str) -> bool:
+    """Whether ``contact`` can go in the User-Agent's comment as it is (RFC 9110 ctext, no
+    nested comment, no escape), spaces around it aside.
+
+    >>> fits_a_comment(" crawl-ops@example.org "), fits_a_comment("a;b")
+    (True, False)
+    """
+    return bool(_COMMENT_TEXT.fullmatch(contact.strip()))
 
 
 def user_agent(version: str, contact: str = "") -> str:
@@ -26,8 +37,7 @@ def user_agent(version: str, contact: str = "") -> str:
     scrapy.exceptions.UsageError: NEWSCRAWL_CONTACT must be printable ASCII ...: 'me (at) example'
     """
     contact = contact.strip()
-    if not _COMMENT_TEXT.fullmatch(contact):
-        why = "must be printable ASCII without ( ) ; or \\"
-        raise UsageError(f"NEWSCRAWL_CONTACT {why}: {contact!r}", print_help=False)
+    if not fits_a_comment(contact):
+        raise UsageError(f"NEWSCRAWL_CONTACT must be {CONTACT_RULE}: {contact!r}", print_help=False)
     comment = f"+{HOME_PAGE}; contact: {contact}" if contact else f"+{HOME_PAGE}"
     return f"newscrawl/{version} ({comment})"

@@ -2,14 +2,16 @@
 one page makes the parser raise (a bug of ours), one kills the worker process parsing it (what
 a crash in a C library or the kernel's OOM killer does). Loaded with
 ``-s SPIDER_MODULES=tests.failing_spiders``; its site is MENAFN's with this page class, which
-the worker processes are given like any site's."""
+the worker processes are given like any site's. And one whose ``start()`` raises."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 import signal
+from collections.abc import AsyncIterator
 from dataclasses import replace
+from typing import Any
 
 from scrapy.http import TextResponse
 
@@ -36,3 +38,14 @@ class FailingMenafnPage(MenafnPage):
 
 class FailingMenafnSpider(SiteSpider):
     site = replace(MENAFN, page=FailingMenafnPage)
+
+
+class StartFailingSpider(SiteSpider):
+    """MENAFN's spider whose ``start()`` raises before it gives anything (a bug of ours)."""
+
+    site = MENAFN
+    name = "menafn_start_fails"
+
+    async def start(self) -> AsyncIterator[Any]:
+        raise RuntimeError("start() broke")
+        yield  # an async generator, as Scrapy's start() is

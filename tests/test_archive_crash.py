@@ -37,7 +37,10 @@ def test_a_kill_between_the_archive_and_the_file_renames_rolls_both_back(tmp_pat
         following = crawl_site(out, site.base_url, *FAST)
         assert following.status == 0, following.stderr[-3000:]
     assert "rolled back run" in following.stderr
-    (line,) = manifest(folder)  # the killed run is gone, archive and all; the next has it all
+    # the killed run is gone, archive and all, and listed as such; the next has it all
+    killed, line = manifest(folder)
+    assert (killed["run"], killed["finish_reason"]) == (run, "interrupted")
+    assert (killed["file"], killed["archive"]) == (None, None)
     assert line["written"] == 5
     assert line["archive"] == f"menafn/archive/{line['run']}.warc.gz"
     check_output(out, {f"menafn:{s.id}" for i, s in enumerate(stories) if i != 2})

@@ -110,7 +110,12 @@ def check_output(out: Path, expected_ids: set[str]) -> None:
     assert twice == [], f"written more than once: {twice[:10]}"
     missing, extra = sorted(expected_ids - set(ids)), sorted(set(ids) - expected_ids)
     assert (missing, extra) == ([], []), f"missing {missing[:10]}, not on the site {extra[:10]}"
-    listed = manifest(folder)
+    runs = Counter(line["run"] for line in manifest(folder))
+    assert [run for run, n in runs.items() if n > 1] == [], "a run listed twice"
+    # a run that published no file here was killed before its file was complete
+    unpublished = [line for line in manifest(folder) if line["file"] is None]
+    assert {line["finish_reason"] for line in unpublished} <= {"interrupted"}
+    listed = [line for line in manifest(folder) if line["file"] is not None]
     for line in listed:
         path = out / line["file"]
         assert path.exists(), f"runs.jsonl lists {line['file']}, which does not exist"

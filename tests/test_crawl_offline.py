@@ -225,12 +225,43 @@ def test_a_run_killed_before_its_rename_is_rolled_back(out: Path) -> None:
     store.begin_run("menafn/20260101T000000Z", str(articles / "20260101T000000Z.jsonl"))
     store.add("menafn:1109793603", "sha256:" + "0" * 64, "menafn/20260101T000000Z")
     store.close()
-    (articles / "20260101T000000Z.jsonl.part").write_text('{"half": ')
+    line = json.dumps({"id": "menafn:1109793603"})
+    (articles / "20260101T000000Z.jsonl.part").write_text(line + '\n{"half": ')
     run = crawl_here(out, "-a", f"source={SAMPLE}")
     assert run.status == 0
     assert [a["id"] for a in run.articles()] == ["menafn:1109793603"]  # written after all
     assert not list(out.rglob("*.part"))
     assert "rolled back" in run.stderr
+    # the killed run is listed (runs.jsonl, and the table's runs view), once
+    killed, latest = run.manifest()
+    assert killed == {
+        "run": "20260101T000000Z", "started_at": "2026-01-01T00:00:00+00:00",
+        "finished_at": None, "finish_reason": "interrupted", "exit_status": 1, "mode": None,
+        "file": None, "sha256": None, "pages": None, "written": 0, "duplicates": None,
+        "rejected": None, "errors": None, "skipped_seen": None, "replaced": {},
+        "discovery": None, "rejects_file": None, "archive": None, "archive_sha256": None,
+        "failures": ["the run was killed before its file was complete: rolled back with the 1 "
+                     "articles it had written; its stories are left for the next run"],
+        "health": None, "alarms": [],
+    }  # fmt: skip
+    assert latest["run"] == run.stats["newscrawl/run"]
+    again = crawl_here(out, "-a", f"source={SAMPLE}")
+    assert [line["run"] for line in again.manifest()].count("20260101T000000Z") == 1
+
+
+def test_a_run_killed_before_it_wrote_anything_is_listed_by_the_next_start(out: Path) -> None:
+    """No ``.part`` file at all (killed at its start): still a line, 0 articles rolled back."""
+    articles = out / "menafn" / "articles"
+    articles.mkdir(parents=True)
+    store = SqliteSeenStore(str(out / ".state" / "seen.sqlite3"))
+    store.begin_run("menafn/20260101T000000Z_2", str(articles / "20260101T000000Z_2.jsonl"))
+    store.close()
+    run = crawl_here(out, "-a", f"source={SAMPLE}")
+    assert run.status == 0, run.stderr[-2000:]
+    killed = run.manifest()[0]
+    assert (killed["run"], killed["started_at"], killed["file"]) == (
+        "20260101T000000Z_2", "2026-01-01T00:00:00+00:00", None)  # fmt: skip
+    assert "rolled back with the 0 articles it had written" in killed["failures"][0]
 
 
 def test_a_run_killed_after_its_rename_is_rolled_forward(out: Path) -> None:

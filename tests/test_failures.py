@@ -18,7 +18,7 @@ import pytest
 
 from newscrawl.run.checks import check_settings
 from tests.conftest import FIXTURE_PAGES, ROOT, SAMPLE, Run, crawl, page_copies
-from tests.in_process import crawl_here
+from tests.in_process import crawl_here, crawl_in_process, scrapy_here
 from tests.site import MenafnSite, synthetic_stories
 
 pytestmark = pytest.mark.slow
@@ -69,7 +69,8 @@ def test_an_unwritable_articles_folder_fails_the_run_in_one_line(
     (line,) = our_lines(run)
     assert line.startswith("newscrawl: error: output could not be written: [Errno")
     assert str(folder / "articles") in line
-    assert line.endswith("articles left for the next run")
+    # the stories the run would have written, whether or not a line got into a .part file
+    assert line.endswith(": 4 articles left for the next run")
     last = run.last()
     assert (last["file"], last["written"], last["exit_status"]) == (None, 0, 1)
     assert last["failures"] == [line.removeprefix("newscrawl: error: ")]
@@ -132,11 +133,15 @@ def test_a_source_that_holds_no_page_is_bad_usage(out: Path, tmp_path: Path) -> 
     (notes / "urls.json").write_text("[]\n")
     # the README's month recipe in a month with no archive yet: ln makes a link to the pattern
     (links / "202611*.warc.gz").symlink_to(tmp_path / "archive" / "202611*.warc.gz")
+    (notes / "pages.tar.gz").write_bytes(b"")  # gzip, but of no page
     for source, message in [
         (empty, f"source holds no page: {empty}"),
         (notes, f"source holds no page: {notes}"),
         (links, f"source holds no page: {links}"),
         (links / "202611*.warc.gz", f"source not found: {links / '202611*.warc.gz'}"),
+        # one file that is not a page, as a folder of it (a case's expected.json by mistake)
+        (notes / "urls.json", f"source holds no page: {notes / 'urls.json'}"),
+        (notes / "pages.tar.gz", f"source holds no page: {notes / 'pages.tar.gz'}"),
     ]:
         run = crawl_here(out, "-a", f"source={source}")
         assert run.status == 2, source
@@ -152,6 +157,10 @@ BAD_SETTINGS = [
     ("CONCURRENT_REQUESTS_PER_DOMAIN", "0", "expected a whole number of at least 1"),
     ("NEWSCRAWL_ARCHIVE", "maybe", "expected 1 or 0 (true or false)"),
     ("NEWSCRAWL_OUTPUT_DIR", "", "give a folder"),
+    ("LOG_LEVEL", "LOUD", "expected CRITICAL, ERROR, WARNING, INFO or DEBUG"),
+    ("LOG_LEVEL", "info", "expected CRITICAL, ERROR, WARNING, INFO or DEBUG"),
+    ("NEWSCRAWL_CONTACT", "a;b", "expected printable ASCII without ( ) ; or \\"),
+    ("NEWSCRAWL_CONTACT", "me (at) example.org", "expected printable ASCII without ( ) ; or \\"),
 ]
 
 
@@ -164,6 +173,17 @@ def test_each_bad_setting_is_refused_naming_it(name: str, value: str, expected: 
     settings.set(name, value)
     with pytest.raises(ValueError, match=re.escape(f"invalid {name} '{value}': {expected}")):
         check_settings(settings)
+
+
+def test_a_log_level_logging_does_not_know_is_one_line_before_scrapy_logs(out: Path) -> None:
+    """`-L LOUD`: Scrapy would raise logging's ValueError as it sets up its log (a traceback);
+    the command's checks see it first. A child: the log is set up by the real command line."""
+    run = crawl(out, "-a", f"source={SAMPLE}", "-L", "LOUD")
+    assert run.status == 2
+    assert run.stderr == (
+        "newscrawl: invalid LOG_LEVEL 'LOUD': expected CRITICAL, ERROR, WARNING, INFO or DEBUG\n"
+    )
+    assert not out.exists()
 
 
 def test_bad_setting_values_are_bad_usage_and_no_later_run_rolls_anything_back(
@@ -220,3 +240,90 @@ def test_a_first_sigterm_stops_a_live_run_in_one_line(out: Path) -> None:
     assert last["failures"][0] == "stopped by a signal before the crawl was done"
     assert 0 < last["written"] < 60
     assert last["discovery"]["listing_pages"] >= 1
+
+
+# -- an output or state this user cannot write (a read-only mount, another user's files) --------
+UNWRITABLE = "newscrawl: could not start, the output or the state cannot be written: [Errno"
+
+
+def lock_of(out: Path) -> Path:
+    """The lock file of a menafn run whose state is ``crawl_here``'s."""
+    return out / ".state" / "seen.sqlite3.menafn.lock"
+
+
+def test_a_lock_file_that_cannot_be_opened_stops_the_run_in_one_line(out: Path) -> None:
+    """A folder in the lock file's place (open() gives EISDIR, as a read-only mount gives
+    EROFS): one line, exit 1, nothing written; the checks before Scrapy starts see it."""
+    lock_of(out).mkdir(parents=True)
+    run = crawl_here(out, "-a", f"source={SAMPLE}")
+    assert run.status == 1
+    (line,) = run.stderr.strip().splitlines()  # before Scrapy logs anything
+    assert line.startswith(UNWRITABLE)
+    assert line.endswith(f"'{lock_of(out)}'")
+    assert not (out / "menafn").exists()
+    lock_of(out).rmdir()
+    assert crawl_here(out, "-a", f"source={SAMPLE}").status == 0
+
+
+def test_a_lock_file_of_another_user_stops_a_cron_run_in_one_line(out: Path) -> None:
+    """The usual case: the first run was a person's (`make run` as root), cron runs as a
+    service user, and the lock file the first run left is not the user's to write: EACCES."""
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is needed to run the crawl without CAP_DAC_OVERRIDE")
+    assert crawl_here(out, "-a", f"source={SAMPLE}").status == 0
+    lock_of(out).chmod(0o444)
+    run = crawl(out, "-a", f"source={SAMPLE}", prefix=AS_A_USER)
+    assert run.status == 1, run.stderr[-2000:]
+    (line,) = our_lines(run)
+    assert line.startswith(UNWRITABLE + " 13] Permission denied"), line
+    assert len(run.manifest()) == 1  # no run began
+
+
+def test_clusters_rebuild_and_table_say_an_io_error_in_one_line_and_exit_1(out: Path) -> None:
+    """An I/O error is not bad usage: `scrapy clusters rebuild` and `scrapy table` exit 1."""
+    assert crawl_here(out, "-a", f"source={SAMPLE}").status == 0
+    state = lock_of(out).parent / "seen.sqlite3"
+    settings = ("-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", f"NEWSCRAWL_STATE={state}")
+    lock_of(out).unlink()
+    lock_of(out).mkdir()
+    rebuilt = scrapy_here("clusters", "rebuild", *settings)
+    assert rebuilt.returncode == 1, rebuilt.stderr
+    why = f"[Errno 21] Is a directory: '{lock_of(out)}'"
+    assert rebuilt.stderr == f"newscrawl: {why}; not rebuilt\n"
+    (out / "table" / ".lock").unlink()
+    (out / "table" / ".lock").mkdir()
+    table = scrapy_here("table", *settings)
+    assert table.returncode == 1
+    assert table.stderr.startswith("newscrawl: table not updated: [Errno 21] Is a directory")
+    assert table.stderr.count("\n") == 1
+
+
+def test_make_sql_opens_the_views_of_an_output_it_cannot_update(out: Path) -> None:
+    """`make sql` on an output this user cannot write: the catch-up's one line, then the
+    views, read-only, as the output has them."""
+    if shutil.which("make") is None or not (ROOT / ".venv" / "bin" / "duckdb").exists():
+        pytest.skip("needs make and the project's .venv with duckdb-cli")
+    assert crawl_here(out, "-a", f"source={SAMPLE}").status == 0
+    (out / "table" / ".lock").unlink()
+    (out / "table" / ".lock").mkdir()  # as a read-only mount: the table cannot be locked
+    done = subprocess.run(
+        ["make", "-s", "sql", f"OUTPUT={out}"], cwd=ROOT, capture_output=True, text=True,
+        input="select count(*) as stories from articles;\n", check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("newscrawl: table not updated: [Errno 21] Is a directory")
+    assert re.search(r"│\s+stories\s+│.*│\s+1\s+│", done.stdout, re.DOTALL), done.stdout
+
+
+def test_a_spider_whose_start_raises_fails_the_run_naming_it(out: Path) -> None:
+    """Scrapy gives the spider_error of ``start()`` no response: the failure is still named
+    (the handler raised on it, and the run said only ``start_error``)."""
+    run = crawl_in_process(out, "menafn_start_fails",
+                           settings={"SPIDER_MODULES": ["tests.failing_spiders"]})  # fmt: skip
+    assert run.status == 1
+    assert "Error caught on signal handler" not in run.stderr
+    assert run.last()["failures"] == [
+        "the crawl ended early: start_error",
+        "callback error on start(): start() broke",
+    ]

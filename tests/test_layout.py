@@ -211,19 +211,22 @@ def test_the_first_run_moves_a_01_folder_and_settles_the_runs_0_1_left_unfinishe
         (A, "finished"),
         (D, "finished"),
         (B, "interrupted"),
+        (C, "interrupted"),  # rolled back: listed with no file
         (run.last()["run"], "finished"),
     ]
-    for line in listed:
+    assert listed[3]["file"] is None
+    published = [line for line in listed if line["file"]]
+    for line in published:
         assert line["file"] == f"menafn/articles/{line['run']}.jsonl"
         data = (out / line["file"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == line["sha256"]
     assert sorted(p.name for p in folder.glob("articles/*.jsonl")) == sorted(
-        Path(line["file"]).name for line in listed
+        Path(line["file"]).name for line in published
     )
     assert read_jsonl(out / listed[0]["rejects_file"]) == [reject(11)]
     assert read_jsonl(out / listed[2]["rejects_file"]) == [reject(12)]  # its complete lines
     assert [a["id"] for a in read_jsonl(out / listed[2]["file"])] == ["menafn:2"]
-    assert [s for _, s in state_runs(state)] == ["listed"] * 4  # A, B, D and the new run
+    assert [s for _, s in state_runs(state)] == ["listed"] * 4  # A, B, D and the new run (C gone)
 
 
 def test_a_run_0_1_left_unfinished_in_another_output_folder_is_settled_there(

@@ -5,12 +5,14 @@ naming both schemes, exit status 2). It reads ``NEWSCRAWL_OUTPUT_DIR`` (every so
 ``runs.jsonl`` and articles) and rebuilds the index of the state those runs share
 (``NEWSCRAWL_STATE``, or Redis with ``NEWSCRAWL_REDIS_URL``); nothing is fetched. Articles of
 the state written under other output folders are not read. Exit status: 0 rebuilt, 1 Redis
-failed, 2 bad usage or an unreadable output folder, 75 a crawl holds the state's lock.
+failed or the state (or its lock) could not be written, 2 bad usage or an output folder whose
+runs cannot be read (a listed file missing, a damaged line), 75 a crawl holds the state's lock.
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, ClassVar
@@ -124,6 +126,8 @@ class Command(ScrapyCommand):
             fail(EX_TEMPFAIL, f"{exc}; not rebuilt")
         except StoreUnavailable as exc:
             fail(1, f"{exc}; not rebuilt")
-        except (ValueError, OSError) as exc:
+        except (OSError, sqlite3.Error) as exc:  # the state or its lock cannot be written
+            fail(1, f"{exc}; not rebuilt")
+        except ValueError as exc:  # a listed file missing, a damaged line
             fail(EX_USAGE, f"{exc}; not rebuilt")
         print(rebuilt.summary())

@@ -20,6 +20,7 @@ from newscrawl.run.lock import StateLock, StateLocked
 from newscrawl.run.seen import STORE_ERRORS, StoreUnavailable
 
 EX_USAGE, EX_TEMPFAIL = 2, 75
+UNWRITABLE = "could not start, the output or the state cannot be written"
 SHOWN_FAILURES = 3  # failure lines on stderr; runs.jsonl has up to 20
 
 
@@ -59,18 +60,24 @@ class Command(ScrapyCrawlCommand):
 
     def check_lock(self, source: str) -> None:
         """Exit 75 with one line, before Scrapy logs anything, if another run holds the lock
-        (the run takes the lock for itself later; this only spares the user the log)."""
+        (the run takes the lock for itself later; this only spares the user the log); exit 1
+        with one line if the lock file cannot be opened (a read-only output, another user's
+        file, a folder in its place)."""
         assert self.settings is not None
         path = state_file(
             Path(self.settings["NEWSCRAWL_OUTPUT_DIR"]), self.settings.get("NEWSCRAWL_STATE")
         )
-        lock = StateLock(path, source) if path else None
-        if lock is None or not lock.path.exists():
-            return
+        if not path:
+            return  # a state in memory takes no lock
+        lock = StateLock(path, source)
         try:
+            if not lock.path.exists():
+                return  # the run makes it (and says so if it cannot)
             lock.acquire()
         except StateLocked as exc:
             fail(EX_TEMPFAIL, f"{exc}; not started")
+        except OSError as exc:
+            fail(1, f"{UNWRITABLE}: {exc}")
         lock.release()
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -117,7 +124,7 @@ def not_started(crawler: Any, error: BaseException) -> None:
     if isinstance(error, StoreUnavailable):
         fail(1, f"{error}; not started")
     if isinstance(error, (OSError, *STORE_ERRORS)):
-        fail(1, f"could not start, the output or the state cannot be written: {error}")
+        fail(1, f"{UNWRITABLE}: {error}")
     fail(1, f"could not start: {type(error).__name__}: {error}")
 
 

@@ -5,10 +5,13 @@ with ``CONCURRENT_REQUESTS_PER_DOMAIN=0`` waits for ever)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from scrapy.settings import BaseSettings
+
+from newscrawl.identity import CONTACT_RULE, fits_a_comment
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ SWITCHES = (  # on/off: 1/0, true/false, True/False (Scrapy's getbool)
     "COOKIES_ENABLED",
 )
 PATHS = ("NEWSCRAWL_OUTPUT_DIR",)  # where files go: never empty (not the working folder)
+CONTACTS = ("NEWSCRAWL_CONTACT", "NEWSCRAWL_CONTACT_URL")  # in the User-Agent (identity.py)
+LOG_LEVELS = "CRITICAL, ERROR, WARNING, INFO or DEBUG"
 
 
 def check_value(name: str, value: object) -> None:
@@ -132,7 +137,27 @@ def check_settings(settings: BaseSettings) -> None:
     for name in PATHS:
         if name in settings and not str(settings.get(name) or "").strip():
             raise ValueError(f"invalid {name} {settings.get(name)!r}: give a folder")
+    for name in CONTACTS:
+        if not fits_a_comment(str(settings.get(name) or "")):
+            raise ValueError(f"invalid {name} {settings.get(name)!r}: expected {CONTACT_RULE}")
+    check_log_level(settings.get("LOG_LEVEL"))
     check_feeds(settings)
+
+
+def check_log_level(level: object) -> None:
+    """A ``LOG_LEVEL`` (``-L``) Python's logging knows, checked before Scrapy sets up its log
+    (which would raise a bare ValueError): a level's name in capitals, or its number as an int.
+
+    >>> check_log_level("INFO"), check_log_level(20)
+    (None, None)
+    >>> check_log_level("loud")
+    Traceback (most recent call last):
+    ...
+    ValueError: invalid LOG_LEVEL 'loud': expected CRITICAL, ERROR, WARNING, INFO or DEBUG
+    """
+    if isinstance(level, int) or level in logging.getLevelNamesMapping():
+        return
+    raise ValueError(f"invalid LOG_LEVEL {level!r}: expected {LOG_LEVELS}")
 
 
 def check_feeds(settings: BaseSettings) -> None:

@@ -76,10 +76,11 @@ def commit(run: Run, dropped: Callable[[int], None]) -> None:
     run.articles.publish()
 
 
-def settle(run: Run, dropped: Callable[[int], None], written: int) -> str:
+def settle(run: Run, dropped: Callable[[int], None], left: Callable[[], int]) -> str:
     """Commit the run, or roll it back when it cannot be committed: ``PUBLISHED``,
-    ``ROLLED_BACK`` or ``UNSETTLED``. ``written``: the lines of its ``.part`` file, for the
-    failure line of a run rolled back."""
+    ``ROLLED_BACK`` or ``UNSETTLED``. ``left``: how many stories the run would have written
+    (``report.TO_WRITE``: those whose lines are in its ``.part`` file, and those it could not
+    write or claim), which a roll-back leaves for the next run, for its failure line."""
     try:
         commit(run, dropped)
     except (OSError, StoreUnavailable, sqlite3.Error) as exc:
@@ -87,9 +88,10 @@ def settle(run: Run, dropped: Callable[[int], None], written: int) -> str:
             run.fail(f"the article file could not be renamed ({exc}): the next run finishes it")
             return UNSETTLED
         what = failure(exc)
-        logger.error("%s: %d articles left for the next run", what, written)
+        why = f"{what}: {left()} articles left for the next run"
+        logger.error("%s", why)
         run.failures = [f for f in run.failures if f != what]  # said once, with its count
-        run.fail(f"{what}: {written} articles left for the next run")
+        run.fail(why)
         roll_back(run, forget=not isinstance(exc, StoreUnavailable))
         return ROLLED_BACK
     finish_rejects(run)

@@ -21,7 +21,7 @@ from newscrawl.run.commit import PUBLISHED, UNSETTLED, roll_back, settle, update
 from newscrawl.run.coverage import coverage_alarms
 from newscrawl.run.files import append_manifest, manifest_lines
 from newscrawl.run.health import HealthPipeline
-from newscrawl.run.report import OFFLINE, REEXTRACT, count
+from newscrawl.run.report import OFFLINE, REEXTRACT, TO_WRITE, count
 from newscrawl.run.run import Run, open_run
 from newscrawl.run.seen import LISTED, STORE_ERRORS
 from newscrawl.signals import run_listed
@@ -58,7 +58,8 @@ class RunExtension:
         count(self.stats, "errors")
 
     def spider_error(self, failure: Failure, response: Any, spider: Spider) -> None:
-        self.run.fail(f"callback error on {response.url}: {failure.getErrorMessage()}")
+        where = response.url if response is not None else "start()"  # None: from start()
+        self.run.fail(f"callback error on {where}: {failure.getErrorMessage()}")
         count(self.stats, "errors")
 
     def discard(self) -> None:
@@ -71,7 +72,7 @@ class RunExtension:
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         self.closed = True
         self.run.failures[:0] = report.closing_failures(self.stats, reason)
-        outcome = settle(self.run, self.dropped, report.counted(self.stats, "written"))
+        outcome = settle(self.run, self.dropped, lambda: report.counted(self.stats, TO_WRITE))
         if outcome == PUBLISHED and self.crawler.settings.getbool("NEWSCRAWL_TABLE"):
             update_table(self.run)
         record = self.close_books(spider, reason, outcome)
@@ -109,6 +110,7 @@ class RunExtension:
     def dropped(self, lines: int) -> None:
         """Lines another worker's commit took out of the run's file: duplicates, not written."""
         count(self.stats, "written", -lines)
+        count(self.stats, TO_WRITE, -lines)
         count(self.stats, "duplicates", lines)
 
     def health(self, mode: str) -> tuple[dict[str, Any] | None, list[str]]:

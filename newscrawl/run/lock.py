@@ -21,7 +21,8 @@ class StateLock:
         self._file: IO[str] | None = None
 
     def acquire(self) -> None:
-        """Take the lock, or raise StateLocked (OSError if its folder cannot be written)."""
+        """Take the lock, or raise StateLocked; OSError if the lock file cannot be opened or
+        written (a read-only output, another user's file, a folder in its place)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a")
         try:
@@ -29,9 +30,13 @@ class StateLock:
         except BlockingIOError:
             handle.close()
             raise StateLocked(f"another run holds the lock {self.path}") from None
-        handle.truncate(0)  # ours now: say who holds it
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
+        try:
+            handle.truncate(0)  # ours now: say who holds it
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+        except OSError:  # a full disk: the lock is given back with the file
+            handle.close()
+            raise
         self._file = handle
 
     def release(self) -> None:

@@ -30,6 +30,7 @@ from newscrawl.run.seen import COMMITTED, LISTED, STARTED, SeenStore
 logger = logging.getLogger(__name__)
 
 COUNTS = ("pages", "written", "duplicates", "rejected", "errors", "skipped_seen")
+INTERRUPTED = "interrupted"  # the finish_reason of a run a kill stopped, listed by the next start
 
 
 def recover_runs(store: SeenStore, source: str, folder: Path) -> None:
@@ -45,13 +46,27 @@ def recover_runs(store: SeenStore, source: str, folder: Path) -> None:
             roll_forward(store, key, run_folder)
             logger.warning("rolled forward run %s whose file was complete", key)
             continue
-        remove_leftovers(run_folder, name)
-        store.forget_run(key)
         if state == STARTED:
+            list_rolled_back(run_folder, name)  # first: a start that fails here redoes it all
             logger.warning("rolled back run %s that did not finish: its stories are new", key)
         else:
             logger.error("run %s was %s but its file is gone", key, state)
+        remove_leftovers(run_folder, name)
+        store.forget_run(key)
     adopt_lost_runs(store, source, folder)
+
+
+def list_rolled_back(folder: Path, name: str) -> None:
+    """Give a run killed before its file was complete its ``runs.jsonl`` line (once), before
+    its leftovers go: ``interrupted``, no file, and how many articles its ``.part`` file held
+    (rolled back with it). A folder of another machine's (a shared state) is left alone."""
+    manifest = folder / MANIFEST
+    if not folder.is_dir() or name in listed_runs(manifest):
+        return
+    final = articles_file(folder, name)
+    part = final.with_name(final.name + PART)
+    lines = part.read_bytes().count(b"\n") if part.exists() else 0  # complete lines only
+    append_manifest(manifest, rolled_back_record(name, lines))
 
 
 def has_final_file(folder: Path, name: str, state: str) -> bool:
@@ -140,15 +155,48 @@ def settle_rejects(path: Path) -> None:
         part.unlink()
 
 
+def started_at(name: str) -> str:
+    """When a run started, from its name (``20261128T031202Z``, maybe ``_2``), ISO 8601."""
+    started = datetime.strptime(name.split("_")[0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return started.isoformat()
+
+
+def rolled_back_record(name: str, lines: int) -> dict[str, Any]:
+    """The runs.jsonl line of a run killed before its file was complete, rolled back by the
+    next start: no file, its counts unknown (``lines``: the articles it had written)."""
+    return {
+        "run": name,
+        "started_at": started_at(name),
+        "finished_at": None,
+        "finish_reason": INTERRUPTED,
+        "exit_status": 1,  # as a run that failed: ``exit_status != 0`` finds it
+        "mode": None,  # unknown: the process that knew it is gone
+        "file": None,
+        "sha256": None,
+        **dict.fromkeys(COUNTS),
+        "written": 0,
+        "replaced": {},
+        "discovery": None,
+        "rejects_file": None,
+        "archive": None,
+        "archive_sha256": None,
+        "failures": [
+            f"the run was killed before its file was complete: rolled back with the {lines} "
+            "articles it had written; its stories are left for the next run"
+        ],
+        "health": None,
+        "alarms": [],
+    }
+
+
 def interrupted_record(name: str, final: Path, rejects: Path, archive: Path) -> dict[str, Any]:
     """The runs.jsonl line of a run that was killed after its file was complete."""
     data = final.read_bytes()
-    started = datetime.strptime(name.split("_")[0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     return {
         "run": name,
-        "started_at": started.isoformat(),
+        "started_at": started_at(name),
         "finished_at": None,
-        "finish_reason": "interrupted",
+        "finish_reason": INTERRUPTED,
         "exit_status": 1,
         "mode": None,  # unknown: the process that knew it is gone
         "file": listed_name(final),

@@ -23,6 +23,9 @@ EARLY_CLOSE = {
 NAMED_ELSEWHERE = {"finished", "redis_lost"}  # a failure line says what happened
 LIVE, BACKFILL, OFFLINE, REEXTRACT = "live", "backfill", "offline", "reextract"  # a run's mode
 UNKNOWN_RUN = "unknown"  # in ``replaced``: a story whose store recorded no writer
+# The stories a run would have written: those its write stage claimed, and those the seen
+# store failed to claim (not known to be duplicates); a run rolled back leaves them all unseen.
+TO_WRITE = "to_write"
 
 
 def run_mode(spider: object) -> str:

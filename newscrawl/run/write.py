@@ -27,7 +27,7 @@ from scrapy.statscollectors import StatsCollector
 from newscrawl.clusters import cluster_of, fingerprint, kept_cluster, story_text
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.run.extension import run_of
-from newscrawl.run.report import count
+from newscrawl.run.report import TO_WRITE, count
 from newscrawl.run.run import Run
 from newscrawl.run.seen import STORE_ERRORS, StoreUnavailable
 
@@ -62,12 +62,14 @@ class WritePipeline:
         story_id, content_hash = adapter["id"], adapter["content_hash"]
         try:
             new = self.claim(story_id, content_hash)
-        except STORE_ERRORS as exc:  # the story stays unseen
+        except STORE_ERRORS as exc:  # the story stays unseen, maybe new: for the next run
             store_failed(self.stats, self.run, exc)
+            count(self.stats, TO_WRITE)
             raise DropItem(f"{story_id} not claimed: {exc}", log_level="DEBUG") from None
         if not new:
             count(self.stats, "duplicates")
             raise DropItem(f"duplicate {story_id} ({adapter['url']})", log_level="DEBUG")
+        count(self.stats, TO_WRITE)
         self.claims[story_id] = (item, content_hash)
         return item
 

@@ -146,17 +146,25 @@ def check_source(value: str) -> None:
 
 
 def holds_a_page(source: Path) -> bool:
-    """Whether ``source`` is a file, or a folder with at least one saved page or archive in it
-    (as ``saved_page_paths`` walks it: hidden files and dangling links left out).
+    """Whether ``source`` is a saved page or archive, or a folder with at least one in it (as
+    ``saved_page_paths`` walks it: hidden files and dangling links left out). Pages are known
+    by their names, in a folder and alone alike.
 
     >>> package = Path(__file__).parents[1]
     >>> holds_a_page(package / "samples" / "menafn"), holds_a_page(package / "schema")
     (True, False)
+    >>> holds_a_page(next((package / "schema").iterdir()))  # one file that is not a page
+    False
     """
     if source.is_file():
-        return True
+        return is_page(source)
     for path in source.rglob("*"):
         hidden = any(part.startswith(".") for part in path.relative_to(source).parts)
-        if not hidden and path.is_file() and (page_kind(path) or is_archive(path)):
+        if not hidden and path.is_file() and is_page(path):
             return True
     return False
+
+
+def is_page(path: Path) -> bool:
+    """A saved page or an archive, by its name (``saved.py``)."""
+    return bool(page_kind(path) or is_archive(path))

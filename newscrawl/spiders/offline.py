@@ -39,6 +39,7 @@ from twisted.internet.defer import Deferred
 from newscrawl.clusters import fingerprint, story_text
 from newscrawl.items import Article
 from newscrawl.site import Site
+from newscrawl.spiders.lifetime import end_with
 from newscrawl.spiders.reading import Outcome, PageReader, Rejection, Unit, source_units
 
 logger = logging.getLogger(__name__)
@@ -89,12 +90,14 @@ def pool_size(setting: int) -> int:
 _READER: PageReader | None = None
 
 
-def start_worker(site: Site, max_bytes: int) -> None:
+def start_worker(site: Site, max_bytes: int, crawler: int) -> None:
     """Build this worker's page reader from plain data: the site's definition and the largest
-    page size. Signals are the crawler's business, not the workers'."""
+    page size. Signals are the crawler's business, not the workers'; the worker ends with the
+    crawler's process (``crawler``: its pid)."""
     global _READER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    end_with(crawler)
     _READER = PageReader(site, max_bytes)
 
 
@@ -205,7 +208,7 @@ class PagePool:
                 self.processes,
                 mp_context=worker_context(self.worker[0]),
                 initializer=start_worker,
-                initargs=self.worker,
+                initargs=(*self.worker, os.getpid()),
             )
         return self.executor.submit(read_batch, batch)
 
