@@ -20,6 +20,7 @@ kill, worker processes) still uses ``tests.conftest.crawl``.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
 import io
@@ -90,10 +91,20 @@ def reactor_thread() -> Any:
 
 
 def _stop(reactor: Any, thread: threading.Thread) -> None:
-    reactor.callFromThread(reactor.stop)
+    """At exit: the tasks still on the loop (a crawl a test left unfinished keeps its looping
+    calls) cancelled and run out, then the loop closed, so the interpreter reports neither a
+    destroyed pending task nor an unclosed loop."""
+    loop = reactor._asyncioEventloop
+
+    def cancel_then_stop() -> None:
+        for task in asyncio.all_tasks(loop):
+            task.cancel()
+        reactor.callLater(0.05, reactor.stop)  # a turn of the loop to let them end
+
+    reactor.callFromThread(cancel_then_stop)
     thread.join(timeout=5)
-    if not thread.is_alive():  # its asyncio loop, closed once stopped (else a ResourceWarning)
-        reactor._asyncioEventloop.close()
+    if not thread.is_alive():
+        loop.close()
 
 
 @dataclass
