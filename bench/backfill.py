@@ -62,7 +62,7 @@ def backfill(site: LocalSite, spider: str, workdir: Path, **settings: str) -> Ba
 def run(size: Size, results: Results, workdir: Path) -> None:
     per_month = size.backfill_per_month
     table = Table(
-        f"7. Backfill of one month from the local sites (three months of {per_month} stories a "
+        f"8. Backfill of one month from the local sites (three months of {per_month} stories a "
         "month; April's written)",
         ["spider", "source", "April's stories", "story pages", "other requests", "wall s",
          "pages/s", "CPU ms/page", "again: written", "again: story pages"],
