@@ -112,16 +112,22 @@ def test_an_unwritable_runs_jsonl_stops_the_run_before_it_starts(
     assert [line["written"] for line in mended.manifest()] == [4]
 
 
-def test_a_state_that_cannot_be_opened_stops_the_run_before_it_starts(out: Path) -> None:
+@pytest.mark.parametrize("kind", ["not a database", "a folder"])
+def test_a_state_that_cannot_be_opened_stops_the_run_before_it_starts(out: Path, kind: str) -> None:
     state = out / ".state" / "seen.sqlite3"
     state.parent.mkdir(parents=True)
-    state.write_text("a file that is not a database\n")
+    if kind == "a folder":  # FRESH-USER-2 G1: the cluster-scheme check raised a traceback
+        state.mkdir()
+    else:
+        state.write_text("a file that is not a database\n")
     run = crawl_here(out, "-a", f"source={SAMPLE}")
     assert run.status == 1
+    assert "Traceback" not in run.stderr
     (line,) = our_lines(run)
-    assert (
-        line == f"newscrawl: the state {state} cannot be used: file is not a database; not started"
-    )
+    assert line.startswith(f"newscrawl: the state {state} cannot be used: ")
+    assert line.endswith("; not started")
+    if kind == "not a database":
+        assert "file is not a database" in line
     assert not (out / "menafn" / "articles").exists()
 
 

@@ -88,7 +88,10 @@ def check_sqlite_file(path: str) -> None:
     for the run to report, which names it)."""
     if not path or not Path(path).exists():
         return
-    db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.DatabaseError:  # a folder in its place: the run's state check names it
+        return
     try:
         recorded = sqlite_recorded(db)
     except sqlite3.DatabaseError:
