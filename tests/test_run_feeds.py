@@ -148,3 +148,35 @@ def test_the_feed_of_a_live_run_is_its_file_and_a_killed_run_gives_none(
     assert "rolled back" in run.stderr
     assert len(run.articles()) == 16
     assert read_jsonl(feed) == run.articles()
+
+
+def test_a_feed_that_cannot_be_written_fails_the_run(tmp_path: Path, pages: Path) -> None:
+    """FRESH-USER-2 G2: a feed the exporter could not open was a logged traceback and the run
+    exited 0 without it. (The command checks the feed's path before the run starts; this is a
+    feed that fails later, as a disk that fills up does.)"""
+    feed = tmp_path / "feed.jsonl"
+    feed.mkdir()  # the command's check would refuse this: in process, the export meets it
+    run = crawl_in_process(tmp_path / "out", settings=with_feed(feed), source=str(pages))
+    assert run.status == 1
+    line = run.last()
+    assert line["exit_status"] == 1
+    assert any(f.startswith("a feed could not be written:") for f in line["failures"])
+    assert len(published(run)) == 5  # the run's own file is whole: its stories are not lost
+
+
+@pytest.mark.parametrize("what", ["-o", "--logfile"])
+def test_a_feed_or_log_file_that_cannot_be_written_stops_the_run_before_it_starts(
+    tmp_path: Path, pages: Path, what: str
+) -> None:
+    """FRESH-USER-2 G2, G3: a folder in the file's place (or a read-only mount, another
+    user's file) was a traceback (the log) or an exit 0 without the feed."""
+    target = tmp_path / "taken.jsonl"
+    target.mkdir()
+    run = crawl_here(tmp_path / "out", "-a", f"source={pages}", what, str(target))
+    assert run.status == 1
+    assert "Traceback" not in run.stderr
+    assert (
+        f"newscrawl: could not start, a file to write cannot be written: {target} is a folder"
+        in (run.stderr)
+    )
+    assert not (tmp_path / "out" / "menafn").exists()

@@ -13,6 +13,7 @@ from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
 from newscrawl.commands.shutdown import GracefulShutdown
+from newscrawl.commands.writable import unwritable_files
 from newscrawl.run.checks import check_settings
 from newscrawl.run.extension import RunExtension
 from newscrawl.run.layout import state_file
@@ -55,6 +56,9 @@ class Command(ScrapyCrawlCommand):
                     check(value)
         except ValueError as exc:
             fail(EX_USAGE, str(exc))
+        why = unwritable_files(self.settings)  # before Scrapy opens the log file
+        if why is not None:
+            fail(1, f"could not start, a file to write cannot be written: {why}")
         if getattr(spidercls, "writes_articles", False):
             self.check_lock(spidercls.name)
 

@@ -24,7 +24,7 @@ from newscrawl.run.health import HealthPipeline
 from newscrawl.run.report import OFFLINE, REEXTRACT, TO_WRITE, count
 from newscrawl.run.run import Run, open_run
 from newscrawl.run.seen import LISTED, STORE_ERRORS
-from newscrawl.signals import run_listed
+from newscrawl.signals import run_listed, run_published
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +75,9 @@ class RunExtension:
         outcome = settle(self.run, self.dropped, lambda: report.counted(self.stats, TO_WRITE))
         if outcome == PUBLISHED and self.crawler.settings.getbool("NEWSCRAWL_TABLE"):
             update_table(self.run)
-        record = self.close_books(spider, reason, outcome)
         articles = self.run.articles.path if outcome == PUBLISHED else None
+        await self.crawler.signals.send_catch_log_async(run_published, articles=articles)
+        record = self.close_books(spider, reason, outcome)
         await self.crawler.signals.send_catch_log_async(
             run_listed, record=record, articles=articles
         )

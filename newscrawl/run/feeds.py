@@ -4,8 +4,10 @@ Scrapy's ``FeedExporter`` exports each item as it is scraped. A run's file can s
 lines after that: at commit, to another worker that took a story (distributed mode), or all
 of them, when the run is rolled back (its output or its Redis failed). So this exporter,
 which takes the place of Scrapy's (same settings, storages and formats), exports the lines of
-the article file once the run has published it (``run_listed``), and nothing for a run that
-published none. For a spider that keeps no run it is Scrapy's exporter as it is.
+the article file once the run has published it (``run_published``), and nothing for a run
+that published none; a feed that cannot be written or stored is a failure of the run (exit
+status 1, named in its ``runs.jsonl`` line), never only a logged error. For a spider that keeps
+no run it is Scrapy's exporter as it is.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FeedExporter
 
 from newscrawl.items import Article
-from newscrawl.signals import run_listed
+from newscrawl.run.extension import current_run
+from newscrawl.signals import run_published
 
 
 class RunFeedExporter(FeedExporter):
@@ -32,17 +35,31 @@ class RunFeedExporter(FeedExporter):
             return exporter
         exporter = cls(crawler)
         crawler.signals.connect(exporter.open_spider, signals.spider_opened)
-        crawler.signals.connect(exporter.run_listed, run_listed)
+        crawler.signals.connect(exporter.run_published, run_published)
         return exporter
 
-    async def run_listed(self, articles: Path | None) -> None:
+    async def run_published(self, articles: Path | None) -> None:
         """Export the run's published articles (none if it published no file), then close
-        the feeds as Scrapy's exporter does when the spider closes."""
+        the feeds as Scrapy's exporter does when the spider closes; a feed that could not be
+        written (``OSError``) or stored (Scrapy's ``feedexport/failed_count``) fails the run."""
         spider = self.crawler.spider
         assert spider is not None
-        if articles is not None:
-            self.export_file(articles, spider)
-        await self.close_spider(spider)
+        try:
+            if articles is not None:
+                self.export_file(articles, spider)
+            await self.close_spider(spider)
+        except OSError as exc:
+            self.failed(f"a feed could not be written: {exc}")
+            return
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        lost = sum(v for k, v in stats.items() if k.startswith("feedexport/failed_count/"))
+        if lost:
+            self.failed(f"{lost} feed(s) could not be stored (the log says why)")
+
+    def failed(self, why: str) -> None:
+        run = current_run(self.crawler)
+        if run is not None:
+            run.fail(why)
 
     def export_file(self, articles: Path, spider: Spider) -> None:
         """Each line of ``articles`` as an ``Article`` item, in order."""

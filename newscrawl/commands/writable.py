@@ -1,0 +1,67 @@
+"""Files a crawl writes outside its output folder, checked before it starts: the log file
+(``--logfile``, ``LOG_FILE``) and local ``-o``/``-O`` feeds (``FEEDS``).
+
+Scrapy opens the log file while it sets up logging, a traceback when it cannot; a feed it
+cannot open is a logged error and a run that exits 0 without it (FRESH-USER-2 G2, G3: a
+folder in the file's place, a read-only mount, another user's file). Checked here, each is
+one ``could not start`` line and exit status 1, before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from scrapy.settings import BaseSettings
+
+
+def unwritable(path: Path) -> str | None:
+    """Why a file cannot be written at ``path`` (None if it can): a folder in its place, or
+    no write permission on it or, for a new file, on its nearest existing folder (a
+    read-only file system counts as no permission, ``access(2)``).
+
+    >>> unwritable(Path("/")), unwritable(Path("/dev/null/feed.jsonl"))
+    ('/ is a folder', '/dev/null is not a folder')
+    """
+    if path.is_dir():
+        return f"{path} is a folder"
+    if path.exists():
+        return None if os.access(path, os.W_OK) else f"permission denied: {path}"
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    return None if os.access(folder, os.W_OK | os.X_OK) else f"permission denied: {folder}"
+
+
+def feed_path(uri: str) -> Path | None:
+    """The local path of a feed URI (a plain path or ``file://``; its ``%(name)s``
+    placeholders stay: ``unwritable`` then looks at the nearest folder that exists); None
+    for a feed stored elsewhere (S3, FTP, stdout).
+
+    >>> feed_path("out/feed.jsonl"), feed_path("file:///tmp/%(name)s/a.json")
+    (PosixPath('out/feed.jsonl'), PosixPath('/tmp/%(name)s/a.json'))
+    >>> feed_path("s3://bucket/x.json"), feed_path("stdout:")
+    (None, None)
+    """
+    parts = urlsplit(uri)
+    if parts.scheme == "file":
+        return Path(url2pathname(parts.path))
+    if len(parts.scheme) <= 1:  # none, or a Windows drive letter
+        return Path(uri)
+    return None
+
+
+def unwritable_files(settings: BaseSettings) -> str | None:
+    """The first file of the log and local feeds that cannot be written, and why; None if
+    every one can."""
+    paths = [Path(settings["LOG_FILE"])] if settings.get("LOG_FILE") else []
+    paths += [p for uri in settings.getdict("FEEDS") if (p := feed_path(str(uri))) is not None]
+    for path in paths:
+        why = unwritable(path)
+        if why is not None:
+            return why
+    return None
