@@ -116,7 +116,7 @@ def test_bad_files_are_rejected_one_line_each_and_the_rest_written(
 ARABIC_RENDERING = """الدينار الكويتي يتراجع أمام الدولار الأمريكي
 
 2025-07-13 04:11:24
-(MENAFN) تراجع سعر صرف الدينار الكويتي أمام الدولار الأمريكي اليوم الأحد إلى 0.306 دينار.
+(MENAFN) تراجع سعر صرف الدينار الكويتي، أمام الدولار الأمريكي اليوم الأحد إلى 0.306 دينار.
 
 وقال البنك المركزي في نشرته اليومية إن سعر صرف اليورو استقر عند 0.356 دينار.
 
@@ -145,8 +145,28 @@ def test_text_renderings_in_windows_code_pages_are_read_right(out: Path, tmp_pat
     assert "Kim\u2019s" in by_id["menafn:1109793603"]["body"]
     article = by_id["menafn:1110433555"]
     assert article["title"] == "الدينار الكويتي يتراجع أمام الدولار الأمريكي"
-    assert article["body"].startswith("تراجع سعر صرف الدينار الكويتي")
+    assert article["body"].startswith("تراجع سعر صرف الدينار الكويتي،")  # an Arabic comma: G4
     assert (article["language"], article["published_at"]) == ("ar", "2025-07-13T08:11:24+00:00")
+
+
+def test_an_arabic_page_with_its_punctuation_is_read_in_its_code_page(
+    out: Path, tmp_path: Path
+) -> None:
+    """FRESH-USER-2 G4: the windows-1256 fixture labelled UTF-8, with one Arabic comma added
+    after a word (a UTF-8-shaped pair by chance), was rejected as undecodable."""
+    case = FIXTURES / "html-windows-1256-labelled-utf8"
+    (page,) = case.glob("*.html")
+    expected = json.loads((case / "expected.json").read_text("utf-8"))
+    before, after = "الكويت - 18".encode("cp1256"), "الكويت، - 18".encode("cp1256")
+    pages = tmp_path / "arabic"
+    pages.mkdir()
+    (pages / page.name).write_bytes(page.read_bytes().replace(before, after, 1))
+    run = crawl_here(out, "-a", f"source={pages}")
+    assert run.status == 0, run.stderr[-2000:]
+    assert run.rejects() == []
+    (article,) = run.articles()
+    assert article["title"] == expected["title"]
+    assert article["body"] == expected["body"].replace("الكويت - 18", "الكويت، - 18", 1)
 
 
 def test_gzipped_and_html_pages(out: Path, tmp_path: Path) -> None:

@@ -10,6 +10,9 @@ from newscrawl.extraction.decoding import choose_encoding, decode_page
 from newscrawl.processors import clean_text, fix_mojibake, has_mojibake
 
 TEXT = "Kim’s “visit” – Wonsan"
+# Ordinary punctuation of their scripts: the Arabic comma, semicolon and question mark; « » ё.
+ARABIC = "قال الوزير، في بيان اليوم؛ إن الأسعار ارتفعت. فهل تستمر؟ " * 3
+RUSSIAN = "Министр сказал: «Цены растут», и всё же рубль укрепился. " * 3
 SLOPPY = "sloppy-windows-1252"  # what browsers do: undefined bytes become C1 controls
 
 
@@ -28,6 +31,12 @@ SLOPPY = "sloppy-windows-1252"  # what browsers do: undefined bytes become C1 co
         ("José’s café—Pokémon…".encode("cp1252"), "utf-8", "cp1252"),
         ("Kim’s".encode() + b" \xe2\x80", "utf-8", None),  # a sequence cut short by the end
         ("مرحبا".encode("cp1256"), "windows-1256", None),  # a real single-byte label stays
+        # A letter before an Arabic comma, semicolon or question mark, a Cyrillic letter before
+        # « » or ё, is a UTF-8-shaped pair by chance: still their code page (FRESH-USER-2 G4).
+        (ARABIC.encode("cp1256"), "utf-8", "cp1256"),
+        (RUSSIAN.encode("cp1251"), "utf-8", "cp1251"),
+        # UTF-8 with a stray byte among many UTF-8 letters stays UTF-8's, U+FFFD shows.
+        (ARABIC.encode() + b" \xc7", "utf-8", None),
     ],
 )
 def test_choose_encoding(body: bytes, label: str | None, expected: str | None) -> None:

@@ -164,6 +164,8 @@ ARABIC = "تراجع سعر صرف الدينار الكويتي أمام الد
         ("He said \u201cKim\u2019s caf\u00e9\u201d \u2014 \u20ac5", "cp1252"),  # a Windows tool
         (ARABIC * 3, "cp1256"),  # Arabic in its Windows code page
         ("Курс рубля к доллару снизился на торгах Московской биржи. " * 3, "cp1251"),
+        ("قال الوزير، في بيان اليوم؛ إن الأسعار ارتفعت. فهل تستمر؟ " * 3, "cp1256"),  # G4
+        ("Он сказал: «Курс растёт», и всё же рубль укрепился. " * 3, "cp1251"),
     ],
 )
 def test_text_in_a_code_page_is_read_as_an_html_page_is(text: str, code_page: str) -> None:

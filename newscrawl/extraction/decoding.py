@@ -16,6 +16,7 @@ _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
     rb"|[\xe0-\xf4][\x80-\xbf]{1,2}\Z"
 )
+_ASCII = bytes(range(0x80))  # deleted by bytes.translate: what is left is above 0x7f
 _SINGLE_BYTE_LABELS = {"iso-8859-1", "latin-1", "latin1", "cp1252", "windows-1252", "ascii"}
 
 
@@ -26,7 +27,8 @@ def choose_encoding(body: bytes, label: str | None) -> str | None:
     when labelled ISO-8859-1; bytes that are not UTF-8 and hold no UTF-8 sequence at all are
     windows-1252 even when labelled UTF-8, unless windows-1252 reads them as words of Latin-1
     letters only (another script's code page: ``charset.single_byte_encoding`` then asks a
-    detector). A page mixing both, or one no code page reads as text, keeps its label, and the
+    detector); so are bytes whose few UTF-8-shaped pairs came by chance (``mostly_utf8``). A
+    UTF-8 page with stray bytes, or one no code page reads as text, keeps its label, and the
     bad bytes show as U+FFFD, which rejects the article instead of guessing.
 
     >>> choose_encoding("Kim’s".encode(), "iso-8859-1")
@@ -47,9 +49,24 @@ def choose_encoding(body: bytes, label: str | None) -> str | None:
     else:
         return "utf-8"
     normalised = (label or "utf-8").lower().replace("_", "-")
-    if normalised in {"utf-8", "utf8"} | _SINGLE_BYTE_LABELS and not _UTF8_MULTIBYTE.search(body):
+    if normalised in {"utf-8", "utf8"} | _SINGLE_BYTE_LABELS and not mostly_utf8(body):
         return single_byte_encoding(body)  # cp1252, unless that reads as another script's
     return None
+
+
+def mostly_utf8(body: bytes) -> bool:
+    """Whether at least half the bytes above 0x7f of ``body`` (not valid UTF-8 as a whole)
+    stand in whole UTF-8 sequences: a UTF-8 page with stray bytes. In a single-byte code page
+    such pairs come by chance: in windows-1256 an Arabic letter (0xC1-0xDF) before the Arabic
+    comma, semicolon or question mark (0xA1, 0xBA, 0xBF) is one, and nearly every Arabic
+    article has one (FRESH-USER-2 G4); windows-1251 Cyrillic before « » or ё likewise.
+
+    >>> mostly_utf8("Kim’s".encode() + b"\\xff"), mostly_utf8("الكويت، اليوم".encode("cp1256"))
+    (True, False)
+    """
+    high = len(body.translate(None, _ASCII))
+    in_sequences = sum(len(match) for match in _UTF8_MULTIBYTE.findall(body))
+    return 2 * in_sequences >= high
 
 
 class UndecodableText(ValueError):
