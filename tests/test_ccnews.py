@@ -264,3 +264,15 @@ def test_downloaded_cc_news_files_outside_the_window_are_not_read(tmp_path: Path
     kept = [p.name for p in in_window_paths(crawler, paths, window, EASTERN)]
     assert kept == [names[2], names[3], names[4], names[5], "notes.txt", "other.warc.gz"]
     assert stat(crawler, "files_outside_window") == 4
+
+
+def test_a_cc_news_name_that_holds_no_time_is_read_not_a_crash(tmp_path: Path) -> None:
+    """FRESH-USER-2 G5: a file misnamed by hand (month 13, minute 99) stopped the whole run
+    with a traceback; it is a file whose start is not known, read whatever the window."""
+    good = Path(file_name(at(1, 12), 1)).name
+    paths = [tmp_path / name for name in (good, "CC-NEWS-20251307203530-00003.warc.gz",
+                                          "CC-NEWS-20251101209999-00004.warc.gz")]  # fmt: skip
+    crawler = reader_crawler()
+    window = Window(date(2025, 11, 1), date(2025, 11, 2))
+    kept = [p.name for p in in_window_paths(crawler, paths, window, EASTERN)]
+    assert kept == [p.name for p in paths]

@@ -158,6 +158,9 @@ def test_a_source_that_holds_no_page_is_bad_usage(out: Path, tmp_path: Path) -> 
 
 BAD_SETTINGS = [
     ("DOWNLOAD_DELAY", "abc", "expected a number of at least 0"),
+    ("DOWNLOAD_DELAY", "nan", "expected a number of at least 0"),  # no delay at all: G6
+    ("DOWNLOAD_DELAY", "inf", "expected a number of at least 0"),  # a run that hangs: G6
+    ("NEWSCRAWL_RETRY_BACKOFF", "nan", "expected a number of at least 0"),
     ("DOWNLOAD_TIMEOUT", "0", "expected a number more than 0"),
     ("RETRY_TIMES", "-1", "expected a whole number of at least 0"),
     ("CONCURRENT_REQUESTS_PER_DOMAIN", "0", "expected a whole number of at least 1"),

@@ -6,6 +6,7 @@ with ``CONCURRENT_REQUESTS_PER_DOMAIN=0`` waits for ever)."""
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,9 @@ class Number:
         return f"expected {noun}{'' if self.above is not None else ' of'} {' and '.join(bounds)}"
 
     def accepts(self, number: float) -> bool:
-        return not (
+        """Within the bounds, and finite: ``nan`` passes every comparison (a delay of nan is no
+        delay) and ``inf`` waits for ever (FRESH-USER-2 G6)."""
+        return math.isfinite(number) and not (
             (self.above is not None and number <= self.above)
             or (self.lowest is not None and number < self.lowest)
             or (self.highest is not None and number > self.highest)

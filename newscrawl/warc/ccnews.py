@@ -71,15 +71,22 @@ def file_url(listing: str, line: str) -> str:
 
 
 def started(url: str) -> datetime | None:
-    """When a CC-NEWS file was started, from its name (UTC).
+    """When a CC-NEWS file was started, from its name (UTC); None when the name carries no
+    time, or digits that are no time (a file misnamed by hand: FRESH-USER-2 G5), so the file
+    is read whatever the window, never the run stopped.
 
     >>> started("https://x/crawl-data/CC-NEWS/2024/01/CC-NEWS-20240101001442-00031.warc.gz")
     datetime.datetime(2024, 1, 1, 0, 14, 42, tzinfo=datetime.timezone.utc)
+    >>> started("CC-NEWS-20241307203530-00003.warc.gz") is None  # month 13
+    True
     """
     found = _STARTED.search(urlsplit(url).path)
     if found is None:
         return None
-    return datetime.strptime(found[1], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    try:
+        return datetime.strptime(found[1], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def in_window(urls: list[str], opens: datetime | None, closes: datetime | None) -> list[str]:
