@@ -11,6 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from jsonschema import Draft202012Validator
 
 from newscrawl.items import ARTICLE_FIELDS
@@ -179,6 +180,26 @@ def test_gzipped_and_html_pages(out: Path, tmp_path: Path) -> None:
     run = crawl_here(out, "-a", f"source={pages}")
     assert run.status == 0
     assert {a["id"] for a in run.articles()} == {"menafn:1109793603", "menafn:1109760418"}
+
+
+@pytest.mark.parametrize("name", ["{id}-Cabinet Approves.html", "{id}-copy (1).html"])
+def test_a_saved_name_that_is_no_slug_gives_the_titles_url(
+    out: Path, tmp_path: Path, name: str
+) -> None:
+    """FRESH-USER-2 G7: a name a person gave the file (a space, brackets) became the URL's slug,
+    and the page was rejected as a bad URL."""
+    case = FIXTURES / "html-aspx-body"
+    (page,) = case.glob("*.html")
+    expected = json.loads((case / "expected.json").read_text("utf-8"))
+    pages = tmp_path / "renamed"
+    pages.mkdir()
+    story = expected["id"].partition(":")[2]
+    shutil.copy(page, pages / name.format(id=story))
+    run = crawl_here(out, "-a", f"source={pages}")
+    assert run.status == 0, run.stderr[-2000:]
+    assert run.rejects() == []
+    (article,) = run.articles()
+    assert article["url"] == expected["url"]
 
 
 def test_a_missing_source_is_bad_usage_and_writes_nothing(out: Path) -> None:

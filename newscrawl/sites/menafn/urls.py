@@ -12,6 +12,7 @@ ROOT = "https://menafn.com"
 TITLE_WORDS_MIN_SHARE = 1 / 3  # of the link's slug words a requested story's title has
 _STORY_PATH = re.compile(r"^/(\d{9,12})(?:/([^/?#]*))?/?$")
 _SAVED_NAME = re.compile(r"^(\d{9,12})(?:-(.+))?$")
+_SLUG = re.compile(r"[\w-]*")  # slugify's output: words (any script) joined by hyphens
 _LEGACY_PAGE = re.compile(r"/qn_news_story(?:_s)?\.aspx$", re.IGNORECASE)
 
 
@@ -70,15 +71,21 @@ def slugify(title: str) -> str:
 
 
 def saved_page_ref(stem: str) -> Ref | None:
-    """(story id, slug) carried by a saved page's file name ``<id>[-<slug>]``, else None.
+    """(story id, slug) carried by a saved page's file name ``<id>[-<slug>]``, else None. A
+    tail that is no slug (a space, punctuation: a name a person or a browser gave the file)
+    gives no slug, so the URL's is made from the title, as MENAFN makes it (FRESH-USER-2 G7:
+    ``…/1110006413/Cabinet Approves`` was rejected as a bad URL).
 
     >>> saved_page_ref("1109793603-Lavrov-North-Korean-Leader")
     ('1109793603', 'Lavrov-North-Korean-Leader')
-    >>> saved_page_ref("notes-2024") is None
-    True
+    >>> saved_page_ref("1110006413-Cabinet Approves (1)"), saved_page_ref("notes-2024") is None
+    (('1110006413', ''), True)
     """
     match = _SAVED_NAME.match(stem)
-    return (match.group(1), match.group(2) or "") if match else None
+    if match is None:
+        return None
+    slug = match.group(2) or ""
+    return match.group(1), slug if _SLUG.fullmatch(slug) else ""
 
 
 def title_fits_slug(title: str, slug: str) -> bool:
