@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from newscrawl.commands.crawl import UNFINISHED
 from newscrawl.run.checks import check_settings
 from tests.conftest import FIXTURE_PAGES, ROOT, SAMPLE, Run, crawl, page_copies
 from tests.in_process import crawl_here, crawl_in_process, scrapy_here
@@ -249,6 +250,35 @@ def test_a_first_sigterm_stops_a_live_run_in_one_line(out: Path) -> None:
     assert last["failures"][0] == "stopped by a signal before the crawl was done"
     assert 0 < last["written"] < 60
     assert last["discovery"]["listing_pages"] >= 1
+
+
+def test_a_second_sigterm_stops_the_run_at_once_in_one_line(out: Path) -> None:
+    """FRESH-USER-2 G8: a second signal ended the process with exit 1 and nothing printed."""
+    with MenafnSite(synthetic_stories(60)) as site:
+        site.response_delay = 0.05
+        command = [
+            sys.executable, "-m", "scrapy", "crawl", "menafn", "-a", f"base_url={site.base_url}",
+            "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", "DOWNLOAD_DELAY=0",
+            "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+        ]  # fmt: skip
+        proc = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not list(out.glob("menafn/articles/*.part")) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            proc.send_signal(signal.SIGTERM)
+            time.sleep(0.1)  # two signals at once would be one to Python
+            proc.send_signal(signal.SIGTERM)
+            stdout, stderr = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    run = Run(proc.returncode, stdout, stderr, out)
+    assert run.status == 1
+    assert our_lines(run) == [f"newscrawl: error: {UNFINISHED}"]
+    assert "Traceback" not in run.stderr
 
 
 # -- an output or state this user cannot write (a read-only mount, another user's files) --------

@@ -22,6 +22,10 @@ from newscrawl.run.seen import STORE_ERRORS, StoreUnavailable
 
 EX_USAGE, EX_TEMPFAIL = 2, 75
 UNWRITABLE = "could not start, the output or the state cannot be written"
+UNFINISHED = (
+    "the run was stopped before it finished (a second signal): nothing of it was published; "
+    "the next run rolls it back and lists it"
+)
 SHOWN_FAILURES = 3  # failure lines on stderr; runs.jsonl has up to 20
 
 
@@ -110,8 +114,15 @@ def finish(crawler: Any, outcome: list[BaseException | None], bootstrap_failed: 
         not_started(crawler, errors[0])
     if bootstrap_failed or crawler.stats is None:
         return 1
-    status = int(crawler.stats.get_value("newscrawl/exit_status", 1))
-    report(crawler.stats.get_stats(), status)
+    stats = crawler.stats.get_stats()
+    if "newscrawl/exit_status" not in stats and getattr(
+        crawler.spidercls, "writes_articles", False
+    ):
+        # The books were never closed: a second signal stopped the process (FRESH-USER-2 G8).
+        print(f"newscrawl: error: {UNFINISHED}", file=sys.stderr)
+        return 1
+    status = int(stats.get("newscrawl/exit_status", 1))
+    report(stats, status)
     return status
 
 
