@@ -281,8 +281,9 @@ def test_a_run_killed_before_its_rename_is_rolled_back(out: Path) -> None:
         "file": None, "sha256": None, "pages": None, "written": 0, "duplicates": None,
         "rejected": None, "errors": None, "skipped_seen": None, "replaced": {},
         "discovery": None, "rejects_file": None, "archive": None, "archive_sha256": None,
-        "failures": ["the run was killed before its file was complete: rolled back with the 1 "
-                     "articles it had written; its stories are left for the next run"],
+        "failures": ["the run stopped before its file was complete (killed, or it failed and "
+                     "could not list itself): rolled back with the 1 articles it had written; "
+                     "its stories are left for the next run"],
         "health": None, "alarms": [],
     }  # fmt: skip
     assert latest["run"] == run.stats["newscrawl/run"]

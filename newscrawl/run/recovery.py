@@ -48,7 +48,9 @@ def recover_runs(store: SeenStore, source: str, folder: Path) -> None:
             continue
         if state == STARTED:
             list_rolled_back(run_folder, name)  # first: a start that fails here redoes it all
-            logger.warning("rolled back run %s that did not finish: its stories are new", key)
+            logger.warning(
+                "rolled back run %s that did not finish: its stories are left for this run", key
+            )
         else:
             logger.error("run %s was %s but its file is gone", key, state)
         remove_leftovers(run_folder, name)
@@ -181,8 +183,9 @@ def rolled_back_record(name: str, lines: int) -> dict[str, Any]:
         "archive": None,
         "archive_sha256": None,
         "failures": [
-            f"the run was killed before its file was complete: rolled back with the {lines} "
-            "articles it had written; its stories are left for the next run"
+            "the run stopped before its file was complete (killed, or it failed and could not "
+            f"list itself): rolled back with the {lines} articles it had written; its stories are "
+            "left for the next run"
         ],
         "health": None,
         "alarms": [],
