@@ -38,7 +38,7 @@ SLOW = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "NEWSCRAWL_RETRY_BACKOFF=0.1")  # fmt: skip
 STORIES = 150
 STOPPED_STORIES = 100  # a run stopped by a signal: at one request at a time, it is mid-crawl
-KILLED_RUNS = 10  # each: a SIGKILL at a random moment (or the run finishes first)
+KILLED_RUNS = 8  # each: a SIGKILL at a random moment (or the run finishes first)
 PUBLISHED_PER_RUN = 5  # stories published before each killed run, so completed files differ
 
 
@@ -173,8 +173,8 @@ def kill_schedule(rng: random.Random) -> list[tuple[str, float]]:
     A whole crawl of the site takes ~2.5 s and is rolled back when killed, so the first runs
     are killed during start-up (recovery, lock) or mid-crawl; the later ones, which have only
     the newly published stories to write, near or at their close (some finish first)."""
-    early = [("start", rng.uniform(0.05, 0.6)) for _ in range(3)]
-    early += [("start", rng.uniform(0.6, 1.8)) for _ in range(3)]
+    early = [("start", rng.uniform(0.05, 0.6)) for _ in range(2)]
+    early += [("start", rng.uniform(0.6, 1.8)) for _ in range(2)]
     late = [("start", rng.uniform(1.8, 3.5))]
     late += [("rename", 0.0), ("rename", rng.uniform(0.0, 0.002)), ("rename", rng.uniform(0, 0.01))]
     rng.shuffle(early)
