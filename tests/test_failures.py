@@ -351,3 +351,21 @@ def test_a_spider_whose_start_raises_fails_the_run_naming_it(out: Path) -> None:
         "the crawl ended early: start_error",
         "callback error on start(): start() broke",
     ]
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        (("-o", "feed.xyz"), "newscrawl: Unrecognized output format 'xyz'"),
+        (("-s", "ITEM_PIPELINES=garbage"), "newscrawl: Invalid -s value"),
+    ],
+)
+def test_scrapys_own_usage_errors_are_one_line(
+    out: Path, option: tuple[str, str], said: str
+) -> None:
+    """FRESH-USER-2 G8: Scrapy printed its usage banner before the error (as F5 was)."""
+    run = crawl_here(out, "-a", f"source={SAMPLE}", *option)
+    assert run.status == 2
+    (line,) = run.stderr.strip().splitlines()
+    assert line.startswith(said), line
+    assert not out.exists()

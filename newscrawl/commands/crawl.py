@@ -38,7 +38,10 @@ def fail(status: int, message: str) -> None:
 class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         """Check spider arguments before Scrapy starts (so nothing is logged or written)."""
-        super().process_options(args, opts)
+        try:
+            super().process_options(args, opts)
+        except UsageError as exc:  # Scrapy's own (-o format, -s parsing): one line, no banner
+            fail(EX_USAGE, str(exc))
         if len(args) != 1 or self.settings is None:
             return
         try:
