@@ -42,6 +42,13 @@ def pytest_configure(config: pytest.Config) -> None:
         tempfile.tempdir = str(MEMORY)
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker more than the cores. Many end-to-end tests wait on a local
+    site, a child process or a signal; a third worker on 2 cores fills those waits (suite on a
+    quiet fresh clone here: 106 s against 118 s with two)."""
+    return (os.cpu_count() or 1) + 1
+
+
 @dataclass
 class Run:
     """What one `scrapy crawl` left behind."""
