@@ -170,6 +170,33 @@ def test_an_arabic_page_with_its_punctuation_is_read_in_its_code_page(
     assert article["body"] == expected["body"].replace("الكويت - 18", "الكويت، - 18", 1)
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_pages_saved_in_utf16_or_utf32_read_as_their_utf8_copies(
+    out: Path, tmp_path: Path, codec: str
+) -> None:
+    """FRESH-USER-2 G8: a page a Windows tool saved as "Unicode" (UTF-16 with its byte order
+    mark) was rejected as a binary file for its NUL bytes."""
+    text = next((FIXTURES / "seed-1109793603").glob("*.txt"))
+    html = next((FIXTURES / "html-aspx-body").glob("*.html"))
+    pages = tmp_path / "wide"
+    pages.mkdir()
+    for page in (text, html):
+        content = page.read_text("utf-8")
+        bom = "\ufeff" if codec == "utf-16-be" else ""  # utf-16 and utf-32 write their own
+        (pages / page.name).write_bytes((bom + content).encode(codec))
+    run = crawl_here(out, "-a", f"source={pages}")
+    assert run.status == 0, run.stderr[-2000:]
+    assert run.rejects() == []
+    utf8 = crawl_here(tmp_path / "utf8", "-a", f"source={text}")
+    kept = {"crawled_at", "content_hash", "url", "fetched_from"}
+    wide = {a["id"]: a for a in run.articles()}
+    assert {k: v for k, v in wide["menafn:1109793603"].items() if k not in kept} == {
+        k: v for k, v in utf8.articles()[0].items() if k not in kept
+    }
+    expected = json.loads((html.parent / "expected.json").read_text("utf-8"))
+    assert wide[expected["id"]]["body"] == expected["body"]
+
+
 def test_gzipped_and_html_pages(out: Path, tmp_path: Path) -> None:
     pages = tmp_path / "pages"
     pages.mkdir()
