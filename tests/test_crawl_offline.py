@@ -241,6 +241,7 @@ def test_unknown_argument_and_bad_values_are_bad_usage(out: Path) -> None:
         (("-a", "sourec=x"), "unknown spider argument 'sourec'"),
         (("-a", "base_url=ftp://menafn.com"), "invalid base_url"),
         (("-a", "since=yesterday"), "invalid since"),
+        (("-a", "since=20250101"), "invalid since '20250101': expected YYYY-MM-DD"),  # G8
         (("-s", "NEWSCRAWL_HEALTH_MIN_PAGES=abc"), "invalid NEWSCRAWL_HEALTH_MIN_PAGES 'abc'"),
         (("-s", "NEWSCRAWL_ALARM_LAYOUT_DROP=2"), "invalid NEWSCRAWL_ALARM_LAYOUT_DROP '2'"),
         (("-s", "NEWSCRAWL_DISCOVERY_DEPTH=-1"), "invalid NEWSCRAWL_DISCOVERY_DEPTH '-1'"),

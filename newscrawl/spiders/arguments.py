@@ -3,6 +3,7 @@ checked up front."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 from newscrawl.saved import is_archive, page_kind
 
 ARGUMENTS = frozenset({"source", "base_url", "since", "until", "reextract"})
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 REEXTRACT = {"yes": True, "no": False}  # -a reextract=yes: write again the stories seen before
 # What a source URL may name: one WARC file, or a listing of them (Common Crawl's warc.paths.gz).
 SOURCE_URL_NAMES = (".warc.gz", ".warc", ".paths.gz", ".paths")
@@ -52,7 +54,18 @@ def parse_until(value: str) -> date:
 
 
 def _parse_day(name: str, value: str) -> date:
+    """A day as the README writes it, ``YYYY-MM-DD`` only: Python 3.11 also reads
+    ``20250101`` and ``2025-W01-1``, which the README does not promise (FRESH-USER-2 G8).
+
+    >>> _parse_day("since", "2025-01-01")
+    datetime.date(2025, 1, 1)
+    >>> _parse_day("since", "20250101")
+    Traceback (most recent call last):
+    newscrawl.spiders.arguments.BadArgument: invalid since '20250101': expected YYYY-MM-DD
+    """
     try:
+        if not _DAY.fullmatch(value.strip()):
+            raise ValueError(value)
         return date.fromisoformat(value.strip())
     except ValueError:
         raise BadArgument(f"invalid {name} {value!r}: expected YYYY-MM-DD") from None
