@@ -180,3 +180,12 @@ def test_a_feed_or_log_file_that_cannot_be_written_stops_the_run_before_it_start
         in (run.stderr)
     )
     assert not (tmp_path / "out" / "menafn").exists()
+
+
+def test_a_log_file_in_a_new_folder_is_written(tmp_path: Path, pages: Path) -> None:
+    """`--logfile logs/menafn.log` where `logs/` does not exist yet: the folder is made (Scrapy
+    opened the file without it: a traceback)."""
+    log = tmp_path / "logs" / "nested" / "menafn.log"
+    run = crawl_here(tmp_path / "out", "-a", f"source={pages}", "--logfile", str(log))
+    assert run.status == 0, run.stderr[-2000:]
+    assert log.parent.is_dir()

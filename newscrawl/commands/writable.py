@@ -57,7 +57,14 @@ def feed_path(uri: str) -> Path | None:
 
 def unwritable_files(settings: BaseSettings) -> str | None:
     """The first file of the log and local feeds that cannot be written, and why; None if
-    every one can."""
+    every one can. The log file's folders are made (Scrapy's logging opens the file and
+    makes none: ``--logfile logs/menafn.log`` in a new folder was a traceback), as Scrapy's
+    file feed storage makes a feed's."""
+    if settings.get("LOG_FILE"):
+        try:
+            Path(settings["LOG_FILE"]).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return f"{settings['LOG_FILE']}: {exc.strerror or exc}"
     paths = [Path(settings["LOG_FILE"])] if settings.get("LOG_FILE") else []
     paths += [p for uri in settings.getdict("FEEDS") if (p := feed_path(str(uri))) is not None]
     for path in paths:
