@@ -4,8 +4,10 @@ field names."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from newscrawl.clusters import Fingerprint
@@ -82,3 +84,14 @@ def extracted_fields(article: Article) -> dict[str, object]:
     carries besides its reason (CONTRACT §2)."""
     values = ((name, getattr(article, name)) for name in ARTICLE_FIELDS)
     return {name: value for name, value in values if value not in (None, "", [])}
+
+
+def load_schema(version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """The machine-readable contract, ``newscrawl/schema/article-v<version>.schema.json``.
+
+    The current version validates what is written; older ones stay for reading old files.
+    """
+    name = f"schema/article-v{version}.schema.json"
+    text = resources.files("newscrawl").joinpath(name).read_text()
+    schema: dict[str, Any] = json.loads(text)
+    return schema

@@ -1,8 +1,7 @@
 """Signals of our own: sent with ``crawler.signals.send_catch_log(signal, **kwargs)``."""
 
 # A run's books are closed (newscrawl/run/extension.py): its line was appended to runs.jsonl.
-# Arguments: record (that line, as a dict), articles (the Path of the article file the run
-# published, or None if it published none). Sent with send_catch_log_async: handlers may wait.
+# Argument: record (that line, as a dict). Sent with send_catch_log_async: handlers may wait.
 run_listed = object()
 
 # A run's article file is published, or it published none (newscrawl/run/extension.py), and its

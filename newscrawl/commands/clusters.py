@@ -22,7 +22,7 @@ from scrapy.settings import BaseSettings
 
 from newscrawl.clusters.rebuild import Rebuilt, listed_runs, refill, source_folders
 from newscrawl.clusters.scheme import SCHEME, UNFINISHED, SchemeMismatch, check_sqlite_file
-from newscrawl.commands.crawl import EX_TEMPFAIL, EX_USAGE, fail
+from newscrawl.commands import EX_TEMPFAIL, EX_USAGE, fail
 from newscrawl.run.layout import state_file
 from newscrawl.run.lock import StateLock, StateLocked
 from newscrawl.run.seen import StoreUnavailable

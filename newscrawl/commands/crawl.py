@@ -12,6 +12,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from newscrawl.commands import EX_TEMPFAIL, EX_USAGE, fail
 from newscrawl.commands.shutdown import GracefulShutdown
 from newscrawl.commands.writable import unwritable_files
 from newscrawl.run.checks import check_settings
@@ -20,19 +21,12 @@ from newscrawl.run.layout import state_file
 from newscrawl.run.lock import StateLock, StateLocked
 from newscrawl.run.seen import STORE_ERRORS, StoreUnavailable
 
-EX_USAGE, EX_TEMPFAIL = 2, 75
 UNWRITABLE = "could not start, the output or the state cannot be written"
 UNFINISHED = (
     "the run was stopped before it finished (a second signal): nothing of it was published; "
     "the next run rolls it back and lists it"
 )
 SHOWN_FAILURES = 3  # failure lines on stderr; runs.jsonl has up to 20
-
-
-def fail(status: int, message: str) -> None:
-    """One line on stderr, then exit: no help text, no traceback."""
-    print(f"newscrawl: {message}", file=sys.stderr)
-    sys.exit(status)
 
 
 class Command(ScrapyCrawlCommand):

@@ -13,6 +13,7 @@ scraper's closing once that item is through (``Scraper.start_itemproc_async``; t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 from collections.abc import Callable
@@ -73,7 +74,9 @@ class GracefulShutdown:
         if is_reactor_installed():
             from twisted.internet import reactor
 
-            cast(Any, reactor).stop()  # the installed reactor, typed as a module
+            # The installed reactor, typed as a module; stopping already: ReactorNotRunning.
+            with contextlib.suppress(RuntimeError):
+                cast(Any, reactor).stop()
         else:
             import asyncio
 

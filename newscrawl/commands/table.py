@@ -5,11 +5,11 @@ run's JSON lines. Exit status 0 done, 1 failed (one line says what and where), 2
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 
+from newscrawl.commands import EX_USAGE, fail
 from newscrawl.run.checks import check_settings
 
 
@@ -42,12 +42,12 @@ class Command(ScrapyCommand):
         from newscrawl.table.views import DATABASE
 
         if args:
-            fail(2, f"unexpected arguments: {' '.join(args)}")
+            fail(EX_USAGE, f"unexpected arguments: {' '.join(args)}")
         assert self.settings is not None
         try:
             check_settings(self.settings)
         except ValueError as exc:
-            fail(2, str(exc))
+            fail(EX_USAGE, str(exc))
         output = Path(self.settings["NEWSCRAWL_OUTPUT_DIR"])
         try:
             written = rebuild(output) if opts.rebuild else catch_up(output)
@@ -58,9 +58,3 @@ class Command(ScrapyCommand):
             f"{output / TABLE_DIR} {done} ({written} rows written); "
             f"DuckDB views: {output / DATABASE}"
         )
-
-
-def fail(status: int, message: str) -> None:
-    """One line on stderr, then exit."""
-    print(f"newscrawl: {message}", file=sys.stderr)
-    sys.exit(status)

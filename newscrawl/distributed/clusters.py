@@ -106,11 +106,12 @@ class RedisClusterIndex:
         """Take a rolled-back run's members away."""
         found = self.server.smembers(key("run", run, "members"))
         for story_id in (m.decode() if isinstance(m, bytes) else m for m in found):
-            self.forget_member(story_id, run)
+            self.forget_member(story_id, run, unlist=False)  # the whole list goes next
         self.server.delete(key("run", run, "members"))
 
-    def forget_member(self, story_id: str, run: str) -> None:
-        """Take one member of ``run`` away (its article will not be written)."""
+    def forget_member(self, story_id: str, run: str, *, unlist: bool = True) -> None:
+        """Take one member of ``run`` away (its article will not be written); ``unlist``:
+        also from the run's list of members."""
         raw = self.server.hget(MEMBERS, story_id)
         if raw is None or orjson.loads(raw)["run"] != run:
             return  # another run's since
@@ -118,7 +119,8 @@ class RedisClusterIndex:
             for band in orjson.loads(raw)["bands"]:
                 pipe.zrem(band_key(band), story_id)
             pipe.hdel(MEMBERS, story_id)
-            pipe.srem(key("run", run, "members"), story_id)
+            if unlist:
+                pipe.srem(key("run", run, "members"), story_id)
             pipe.execute()
 
     def recorded_scheme(self) -> str | None:

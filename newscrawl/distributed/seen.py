@@ -108,17 +108,6 @@ class RedisSeenStore:
             redis_lost(self.crawler, exc)  # the worker stops; its requests go nowhere
         return found
 
-    def has_id(self, story_id: str) -> bool:
-        with self.guard():
-            return bool(self.server.sismember(SEEN_IDS, story_id))
-
-    def has_hash(self, content_hash: str, source: str | None = None) -> bool:
-        """Whether ``source`` wrote this content hash (hashes are kept per source here)."""
-        if source is None:
-            raise ValueError("the Redis seen store keeps content hashes per source")
-        with self.guard():
-            return bool(self.server.sismember(SEEN_HASHES, f"{source} {content_hash}"))
-
     def cluster_index(self) -> RedisClusterIndex:
         return self.clusters
 

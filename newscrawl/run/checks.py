@@ -8,10 +8,10 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
+from newscrawl.commands.writable import feed_path
 from newscrawl.identity import CONTACT_RULE, fits_a_comment
 
 
@@ -167,8 +167,8 @@ def check_feeds(settings: BaseSettings) -> None:
     """``-o FILE.parquet`` onto a non-empty file: Scrapy's ``-o`` appends, and a Parquet file
     cannot be appended to (``-O`` overwrites)."""
     for uri, options in settings.getdict("FEEDS").items():
-        path = Path(str(uri).removeprefix("file://"))
-        if options.get("format") != "parquet" or options.get("overwrite"):
+        path = feed_path(str(uri))
+        if path is None or options.get("format") != "parquet" or options.get("overwrite"):
             continue
         if path.is_file() and path.stat().st_size:
             raise ValueError(

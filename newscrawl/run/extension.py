@@ -78,9 +78,7 @@ class RunExtension:
         articles = self.run.articles.path if outcome == PUBLISHED else None
         await self.crawler.signals.send_catch_log_async(run_published, articles=articles)
         record = self.close_books(spider, reason, outcome)
-        await self.crawler.signals.send_catch_log_async(
-            run_listed, record=record, articles=articles
-        )
+        await self.crawler.signals.send_catch_log_async(run_listed, record=record)
         self.run.close()
 
     def close_books(self, spider: Spider, reason: str, outcome: str) -> dict[str, Any]:

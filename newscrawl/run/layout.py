@@ -14,9 +14,7 @@ import os
 import re
 from pathlib import Path
 
-import orjson
-
-from newscrawl.run.files import PART, RUN_NAME, encode_line, fsync_dir, make_folder
+from newscrawl.run.files import PART, RUN_NAME, encode_line, fsync_dir, make_folder, parsed
 
 logger = logging.getLogger(__name__)
 
@@ -153,12 +151,7 @@ def relist(manifest: Path, renamed: dict[str, str]) -> None:
 
 def renamed_line(line: bytes, renamed: dict[str, str]) -> bytes:
     """One ``runs.jsonl`` line with its file names renamed; unchanged if none is."""
-    try:
-        record = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return line
-    if not isinstance(record, dict):
-        return line
+    record = parsed(line)
     keys = [k for k in ("file", "rejects_file") if record.get(k) in renamed]
     if not keys:
         return line

@@ -7,9 +7,7 @@ rejects file and drops it, so later stages, ours and a user's, see valid article
 
 from __future__ import annotations
 
-import json
 import logging
-from importlib import resources
 from typing import Any, Self
 
 import jsonschema_rs
@@ -17,23 +15,12 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newscrawl.items import ARTICLE_FIELDS, SCHEMA_VERSION, Reject
+from newscrawl.items import ARTICLE_FIELDS, Reject, load_schema
 from newscrawl.run.extension import run_of
 from newscrawl.run.report import count, utc_now
 from newscrawl.run.run import Run
 
 logger = logging.getLogger(__name__)
-
-
-def load_schema(version: int = SCHEMA_VERSION) -> dict[str, Any]:
-    """The machine-readable contract, ``newscrawl/schema/article-v<version>.schema.json``.
-
-    The current version validates what is written; older ones stay for reading old files.
-    """
-    name = f"schema/article-v{version}.schema.json"
-    text = resources.files("newscrawl").joinpath(name).read_text()
-    schema: dict[str, Any] = json.loads(text)
-    return schema
 
 
 def describe(error: Any) -> str:

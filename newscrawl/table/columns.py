@@ -1,6 +1,6 @@
 """The table's typed columns, taken from the article schema, and JSON lines read into them.
 
-Types come from ``newscrawl/schema/article-v3.schema.json`` (the field names and order from
+Types come from the article schema (``items.load_schema``; the field names and order from
 ``items.py``): a field whose values are UTC times is a timestamp with time zone (UTC, seconds),
 an array is a list of strings, an integer is a 32-bit integer, everything else is a string.
 Lines of every schema version read alike: a key a line lacks (``tickers`` in a version-1 line)
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,8 @@ import orjson
 import pyarrow as pa
 import pyarrow.json as pa_json
 
-from newscrawl.items import ARTICLE_FIELDS
+from newscrawl.items import ARTICLE_FIELDS, load_schema
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "article-v3.schema.json"
 UTC_TIME = "#/$defs/utc_datetime"
 RUN = "run"  # the column naming the run whose file gave the row (``runs.jsonl``'s ``run``)
 BLOCK_BYTES = 16 << 20  # the JSON reader's block: larger than any one article line
@@ -56,7 +54,7 @@ def arrow_type(spec: dict[str, Any]) -> pa.DataType:
 @functools.cache
 def article_schema() -> pa.Schema:
     """Every article field (``ARTICLE_FIELDS``, in schema order) with its Arrow type."""
-    properties = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))["properties"]
+    properties = load_schema()["properties"]
     return pa.schema([(name, arrow_type(properties[name])) for name in ARTICLE_FIELDS])
 
 
