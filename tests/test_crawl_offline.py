@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from newscrawl.items import ARTICLE_FIELDS
+from newscrawl.items import ARTICLE_FIELDS, load_schema
 from newscrawl.run.seen_sqlite import SqliteSeenStore
-from newscrawl.run.stages import load_schema
 from tests.conftest import FIXTURES, SAMPLE, crawl, read_jsonl
 from tests.in_process import crawl_here
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from jsonschema import Draft202012Validator
 
-from newscrawl.run.stages import load_schema
+from newscrawl.items import load_schema
 from tests.conftest import DEFAULT_STATE, FAST, FIXTURES, Run, crawl
 from tests.in_process import crawl_here, scrapy_here
 from tests.site import MenafnSite, synthetic_stories

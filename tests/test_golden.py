@@ -13,9 +13,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from newscrawl.extraction.consistency import inconsistencies
-from newscrawl.items import ARTICLE_FIELDS, Article
+from newscrawl.items import ARTICLE_FIELDS, Article, load_schema
 from newscrawl.processors import content_hash, word_count
-from newscrawl.run.stages import load_schema
 from newscrawl.saved import page_kind
 from newscrawl.settings import DOWNLOAD_MAXSIZE
 from newscrawl.site import Site

@@ -10,8 +10,7 @@ import duckdb
 import pytest
 from jsonschema import Draft202012Validator
 
-from newscrawl.items import ARTICLE_FIELDS, SCHEMA_VERSION
-from newscrawl.run.stages import load_schema
+from newscrawl.items import ARTICLE_FIELDS, SCHEMA_VERSION, load_schema
 
 V1_LINE: dict[str, Any] = {
     "schema_version": 1,

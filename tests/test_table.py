@@ -20,8 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 from jsonschema import Draft202012Validator
 
-from newscrawl.items import ARTICLE_FIELDS
-from newscrawl.run.stages import load_schema
+from newscrawl.items import ARTICLE_FIELDS, load_schema
 from newscrawl.table import partitions
 from newscrawl.table.columns import TableError
 from newscrawl.table.index import TableIndex

@@ -20,7 +20,13 @@ from newscrawl.extraction import jsonld, stamps
 from newscrawl.extraction.agreement import read_stamp
 from newscrawl.extraction.generic import main_text
 from newscrawl.extraction.language import path_language
-from newscrawl.extraction.text import element_text, is_furniture, markup_text, visible_text
+from newscrawl.extraction.text import (
+    element_text,
+    is_furniture,
+    markup_text,
+    text_of,
+    visible_text,
+)
 from newscrawl.extraction.tree import (
     attribute_values,
     canonical_links,
@@ -33,7 +39,6 @@ from newscrawl.processors import strip_site_name
 # Compiled once per process. Typed Any: lxml's stubs cannot say what an XPath returns.
 # Elements found by name anywhere in the page are found by a walk in C (``tree.py``).
 _META: Any = etree.XPath("/html/head/meta[@content]")  # page-level meta lives in <head>
-_STRING: Any = etree.XPath("string()")
 _BY_ID: Any = etree.XPath("id($id)")
 _LANG: Any = etree.XPath("/html/@lang")
 _MICRODATA_BODY: Any = etree.XPath('//*[@itemprop="articleBody"]')
@@ -102,16 +107,6 @@ def same_page(url: str, pages: list[str]) -> bool:
         return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}"
 
     return key(url) in {key(page) for page in pages}
-
-
-def string_of(element: Any) -> str:
-    """An element's whole text as XPath's ``string()`` gives it (the expression compiled once)."""
-    return str(_STRING(element))
-
-
-def text_of(element: Any) -> str:
-    """An element's whole text, whitespace collapsed (nested inline markup included)."""
-    return " ".join(_STRING(element).split())
 
 
 class HtmlArticlePage:

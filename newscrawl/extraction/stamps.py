@@ -10,12 +10,8 @@ from typing import Any
 from lxml import etree
 
 from newscrawl.dates import read_timestamp
-from newscrawl.extraction.text import is_furniture
+from newscrawl.extraction.text import is_furniture, string_of, text_of
 
-_NOT_UPDATE = (
-    "[not(contains(translate(@class, 'UPDATEMODIF', 'updatemodif'), 'update'))]"
-    "[not(contains(translate(@class, 'UPDATEMODIF', 'updatemodif'), 'modif'))]"
-)
 # Elements marked as the publication time: itemprop, or a class naming "publish"/"pubdate",
 # and not "update"/"modif", in any letter case. XPath would lower-case every class with
 # translate() on every element, which costs more than parsing the page: the candidates are
@@ -32,7 +28,6 @@ _UPDATE_CLASS = re.compile("[uU][pP][dD][aA][tT][eE]|[mM][oO][dD][iI][fF]")
 # looked at in Python, which costs a third of asking XPath to normalise and translate each;
 # and only on a page whose body's whole text (one string made in C) holds the word at all.
 _BODY_TEXT_NODES: Any = etree.XPath("//body//text()")
-_WHOLE_TEXT: Any = etree.XPath("string()")
 _PUBLISHED_WORD = re.compile("[pP][uU][bB][lL][iI][sS][hH][eE][dD]")
 _XPATH_BLANKS = " \t\r\n"  # what XPath's normalize-space() strips
 _PUBLISHED_LOWER = str.maketrans("PUBLISHED", "published")
@@ -55,10 +50,6 @@ _LONE_LABEL = re.compile(
 )
 _UPDATE_WORDS = re.compile(r"updated|modified|edited|revised", re.IGNORECASE)
 _UPDATE_MARK = re.compile(r"updat|modif", re.IGNORECASE)
-
-
-def text_of(element: Any) -> str:
-    return " ".join(element.xpath("string()").split())
 
 
 def marked_elements(root: Any) -> list[Any]:
@@ -90,7 +81,7 @@ def labelled_published(root: Any) -> list[str]:
     >>> labelled_published(page)
     [' PUBLISHED on: 1 May']
     """
-    if not any(_PUBLISHED_WORD.search(_WHOLE_TEXT(body)) for body in root.iter("body")):
+    if not any(_PUBLISHED_WORD.search(string_of(body)) for body in root.iter("body")):
         return []
     return [
         text for text in _BODY_TEXT_NODES(root)

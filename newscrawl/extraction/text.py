@@ -6,6 +6,7 @@ import html
 import re
 from typing import Any
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from newscrawl.extraction.tables import table_markdown
@@ -72,6 +73,19 @@ _SKIPPED_TAGS = frozenset(
     ]
 )
 # Class/id words of page furniture: navigation, share, related and comment boxes, widgets.
+_STRING: Any = etree.XPath("string()")
+
+
+def string_of(element: Any) -> str:
+    """An element's whole text as XPath's ``string()`` gives it (the expression compiled once)."""
+    return str(_STRING(element))
+
+
+def text_of(element: Any) -> str:
+    """An element's whole text, whitespace collapsed (nested inline markup included)."""
+    return " ".join(_STRING(element).split())
+
+
 _FURNITURE = re.compile(
     r"(?<![a-z])(?:nav|navbar|menu|footer|sidebar|side-bar|share|sharing|social|related|"
     r"comments?|newsletter|subscribe|breadcrumbs?|tags|hashtags|popular|advert|ads?|widget|"

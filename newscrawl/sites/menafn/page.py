@@ -13,7 +13,7 @@ from scrapy.http import TextResponse
 
 from newscrawl.dates import is_banner
 from newscrawl.extraction.agreement import agree, read_stamp
-from newscrawl.extraction.page import HtmlArticlePage, compiled, first_found, string_of, text_of
+from newscrawl.extraction.page import HtmlArticlePage, compiled, first_found
 from newscrawl.extraction.plausibility import (
     body_problem,
     identity_problem,
@@ -22,7 +22,7 @@ from newscrawl.extraction.plausibility import (
     text_problem,
     unvouched_fallback,
 )
-from newscrawl.extraction.text import element_text
+from newscrawl.extraction.text import element_text, string_of, text_of
 from newscrawl.extraction.tree import elements
 from newscrawl.items import Article
 from newscrawl.processors import clean_text
