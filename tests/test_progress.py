@@ -184,3 +184,19 @@ def test_with_a_log_file_the_bar_routes_nothing(
     to_file.close()
     assert terminal.getvalue() == ""
     assert "Crawled (200)" in (tmp_path / "log").read_text()
+
+
+def test_a_retried_story_page_is_counted_once_in_the_progress() -> None:
+    """A page asked again (cut short) is the same story: the bar's total does not grow."""
+    from scrapy import Request
+
+    from newscrawl.run.seen_filter import STORY_META
+    from newscrawl.spiders.menafn import MenafnSpider
+
+    spider = MenafnSpider()
+    meta = {"ref": ["1109793603", "x"], STORY_META: "menafn:1109793603"}
+    spider.request_scheduled(Request("https://menafn.com/1109793603/x", meta=meta))
+    spider.unanswered.pop("1109793603")  # answered, cut short
+    again = Request("https://menafn.com/1109793603/x", meta={**meta, "retry_times": 1})
+    spider.request_scheduled(again)
+    assert spider.progress() == (0, 1)

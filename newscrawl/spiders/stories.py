@@ -95,7 +95,8 @@ class StoryPages(SpiderParts):
         ref = request.meta.get("ref")
         if ref and STORY_META in request.meta:
             self.unanswered[ref[0]] = request.url
-            self.scheduled += 1
+            if not request.meta.get("retry_times"):  # a retry is the same story page again
+                self.scheduled += 1
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         self.crawler.stats.inc_value("newscrawl/pages")

@@ -12,7 +12,6 @@ ROOT = "https://menafn.com"
 TITLE_WORDS_MIN_SHARE = 1 / 3  # of the link's slug words a requested story's title has
 _STORY_PATH = re.compile(r"^/(\d{9,12})(?:/([^/?#]*))?/?$")
 _SAVED_NAME = re.compile(r"^(\d{9,12})(?:-(.+))?$")
-_SLUG = re.compile(r"[\w-]*")  # slugify's output: words (any script) joined by hyphens
 _LEGACY_PAGE = re.compile(r"/qn_news_story(?:_s)?\.aspx$", re.IGNORECASE)
 
 
@@ -85,7 +84,7 @@ def saved_page_ref(stem: str) -> Ref | None:
     if match is None:
         return None
     slug = match.group(2) or ""
-    return match.group(1), slug if _SLUG.fullmatch(slug) else ""
+    return match.group(1), slug if slugify(slug) == slug else ""
 
 
 def title_fits_slug(title: str, slug: str) -> bool:
