@@ -70,7 +70,7 @@ def test_a_witness_fills_only_what_the_page_left_empty() -> None:
         ("TSX Venture Exchange:ABC", "TSXV:ABC"),
         ("Toronto Stock Exchange:ARG", "TSX:ARG"),
         ("The New York Stock Exchange:IBM", "NYSE:IBM"),
-        ("NYSE MKT:XYZ", "NYSE AMERICAN:XYZ"),
+        ("NYSE MKT:XYZ", "NYSEAMERICAN:XYZ"),  # as the release text's (NYSE MKT: XYZ) gives it
         ("London Stock Exchange:MPAY", "LSE:MPAY"),
         ("Oslo Børs:TIDE", "OSLO BØRS:TIDE"),  # not in the table: kept as printed, upper-case
         ("AAPL", None),

@@ -4,70 +4,36 @@ The rule: a listing is written ``EXCHANGE:SYMBOL``, both upper-case, with the ex
 short name the wires print in a release's first line, ``(NASDAQ: AAPL)``, ``(TSX: ARG)``,
 ``(TSXV: ABC)``. A long or variant name (``TSX Venture Exchange``, ``Nasdaq Global Select
 Market``, ``New York Stock Exchange``, ``NYSE MKT``) is mapped to that short name by the table
-below; a name the table does not know is kept as printed, upper-case, spaces collapsed (never
-guessed). Google News sitemaps give listings in this shape (``news:stock_tickers``,
-``NASDAQ:AAPL, TSX Venture Exchange:ABC``), under the issuer's name for the exchange.
+the release text is read with (``tickers.EXCHANGES``); a name the table does not know is kept as
+printed, upper-case, spaces collapsed (never guessed). Google News sitemaps give listings in
+this shape (``news:stock_tickers``, ``NASDAQ:AAPL, TSX Venture Exchange:ABC``), under the
+issuer's name for the exchange.
 """
 
 from __future__ import annotations
 
 import re
 
-# Long names and variants -> the short name releases print. Keys are upper-case, spaces
-# collapsed, without the punctuation of "The … Inc." forms.
-SHORT_NAMES = {
-    "NASDAQ": "NASDAQ",
-    "NASDAQ GLOBAL SELECT MARKET": "NASDAQ",
-    "NASDAQ GLOBAL SELECT": "NASDAQ",
-    "NASDAQ GLOBAL MARKET": "NASDAQ",
-    "NASDAQ CAPITAL MARKET": "NASDAQ",
-    "NASDAQ GS": "NASDAQ",
-    "NASDAQ GM": "NASDAQ",
-    "NASDAQ CM": "NASDAQ",
-    "NASDAQGS": "NASDAQ",
-    "NASDAQGM": "NASDAQ",
-    "NASDAQCM": "NASDAQ",
-    "NEW YORK STOCK EXCHANGE": "NYSE",
-    "NYSE": "NYSE",
-    "NYSE AMERICAN": "NYSE AMERICAN",
-    "NYSE MKT": "NYSE AMERICAN",
-    "NYSE AMEX": "NYSE AMERICAN",
-    "AMEX": "NYSE AMERICAN",
-    "AMERICAN STOCK EXCHANGE": "NYSE AMERICAN",
-    "NYSE ARCA": "NYSE ARCA",
-    "TORONTO STOCK EXCHANGE": "TSX",
-    "TSX": "TSX",
-    "TSX VENTURE EXCHANGE": "TSXV",
-    "TSX VENTURE": "TSXV",
-    "TSX-V": "TSXV",
-    "TSXV": "TSXV",
-    "CANADIAN SECURITIES EXCHANGE": "CSE",
-    "CSE": "CSE",
-    "LONDON STOCK EXCHANGE": "LSE",
-    "LSE": "LSE",
-    "AIM": "AIM",
-    "AUSTRALIAN SECURITIES EXCHANGE": "ASX",
-    "ASX": "ASX",
-    "OTC MARKETS": "OTC",
-    "OTC": "OTC",
-    "OTCQX": "OTCQX",
-    "OTCQB": "OTCQB",
-    "OTC PINK": "OTC PINK",
-}
+from newscrawl.extraction.tickers import EXCHANGES
+
 _SPACES = re.compile(r"\s+")
 
 
 def short_exchange(name: str) -> str:
-    """The short name releases print for an exchange; an unknown one as given, upper-case.
+    """The short name releases print for an exchange, as the release text gives it
+    (``tickers.EXCHANGES``: one table, so a sitemap's listing and the page's agree); an
+    unknown one as given, upper-case.
 
     >>> short_exchange("TSX Venture Exchange"), short_exchange("Nasdaq Global Select Market")
     ('TSXV', 'NASDAQ')
     >>> short_exchange("The New York Stock Exchange"), short_exchange("Bolsa de Santiago")
     ('NYSE', 'BOLSA DE SANTIAGO')
+    >>> short_exchange("NYSE MKT"), short_exchange("tsx.v")
+    ('NYSEAMERICAN', 'TSXV')
     """
-    key = _SPACES.sub(" ", name.replace(".", " ").replace(",", " ")).strip().upper()
-    key = key.removeprefix("THE ")
-    return SHORT_NAMES.get(key, key)
+    key = _SPACES.sub(" ", name.replace(",", " ")).strip().upper().removeprefix("THE ")
+    dotless = _SPACES.sub(" ", key.replace(".", " ")).strip()
+    return EXCHANGES.get(key) or EXCHANGES.get(dotless) or dotless
 
 
 def listing(value: str) -> str | None:
