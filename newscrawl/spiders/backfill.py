@@ -181,11 +181,8 @@ class SitemapBackfill(SpiderParts):
 
     def sitemap_link(self, entry: SitemapEntry) -> Link | None:
         """A story entry's link, with what the entry says of it as its witness."""
-        link = link_to(entry.loc, self.site_hosts, self.site.story_ref)
-        if link is None:
-            return None
         witness = sitemap_witness(entry.published, entry.tickers, entry.keywords, self.local)
-        return Link(link.story_id, link.slug, None, witness)
+        return link_to(entry.loc, self.site_hosts, self.site.story_ref, witness)
 
     def sitemap_damaged(self, url: str, damage: str, count: int, what: str) -> None:
         """One warning for a damaged archive: its month (or URL) and how many stories (or

@@ -67,17 +67,14 @@ def printed_day(value: str | None) -> date | None:
 
 
 def link_to(
-    url: str,
-    hosts: frozenset[str],
-    ref: RefRule,
-    published: date | None = None,
-    witness: Witness | None = None,
+    url: str, hosts: frozenset[str], ref: RefRule, witness: Witness | None = None
 ) -> Link | None:
-    """A Link for an on-site story URL in any of its forms (``ref``: the site's rule)."""
+    """A Link for an on-site story URL in any of its forms (``ref``: the site's rule), with
+    what its source says of it (``witness``)."""
     if not _on_site(url, hosts):
         return None
     found = ref(url)
-    return Link(found[0], found[1], published, witness) if found else None
+    return Link(found[0], found[1], None, witness) if found else None
 
 
 def _item_stamp(anchor: Any) -> str | None:
