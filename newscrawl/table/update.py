@@ -76,15 +76,7 @@ def apply_run(output_dir: Path, source: str, run_name: str, articles_path: Path)
     Safe to call again (after a crash, or twice): a run already applied changes nothing.
     Returns the number of rows written. Raises ``TableError`` (what and where) or ``OSError``.
     """
-    with locked_table(output_dir) as (index, cleared):
-        written, problems = apply_pending(output_dir, index, None if cleared else [source])
-        if not index.is_applied(source, run_name):
-            done, left_out = apply_runs(index, [RunFile(source, run_name, articles_path)])
-            written, problems = written + done, problems + left_out
-    write_views(output_dir)
-    if problems:
-        raise TableError(summary(problems))
-    return written
+    return update(output_dir, [source], anew=False, also=RunFile(source, run_name, articles_path))
 
 
 def catch_up(output_dir: Path, sources: list[str] | None = None) -> int:
@@ -102,9 +94,16 @@ def rebuild(output_dir: Path) -> int:
     return update(output_dir, None, anew=True)
 
 
-def update(output_dir: Path, sources: list[str] | None, *, anew: bool) -> int:
+def update(
+    output_dir: Path, sources: list[str] | None, *, anew: bool, also: RunFile | None = None
+) -> int:
+    """The listed runs of ``sources`` (all: None) the table does not hold, and then ``also``,
+    a run not listed yet (its commit is under way), unless the table holds it; the views."""
     with locked_table(output_dir, anew=anew) as (index, cleared):
         written, problems = apply_pending(output_dir, index, None if cleared else sources)
+        if also is not None and not index.is_applied(also.source, also.run):
+            done, left_out = apply_runs(index, [also])
+            written, problems = written + done, problems + left_out
     write_views(output_dir)
     if problems:
         raise TableError(summary(problems))
