@@ -163,57 +163,57 @@ def started_at(name: str) -> str:
     return started.isoformat()
 
 
-def rolled_back_record(name: str, lines: int) -> dict[str, Any]:
-    """The runs.jsonl line of a run killed before its file was complete, rolled back by the
-    next start: no file, its counts unknown (``lines``: the articles it had written)."""
-    return {
+def killed_record(name: str, failure: str, **found: Any) -> dict[str, Any]:
+    """The runs.jsonl line of a run a kill interrupted, listed by the next start: what no
+    process is left to know is null (``mode``, the counts, ``health``); ``found``: what its
+    files show (``file``, ``sha256``, ``written``, ``replaced``, ``rejects_file``, archive)."""
+    record: dict[str, Any] = {
         "run": name,
         "started_at": started_at(name),
         "finished_at": None,
         "finish_reason": INTERRUPTED,
         "exit_status": 1,  # as a run that failed: ``exit_status != 0`` finds it
-        "mode": None,  # unknown: the process that knew it is gone
+        "mode": None,
         "file": None,
         "sha256": None,
         **dict.fromkeys(COUNTS),
         "written": 0,
-        "replaced": {},
+        "replaced": None,
         "discovery": None,
         "rejects_file": None,
         "archive": None,
         "archive_sha256": None,
-        "failures": [
-            "the run stopped before its file was complete (killed, or it failed and could not "
-            f"list itself): rolled back with the {lines} articles it had written; its stories are "
-            "left for the next run"
-        ],
+        "failures": [failure],
         "health": None,
         "alarms": [],
     }
+    record.update(found)
+    return record
+
+
+def rolled_back_record(name: str, lines: int) -> dict[str, Any]:
+    """The runs.jsonl line of a run killed before its file was complete, rolled back by the
+    next start: no file, its counts unknown (``lines``: the articles it had written)."""
+    failure = (
+        "the run stopped before its file was complete (killed, or it failed and could not "
+        f"list itself): rolled back with the {lines} articles it had written; its stories are "
+        "left for the next run"
+    )
+    return killed_record(name, failure, replaced={})
 
 
 def interrupted_record(name: str, final: Path, rejects: Path, archive: Path) -> dict[str, Any]:
     """The runs.jsonl line of a run that was killed after its file was complete."""
     data = final.read_bytes()
-    return {
-        "run": name,
-        "started_at": started_at(name),
-        "finished_at": None,
-        "finish_reason": INTERRUPTED,
-        "exit_status": 1,
-        "mode": None,  # unknown: the process that knew it is gone
-        "file": listed_name(final),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        **dict.fromkeys(COUNTS),
-        "replaced": None,
-        "written": data.count(b"\n"),
-        "discovery": None,
-        "rejects_file": listed_name(rejects) if rejects.exists() else None,
+    return killed_record(
+        name,
+        "the run was killed after its file was complete",
+        file=listed_name(final),
+        sha256=hashlib.sha256(data).hexdigest(),
+        written=data.count(b"\n"),
+        rejects_file=listed_name(rejects) if rejects.exists() else None,
         **found_archive(archive),
-        "failures": ["the run was killed after its file was complete"],
-        "health": None,
-        "alarms": [],
-    }
+    )
 
 
 def found_archive(path: Path) -> dict[str, Any]:
