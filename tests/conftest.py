@@ -97,12 +97,15 @@ def crawl(
     spider: str = "menafn",
     prefix: tuple[str, ...] = (),
     cwd: Path = ROOT,
+    interpreter: bool = False,
 ) -> Run:
     """`scrapy crawl SPIDER ARGS` in the project (``menafn`` unless told), writing under ``out``.
 
     ``state``: None gives the run ``out/.state/seen.sqlite3``, a string is passed as
     NEWSCRAWL_STATE (``""``: in memory), DEFAULT_STATE passes none (the run's default).
     ``prefix``: a command the crawl runs under (``setpriv ...``); ``cwd``: where it runs.
+    The child is forked from a launcher that has imported Scrapy (tests/launcher.py) unless
+    ``interpreter`` asks for a new interpreter, as a user's shell starts it.
     """
     state_path = str(out / ".state" / "seen.sqlite3") if state is None else state
     state_args = () if state is DEFAULT_STATE else ("-s", f"NEWSCRAWL_STATE={state_path}")
@@ -111,10 +114,14 @@ def crawl(
         "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", *state_args, "-s", "LOG_LEVEL=INFO", *args,
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
-    done = subprocess.run(
-        command, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env, check=False
-    )
-    return Run(done.returncode, done.stdout, done.stderr, out, spider)
+    if interpreter:
+        done = subprocess.run(
+            command, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env, check=False
+        )
+        return Run(done.returncode, done.stdout, done.stderr, out, spider)
+    from tests import launcher
+
+    return Run(*launcher.run(command, cwd=cwd, env=env, timeout=timeout), out, spider)
 
 
 # Saved MENAFN text pages of the fixtures, one story each: sources for short offline runs.

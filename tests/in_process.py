@@ -15,7 +15,7 @@ several runs stay fast. Two ways in:
 ``scrapy_here("table", ...)`` runs the project's other commands (they need no crawler) here.
 
 What needs a process (exit statuses as the shell sees them, signals, locks, a terminal, a
-kill, worker processes) still uses ``tests.conftest.crawl``.
+kill, worker processes) still uses ``tests.conftest.crawl`` (a child of tests/launcher.py).
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from tests import launcher
 from tests.conftest import ROOT
 from tests.in_process import InProcessRun, crawl_here
 from tests.site import Fault, MenafnSite, Story, synthetic_stories
@@ -51,7 +52,7 @@ def crawl_site(out: Path, base_url: str, *args: str) -> InProcessRun:
     return crawl_here(out, "-a", f"base_url={base_url}", *args, state=str(state_path(out)))
 
 
-def start(out: Path, base_url: str, log: Path, *args: str) -> subprocess.Popen[bytes]:
+def start(out: Path, base_url: str, log: Path, *args: str) -> launcher.Process:
     """`scrapy crawl menafn` as conftest.crawl runs it, but in the background."""
     command = [
         sys.executable, "-m", "scrapy", "crawl", "menafn",
@@ -60,11 +61,11 @@ def start(out: Path, base_url: str, log: Path, *args: str) -> subprocess.Popen[b
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with log.open("wb") as sink:  # a file, not a pipe: nobody reads while the run goes on
-        return subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, env=env)
+        return launcher.popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
 
 
 @contextmanager
-def reaped(run: subprocess.Popen[bytes]) -> Iterator[subprocess.Popen[bytes]]:
+def reaped(run: launcher.Process) -> Iterator[launcher.Process]:
     """The run, killed on the way out if a failed assertion or timeout left it going."""
     try:
         yield run
@@ -148,7 +149,7 @@ def names(folder: Path) -> set[str]:
     return {p.name for p in articles.iterdir()} if articles.exists() else set()
 
 
-def wait_for_new_final_file(folder: Path, before: set[str], run: subprocess.Popen[bytes]) -> None:
+def wait_for_new_final_file(folder: Path, before: set[str], run: launcher.Process) -> None:
     """Return as soon as the run renamed its article file to its final name (or it ended)."""
     while run.poll() is None:
         if any(n.endswith(".jsonl") for n in names(folder) - before):
@@ -228,7 +229,7 @@ def test_sigint_finishes_the_files(tmp_path: Path) -> None:
     stop_with(signal.SIGINT, tmp_path)  # one Ctrl-C
 
 
-def wait_until_writing(folder: Path, run: subprocess.Popen[bytes]) -> None:
+def wait_until_writing(folder: Path, run: launcher.Process) -> None:
     """Return once the run has written its first article (its ``.part`` file exists)."""
     deadline = time.monotonic() + 60
     while run.poll() is None and time.monotonic() < deadline:

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import redis
 
+from tests import launcher
 from tests.conftest import ROOT
 from tests.in_process import InProcessRun, crawl_here
 from tests.redis_server import free_port, start_redis, stop
@@ -40,7 +41,7 @@ def redis_db(redis_url: str) -> str:
     return redis_url
 
 
-def worker(home: Path, base_url: str, redis_url: str, *args: str) -> subprocess.Popen[bytes]:
+def worker(home: Path, base_url: str, redis_url: str, *args: str) -> launcher.Process:
     """One worker: `scrapy crawl menafn` with its own output folder and lock, in the background."""
     out = home / "output"
     out.mkdir(parents=True, exist_ok=True)
@@ -51,7 +52,7 @@ def worker(home: Path, base_url: str, redis_url: str, *args: str) -> subprocess.
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with (home / "log").open("ab") as log:
-        return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+        return launcher.popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def alone(home: Path, base_url: str, redis_url: str, *args: str) -> InProcessRun:
@@ -64,7 +65,7 @@ def alone(home: Path, base_url: str, redis_url: str, *args: str) -> InProcessRun
     )  # fmt: skip
 
 
-def finish(workers: list[subprocess.Popen[bytes]], homes: list[Path], timeout: float = 90) -> None:
+def finish(workers: list[launcher.Process], homes: list[Path], timeout: float = 90) -> None:
     """Wait for every worker; each must exit 0."""
     try:
         for proc, home in zip(workers, homes, strict=True):

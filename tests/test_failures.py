@@ -18,6 +18,7 @@ import pytest
 
 from newscrawl.commands.crawl import UNFINISHED
 from newscrawl.run.checks import check_settings
+from tests import launcher
 from tests.conftest import FIXTURE_PAGES, ROOT, SAMPLE, Run, crawl, page_copies
 from tests.in_process import crawl_here, crawl_in_process, scrapy_here
 from tests.site import MenafnSite, synthetic_stories
@@ -230,9 +231,9 @@ def signalled(out: Path, signals: int) -> Run:
             "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", "DOWNLOAD_DELAY=0",
             "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
         ]  # fmt: skip
-        proc = subprocess.Popen(
-            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        stdout, stderr = out.parent / "stdout", out.parent / "stderr"
+        with stdout.open("wb") as printed, stderr.open("wb") as logged:
+            proc = launcher.popen(command, stdout=printed, stderr=logged)
         try:
             deadline = time.monotonic() + 60
             while not list(out.glob("menafn/articles/*.part")) and time.monotonic() < deadline:
@@ -240,11 +241,11 @@ def signalled(out: Path, signals: int) -> Run:
             for number in range(signals):
                 time.sleep(0.1 if number else 0)
                 proc.send_signal(signal.SIGTERM)
-            stdout, stderr = proc.communicate(timeout=30)
+            status = proc.wait(timeout=30)
         finally:
             if proc.poll() is None:
                 proc.kill()
-    return Run(proc.returncode, stdout, stderr, out)
+    return Run(status, stdout.read_text(), stderr.read_text(), out)
 
 
 def test_a_first_sigterm_stops_a_live_run_in_one_line(out: Path) -> None:

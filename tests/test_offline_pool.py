@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests import launcher
 from tests.conftest import ROOT, Run, crawl
 from tests.failing_spiders import KILLS, RAISES, STORIES
 from tests.in_process import crawl_here
@@ -131,8 +132,7 @@ def test_a_run_killed_with_sigkill_leaves_no_worker_and_closes_its_output(tmp_pa
         "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", *state, *processes(2),
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           env=env)  # fmt: skip
+    run = launcher.popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline, helpers = time.monotonic() + 60, set[int]()
         while len(helpers) < 4 and run.poll() is None and time.monotonic() < deadline:
@@ -141,7 +141,7 @@ def test_a_run_killed_with_sigkill_leaves_no_worker_and_closes_its_output(tmp_pa
         assert run.poll() is None, "the run ended before its workers ran"
         assert len(helpers) >= 4, helpers
         run.kill()
-        run.communicate(timeout=10)  # its output ends: nobody holds the pipe any more
+        run.wait(timeout=10)
     finally:
         if run.poll() is None:
             run.kill()

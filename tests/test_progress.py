@@ -11,7 +11,6 @@ import os
 import pty
 import re
 import struct
-import subprocess
 import sys
 import termios
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ import pytest
 from scrapy.utils.log import TopLevelFormatter
 
 from newscrawl.progress import logs_above_bar
+from tests import launcher
 from tests.conftest import FAST, FIXTURES, ROOT
 from tests.in_process import FAST_SETTINGS, crawl_in_process
 from tests.site import MenafnSite, synthetic_stories
@@ -39,9 +39,7 @@ def in_a_terminal(command: list[str], columns: int = 120) -> tuple[int, str]:
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm"}
-    child = subprocess.Popen(
-        command, cwd=ROOT, stdin=follower, stdout=follower, stderr=follower, env=env
-    )
+    child = launcher.popen(command, env=env, stdin=follower, stdout=follower, stderr=follower)
     os.close(follower)
     written = bytearray()
     while True:

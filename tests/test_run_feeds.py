@@ -22,6 +22,7 @@ from scrapy.utils.test import get_crawler
 from newscrawl.distributed.seen import RedisSeenStore
 from newscrawl.run.extension import run_of
 from newscrawl.run.run import Run
+from tests import launcher
 from tests.conftest import (
     DEFAULT_STATE,
     FIXTURE_PAGES,
@@ -130,7 +131,7 @@ def test_the_feed_of_a_live_run_is_its_file_and_a_killed_run_gives_none(
             "-O", f"{killed_feed}:jsonlines", *fast,
         ]  # fmt: skip
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        proc = launcher.popen(command, env=env, stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + 60
             while not list(out.glob("menafn/articles/*.part")) and time.monotonic() < deadline:

@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,6 +22,7 @@ from newscrawl import settings as project_settings
 from newscrawl.addresses import AddressGuardMiddleware, PublicAddressResolver
 from newscrawl.run.extension import RunExtension
 from newscrawl.spiders.menafn import MenafnSpider
+from tests import launcher
 from tests.conftest import DEFAULT_STATE, ROOT, SAMPLE
 from tests.in_process import crawl_here
 from tests.rebinding import ScriptedLookup
@@ -179,16 +179,15 @@ def test_a_name_that_rebinds_to_a_local_server_is_refused_where_it_connects() ->
     with MenafnSite(synthetic_stories(1)) as site:
         port = site.base_url.rsplit(":", 1)[1]
         script = json.dumps({"rebind.test": [[], ["127.0.0.1"]]})
-        done = subprocess.run(
+        _, _, stderr = launcher.run(
             [
                 sys.executable, "-m", "scrapy", "fetch", f"http://rebind.test:{port}/",
                 "-s", "TWISTED_DNS_RESOLVER=tests.rebinding.RebindingResolver",
                 "-s", f"TEST_DNS_SCRIPT={script}", "-s", "NEWSCRAWL_RETRY_BACKOFF=0.1",
             ],
-            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60,
         )  # fmt: skip
         assert site.requests == []
     refused = f"refused http://rebind.test:{port}/: rebind.test is a non-public address (127.0.0.1)"
-    assert refused in done.stderr
-    assert "Gave up retrying <GET http://rebind.test" not in done.stderr
+    assert refused in stderr
+    assert "Gave up retrying <GET http://rebind.test" not in stderr
