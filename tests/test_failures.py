@@ -134,9 +134,11 @@ def test_a_state_that_cannot_be_opened_stops_the_run_before_it_starts(out: Path,
 
 
 def test_a_source_that_holds_no_page_is_bad_usage(out: Path, tmp_path: Path) -> None:
-    empty, notes, links = (tmp_path / name for name in ("empty", "notes", "links"))
-    for folder in (empty, notes, links):
+    empty, notes, links, nothing = (tmp_path / n for n in ("empty", "notes", "links", "nothing"))
+    for folder in (empty, notes, links, nothing):
         folder.mkdir()
+    (nothing / "20261130.warc.gz").write_bytes(b"")  # a download that failed
+    (nothing / "1109000001.txt").write_bytes(b"")
     (notes / "README.md").write_text("saved pages go here\n")
     (notes / "urls.json").write_text("[]\n")
     # the README's month recipe in a month with no archive yet: ln makes a link to the pattern
@@ -150,6 +152,9 @@ def test_a_source_that_holds_no_page_is_bad_usage(out: Path, tmp_path: Path) -> 
         # one file that is not a page, as a folder of it (a case's expected.json by mistake)
         (notes / "urls.json", f"source holds no page: {notes / 'urls.json'}"),
         (notes / "pages.tar.gz", f"source holds no page: {notes / 'pages.tar.gz'}"),
+        # empty files named as pages: a folder of them, and each alone
+        (nothing, f"source holds no page: {nothing}"),
+        *((path, f"source holds no page: {path}") for path in sorted(nothing.iterdir())),
     ]:
         run = crawl_here(out, "-a", f"source={source}")
         assert run.status == 2, source

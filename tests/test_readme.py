@@ -51,7 +51,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = folder / "output"
     bad = folder / "bad"
     bad.mkdir()
-    (bad / "1109000001-empty.txt").write_bytes(b"")
+    (bad / "1109000001-stamp-only.txt").write_text("MENAFN05092023000071011013ID1109000001\n")
     mixed = folder / "mixed"
     shutil.copytree(FIXTURES, mixed, ignore=shutil.ignore_patterns("*.json", "*.md", "*.jsonl"))
     (mixed / "1109000002-stamp-only.txt").write_text("MENAFN05092023000071011013ID1109000002\n")

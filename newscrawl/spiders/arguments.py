@@ -154,14 +154,15 @@ def check_source(value: str) -> None:
     elif not holds_a_page(Path(value)):
         raise BadArgument(
             f"source holds no page: {value} (saved pages are .txt, .html, .htm, .gz, .warc,"
-            " .warc.gz files; dangling links and hidden files do not count)"
+            " .warc.gz files; empty files, dangling links and hidden files do not count)"
         )
 
 
 def holds_a_page(source: Path) -> bool:
     """Whether ``source`` is a saved page or archive, or a folder with at least one in it (as
     ``saved_page_paths`` walks it: hidden files and dangling links left out). Pages are known
-    by their names, in a folder and alone alike.
+    by their names, in a folder and alone alike; an empty file holds none (a download that
+    failed, a month's archive not written yet: FRESH-USER-2), and alone it is bad usage.
 
     >>> package = Path(__file__).parents[1]
     >>> holds_a_page(package / "samples" / "menafn"), holds_a_page(package / "schema")
@@ -170,10 +171,10 @@ def holds_a_page(source: Path) -> bool:
     False
     """
     if source.is_file():
-        return is_page(source)
+        return is_page(source) and source.stat().st_size > 0
     for path in source.rglob("*"):
         hidden = any(part.startswith(".") for part in path.relative_to(source).parts)
-        if not hidden and path.is_file() and is_page(path):
+        if not hidden and path.is_file() and is_page(path) and path.stat().st_size > 0:
             return True
     return False
 
