@@ -4,7 +4,10 @@ The rules: at most ``CONCURRENT_REQUESTS_PER_DOMAIN`` requests to a host at once
 per delay (``DOWNLOAD_DELAY``, as AutoThrottle adapts it), nothing while the host is paused
 (its ``Retry-After`` on 429/503, else our backoff after a retryable error). The middleware is
 the last step before Scrapy's downloader: ``process_request`` awaits the host's turn, so a
-request waits here, not in the download slot, and goes out the moment its turn comes.
+request waits here, not in the download slot, and goes out the moment its turn comes. A
+request still waiting when the crawl stops (a first SIGTERM, a run that failed) is given up
+at once (``IgnoreRequest``: never fetched, so the next run asks for it again) rather than
+waited out behind a ``Retry-After`` of up to ``NEWSCRAWL_RETRY_AFTER_MAX`` (FRESH-USER-2).
 
 Where the turns are kept is the clock's business (``NEWSCRAWL_HOST_CLOCK``): ``MemoryClock``
 for one process; ``newscrawl.distributed.politeness.RedisClock`` shares them between workers.
@@ -17,13 +20,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from time import monotonic
 from typing import Any, Protocol, Self
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
@@ -35,6 +39,7 @@ from newscrawl.signals import host_paused
 logger = logging.getLogger(__name__)
 
 KEPT = 600.0  # seconds after its last turn that a host's clock is forgotten
+STOP_CHECK = 0.5  # seconds between looks at whether the crawl is stopping, while a request waits
 
 
 class HostClock(Protocol):
@@ -139,9 +144,24 @@ class HostPolitenessMiddleware:
         gate = self.gates.get(host) or self.gates.setdefault(
             host, asyncio.Semaphore(self.concurrency(host))
         )
-        await gate.acquire()
+        await self.unless_stopped(gate.acquire(), request)
         self.holding[request] = gate
-        await self.clock.turn(host, lambda: self.delay(host))
+        try:
+            await self.unless_stopped(self.clock.turn(host, lambda: self.delay(host)), request)
+        except IgnoreRequest:
+            self.release(request)
+            raise
+
+    async def unless_stopped(self, step: Awaitable[Any], request: Request) -> None:
+        """``step`` awaited, unless the crawl stops first (``Crawler.crawling`` turns false,
+        looked at every ``STOP_CHECK`` s): then ``step`` is cancelled and IgnoreRequest raised."""
+        task = asyncio.ensure_future(step)
+        while not task.done():
+            await asyncio.wait({task}, timeout=STOP_CHECK)
+            if not task.done() and not self.crawler.crawling:
+                task.cancel()
+                raise IgnoreRequest(f"not fetched, the crawl is stopping: {request.url}")
+        task.result()
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
         self.release(request)

@@ -19,9 +19,9 @@ import pytest
 from newscrawl.commands.crawl import UNFINISHED
 from newscrawl.run.checks import check_settings
 from tests import launcher
-from tests.conftest import FIXTURE_PAGES, ROOT, SAMPLE, Run, crawl, page_copies
+from tests.conftest import FAST, FIXTURE_PAGES, ROOT, SAMPLE, Run, crawl, page_copies
 from tests.in_process import crawl_here, crawl_in_process, scrapy_here
-from tests.site import MenafnSite, synthetic_stories
+from tests.site import Fault, MenafnSite, synthetic_stories
 
 pytestmark = pytest.mark.slow
 
@@ -270,6 +270,47 @@ def test_a_second_sigterm_stops_the_run_at_once_in_one_line(out: Path) -> None:
     run = signalled(out, 2)
     assert run.status == 1
     assert our_lines(run) == [f"newscrawl: error: {UNFINISHED}"]
+
+
+def test_a_first_sigterm_does_not_wait_out_a_retry_after(out: Path) -> None:
+    """FRESH-USER-2: a first SIGTERM waited behind a host's Retry-After (up to
+    NEWSCRAWL_RETRY_AFTER_MAX, 300 s) before the run closed. The requests waiting for the host
+    are given up at once; the next run fetches them, each story once."""
+    stories = synthetic_stories(12)
+    with MenafnSite(stories) as site:
+        site.faults[stories[2].path] = Fault(statuses=[503], headers={"Retry-After": "240"})
+        command = [
+            sys.executable, "-m", "scrapy", "crawl", "menafn", "-a", f"base_url={site.base_url}",
+            "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", "DOWNLOAD_DELAY=0",
+            "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+        ]  # fmt: skip
+        stderr = out.parent / "stderr"
+        with stderr.open("wb") as logged:
+            proc = launcher.popen(command, stdout=subprocess.DEVNULL, stderr=logged)
+        try:
+            deadline = time.monotonic() + 60
+            while not site.faults[stories[2].path].hits and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(0.3)  # the pause has begun: the other pages wait for the host
+            asked = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            status = proc.wait(timeout=60)
+            took = time.monotonic() - asked
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        run = Run(status, "", stderr.read_text(), out)
+        assert took < 10, f"{took:.1f} s to stop"
+        assert run.status == 1
+        assert our_lines(run) == ["newscrawl: error: stopped by a signal before the crawl was done"]
+        assert run.last()["finish_reason"] == "shutdown"
+        first = {a["id"] for a in run.articles()}
+        site.faults.clear()
+        again = crawl_here(out, "-a", f"base_url={site.base_url}", *FAST)
+    assert again.status == 0, again.stderr[-3000:]
+    second = {a["id"] for a in again.articles()}
+    assert first.isdisjoint(second)
+    assert first | second == {f"menafn:{story.id}" for story in stories}
 
 
 # -- an output or state this user cannot write (a read-only mount, another user's files) --------
