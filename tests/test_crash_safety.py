@@ -171,12 +171,14 @@ def kill_schedule(rng: random.Random) -> list[tuple[str, float]]:
     """(when, delay) per run: 'start' kills the run `delay` s after it started; 'rename'
     kills it `delay` s after its file got its final name (the runs.jsonl and state steps).
 
-    A whole crawl of the site takes ~2.5 s and is rolled back when killed, so the first runs
-    are killed during start-up (recovery, lock) or mid-crawl; the later ones, which have only
-    the newly published stories to write, near or at their close (some finish first)."""
-    early = [("start", rng.uniform(0.05, 0.6)) for _ in range(2)]
-    early += [("start", rng.uniform(0.6, 1.8)) for _ in range(2)]
-    late = [("start", rng.uniform(1.8, 3.5))]
+    From the launcher's fork (tests/launcher.py) a run writes its first article after ~0.7 s
+    and a whole crawl of the site takes ~1.6 s, rolled back when killed, so the first runs are
+    killed during start-up (recovery, lock) or mid-crawl; the later ones, which have only the
+    newly published stories to write (~1 s in all), near or at their close (some finish
+    first)."""
+    early = [("start", rng.uniform(0.05, 0.7)) for _ in range(2)]
+    early += [("start", rng.uniform(0.7, 1.7)) for _ in range(2)]
+    late = [("start", rng.uniform(0.6, 1.2))]
     late += [("rename", 0.0), ("rename", rng.uniform(0.0, 0.002)), ("rename", rng.uniform(0, 0.01))]
     rng.shuffle(early)
     rng.shuffle(late)
