@@ -42,6 +42,13 @@ def pytest_configure(config: pytest.Config) -> None:
         tempfile.tempdir = str(MEMORY)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The end-to-end tests (marked ``slow``) first, in their order, then the rest: xdist
+    hands tests out in this order, so the many short ones fill the cores at the end instead
+    of a long crawl starting last on one worker while the others are idle."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """``-n auto``: one worker more than the cores. Many end-to-end tests wait on a local
     site, a child process or a signal; a third worker on 2 cores fills those waits (suite on a
