@@ -24,7 +24,7 @@ from tests.in_process import crawl_here
 from tests.site import Fault, MenafnSite, Story, synthetic_stories
 from tests.site.pages import render_article
 
-pytestmark = pytest.mark.xdist_group("faults")  # one worker: its module fixture is made once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("faults")]  # its fixture: made once
 
 SETTINGS = (
     "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
