@@ -6,7 +6,7 @@ per delay (``DOWNLOAD_DELAY``, as AutoThrottle adapts it), nothing while the hos
 the last step before Scrapy's downloader: ``process_request`` awaits the host's turn, so a
 request waits here, not in the download slot, and goes out the moment its turn comes. A
 request still waiting when the crawl stops (a first SIGTERM, a run that failed) is given up
-at once (``IgnoreRequest``: never fetched, so the next run asks for it again) rather than
+at once (``LeftForNextRun``: never fetched, so the next run asks for it again) rather than
 waited out behind a ``Retry-After`` of up to ``NEWSCRAWL_RETRY_AFTER_MAX`` (FRESH-USER-2).
 
 Where the turns are kept is the clock's business (``NEWSCRAWL_HOST_CLOCK``): ``MemoryClock``
@@ -40,6 +40,16 @@ logger = logging.getLogger(__name__)
 
 KEPT = 600.0  # seconds after its last turn that a host's clock is forgotten
 STOP_CHECK = 0.5  # seconds between looks at whether the crawl is stopping, while a request waits
+
+
+class LeftForNextRun(IgnoreRequest):
+    """A request given up because the crawl is stopping: never fetched, so not seen, and the
+    next run asks for it again. Not an error: the spiders' errbacks pass it over."""
+
+
+def left_for_next_run(failure: Any) -> bool:
+    """Whether a request's failure (a Twisted ``Failure``) is ``LeftForNextRun``."""
+    return failure.check(LeftForNextRun) is not None
 
 
 class HostClock(Protocol):
@@ -148,19 +158,19 @@ class HostPolitenessMiddleware:
         self.holding[request] = gate
         try:
             await self.unless_stopped(self.clock.turn(host, lambda: self.delay(host)), request)
-        except IgnoreRequest:
+        except LeftForNextRun:
             self.release(request)
             raise
 
     async def unless_stopped(self, step: Awaitable[Any], request: Request) -> None:
         """``step`` awaited, unless the crawl stops first (``Crawler.crawling`` turns false,
-        looked at every ``STOP_CHECK`` s): then ``step`` is cancelled and IgnoreRequest raised."""
+        looked at every ``STOP_CHECK`` s): then ``step`` is cancelled and LeftForNextRun raised."""
         task = asyncio.ensure_future(step)
         while not task.done():
             await asyncio.wait({task}, timeout=STOP_CHECK)
             if not task.done() and not self.crawler.crawling:
                 task.cancel()
-                raise IgnoreRequest(f"not fetched, the crawl is stopping: {request.url}")
+                raise LeftForNextRun(f"not fetched, the crawl is stopping: {request.url}")
         task.result()
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:

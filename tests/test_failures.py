@@ -15,12 +15,15 @@ import time
 from pathlib import Path
 
 import pytest
+from scrapy import signals
+from scrapy.crawler import Crawler
 
 from newscrawl.commands.crawl import UNFINISHED
+from newscrawl.commands.shutdown import GracefulShutdown
 from newscrawl.run.checks import check_settings
 from tests import launcher
 from tests.conftest import FAST, FIXTURE_PAGES, ROOT, SAMPLE, Run, crawl, page_copies
-from tests.in_process import crawl_here, crawl_in_process, scrapy_here
+from tests.in_process import FAST_SETTINGS, crawl_here, crawl_in_process, scrapy_here
 from tests.site import Fault, MenafnSite, synthetic_stories
 
 pytestmark = pytest.mark.slow
@@ -272,6 +275,34 @@ def test_a_second_sigterm_stops_the_run_at_once_in_one_line(out: Path) -> None:
     assert our_lines(run) == [f"newscrawl: error: {UNFINISHED}"]
 
 
+class StopWhenOpened:
+    """An extension that receives the first SIGTERM (our handler's ``stop``) as a signal that
+    arrives while the spider opens, before the engine runs."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.shutdown = GracefulShutdown(crawler)
+        crawler.signals.connect(self.opened, signal=signals.spider_opened)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StopWhenOpened:
+        return cls(crawler)
+
+    def opened(self) -> None:
+        self.shutdown.stop(signal.SIGTERM)
+
+
+def test_a_first_sigterm_while_the_run_starts_stops_it(out: Path) -> None:
+    """FRESH-USER-3: a SIGTERM 2 s after a live run started (the engine not running yet)
+    only marked Scrapy's crawler stopped; the engine ran the crawl, recorded it as
+    ``finished``, exit 0, and the process never ended (only SIGKILL stopped it)."""
+    with MenafnSite(synthetic_stories(20)) as site:
+        run = crawl_in_process(out, base_url=site.base_url, timeout=30, settings={
+            **FAST_SETTINGS, "EXTENSIONS": {f"{__name__}.StopWhenOpened": 0}})  # fmt: skip
+    assert run.status == 1
+    assert (run.last()["finish_reason"], run.last()["exit_status"]) == ("shutdown", 1)
+    assert run.last()["failures"] == ["stopped by a signal before the crawl was done"]
+
+
 def test_a_first_sigterm_does_not_wait_out_a_retry_after(out: Path) -> None:
     """FRESH-USER-2: a first SIGTERM waited behind a host's Retry-After (up to
     NEWSCRAWL_RETRY_AFTER_MAX, 300 s) before the run closed. The requests waiting for the host
@@ -304,6 +335,8 @@ def test_a_first_sigterm_does_not_wait_out_a_retry_after(out: Path) -> None:
         assert run.status == 1
         assert our_lines(run) == ["newscrawl: error: stopped by a signal before the crawl was done"]
         assert run.last()["finish_reason"] == "shutdown"
+        assert run.last()["errors"] == 0  # the pages given up are left for the next run
+        assert "gave up on" not in run.stderr
         first = {a["id"] for a in run.articles()}
         site.faults.clear()
         again = crawl_here(out, "-a", f"base_url={site.base_url}", *FAST)

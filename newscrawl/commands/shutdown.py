@@ -26,6 +26,7 @@ from scrapy.utils.ossignal import install_shutdown_handlers, signal_names
 from scrapy.utils.reactor import is_reactor_installed
 
 logger = logging.getLogger(__name__)
+STARTING_CHECK = 0.05  # seconds between looks at whether a starting crawl's engine runs yet
 
 
 def call_soon(function: Callable[..., Any], *args: Any) -> None:
@@ -39,6 +40,18 @@ def call_soon(function: Callable[..., Any], *args: Any) -> None:
         import asyncio
 
         asyncio.get_event_loop().call_soon_threadsafe(function, *args)
+
+
+def call_later(delay: float, function: Callable[..., Any]) -> None:
+    """Run ``function`` in ``delay`` seconds, in the crawl's loop."""
+    if is_reactor_installed():
+        from twisted.internet import reactor
+
+        cast(Any, reactor).callLater(delay, function)
+    else:
+        import asyncio
+
+        asyncio.get_event_loop().call_later(delay, function)
 
 
 class GracefulShutdown:
@@ -63,9 +76,23 @@ class GracefulShutdown:
     def stop(self, signum: int) -> None:
         name = signal_names.get(signum, signum)
         logger.info("Received %s, shutting down gracefully. Send again to force", name)
+        self.stop_when_running()
+
+    def stop_when_running(self) -> None:
+        """Stop the crawl once its engine runs. Scrapy 2.19's ``Crawler.stop_async`` before
+        that only marks the crawler stopped: the engine then runs the whole crawl, closes it as
+        ``finished``, and its closing call to ``stop_async`` finds the crawler stopped already,
+        so the process never ends (FRESH-USER-3: a SIGTERM 2 s after a live run's start)."""
         wind_down = getattr(self.crawler.spider, "wind_down", None)
         if wind_down is not None and wind_down():
             return  # the spider closes itself once its pages are through
+        try:
+            running = self.crawler.engine.running
+        except RuntimeError:  # no engine yet (Scrapy's late attribute)
+            running = False
+        if not running:
+            call_later(STARTING_CHECK, self.stop_when_running)
+            return
         self.stopping = deferred_from_coro(self.crawler.stop_async())  # kept until it is done
 
     def force(self, signum: int) -> None:

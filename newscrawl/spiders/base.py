@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 from newscrawl import __version__
 from newscrawl.identity import user_agent
 from newscrawl.items import Article, Reject
+from newscrawl.politeness import left_for_next_run
 from newscrawl.run.extension import current_run
 from newscrawl.run.files import manifest_lines
 from newscrawl.site import Ref, Site
@@ -250,6 +251,8 @@ class SiteSpider(StoryPages, LiveDiscovery, SitemapBackfill, Spider):
         """A listing page, feed or sitemap that failed after its retries: one warning naming
         it and what it got (``listing page failed: URL: HTTP 404``), counted as ``counter``."""
         request = failure.request  # type: ignore[attr-defined]
+        if left_for_next_run(failure):
+            return  # the crawl is stopping: the next run reads it
         self.discovery_warning(counter, "%s failed: %s: %s", what, request.url, why_failed(failure))
 
     def closed(self, reason: str) -> None:

@@ -20,6 +20,7 @@ from twisted.python.failure import Failure
 
 from newscrawl.archive import ARCHIVE_META
 from newscrawl.items import Article, Reject
+from newscrawl.politeness import left_for_next_run
 from newscrawl.run.extension import current_run
 from newscrawl.run.seen_filter import STORY_META
 from newscrawl.site import Ref, StoryPage
@@ -166,5 +167,8 @@ class StoryPages(SpiderParts):
         """A story page that failed for good (404, timeouts, too large…): one line, counted."""
         request = failure.request  # type: ignore[attr-defined]
         self.unanswered.pop(request.meta["ref"][0], None)
+        if left_for_next_run(failure):
+            logger.info("left for the next run: %s", request.url)
+            return
         logger.warning("gave up on %s: %s", request.url, why_failed(failure))
         self.crawler.stats.inc_value("newscrawl/errors")
