@@ -39,7 +39,7 @@ import threading
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 Stream = int | IO[Any] | None  # a descriptor, a file, None (this process's), or DEVNULL/STDOUT
@@ -279,7 +279,8 @@ def become(request: dict[str, Any], fds: list[int], held: list[int]) -> None:
         code = -signal.SIGINT
     except BaseException:
         traceback.print_exc()
-    finally:
+    finally:  # the interpreter's own finalization, in its order: threads, then atexit
+        cast(Any, threading)._shutdown()  # joins them and runs their exit hooks (process pools')
         atexit._run_exitfuncs()
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
