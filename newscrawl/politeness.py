@@ -154,7 +154,10 @@ class HostPolitenessMiddleware:
         gate = self.gates.get(host) or self.gates.setdefault(
             host, asyncio.Semaphore(self.concurrency(host))
         )
-        await self.unless_stopped(gate.acquire(), request)
+        if gate.locked():  # a wait: given up if the crawl stops meanwhile
+            await self.unless_stopped(gate.acquire(), request)
+        else:
+            await gate.acquire()
         self.holding[request] = gate
         try:
             await self.unless_stopped(self.clock.turn(host, lambda: self.delay(host)), request)

@@ -38,6 +38,7 @@ import tempfile
 import threading
 import traceback
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -102,8 +103,8 @@ def popen(
 ) -> Process:
     """``args`` started as ``subprocess.Popen(args, cwd=, env=, stdin=, stdout=, stderr=)``
     would start it (streams: a descriptor, a file, None, DEVNULL, or STDOUT for stderr)."""
-    address = _launcher()
-    if list(args[:3]) != [sys.executable, "-m", "scrapy"] or address is None:
+    address = _launcher() if list(args[:3]) == [sys.executable, "-m", "scrapy"] else None
+    if address is None:
         return subprocess.Popen(args, cwd=cwd, env=env, stdin=stdin, stdout=stdout, stderr=stderr)
     with Path(os.devnull).open("r+b") as null:
         streams = [_descriptor(s, n, null) for n, s in enumerate((stdin, stdout, stderr))]
@@ -155,9 +156,7 @@ _server: subprocess.Popen[bytes] | None = None
 def _launcher() -> str | None:
     """The socket of this process's launcher, started on first use (None: no pidfds here)."""
     global _address, _server
-    try:
-        os.close(os.pidfd_open(os.getpid()))
-    except (AttributeError, OSError):  # not Linux 5.3+, or a sandbox that forbids it
+    if not _has_pidfds():
         return None
     with _lock:
         if _server is None or _server.poll() is not None:
@@ -173,6 +172,16 @@ def _launcher() -> str | None:
             _address = address
             atexit.register(_stop, _server)
     return _address
+
+
+@cache
+def _has_pidfds() -> bool:
+    """Whether this machine gives pidfds (Linux 5.3+, and no sandbox that forbids them)."""
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except (AttributeError, OSError):
+        return False
+    return True
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:

@@ -13,6 +13,7 @@ from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
 from newscrawl.commands import EX_TEMPFAIL, EX_USAGE, fail
+from newscrawl.commands.clusters import check_scheme
 from newscrawl.commands.shutdown import GracefulShutdown
 from newscrawl.commands.writable import unwritable_files
 from newscrawl.run.checks import check_settings
@@ -43,8 +44,6 @@ class Command(ScrapyCrawlCommand):
         except KeyError:
             fail(EX_USAGE, f"unknown spider {args[0]!r}")
             return
-        from newscrawl.commands.clusters import check_scheme  # it uses fail() from here
-
         try:
             check_settings(self.settings)
             check_scheme(self.settings)  # a state of another cluster scheme: rebuild it first

@@ -32,26 +32,21 @@ STARTING_CHECK = 0.05  # seconds between looks at whether a starting crawl's eng
 def call_soon(function: Callable[..., Any], *args: Any) -> None:
     """Run ``function`` in the crawl's loop thread (a signal handler must not log or stop
     things itself: it may interrupt code writing to the same stream)."""
+    call_later(0, function, *args)
+
+
+def call_later(delay: float, function: Callable[..., Any], *args: Any) -> None:
+    """Run ``function`` in ``delay`` seconds (0: as soon as it can) in the crawl's loop
+    thread, from any thread."""
     if is_reactor_installed():
         from twisted.internet import reactor
 
-        reactor.callFromThread(function, *args)
+        reactor.callFromThread(cast(Any, reactor).callLater, delay, function, *args)
     else:
         import asyncio
 
-        asyncio.get_event_loop().call_soon_threadsafe(function, *args)
-
-
-def call_later(delay: float, function: Callable[..., Any]) -> None:
-    """Run ``function`` in ``delay`` seconds, in the crawl's loop."""
-    if is_reactor_installed():
-        from twisted.internet import reactor
-
-        cast(Any, reactor).callLater(delay, function)
-    else:
-        import asyncio
-
-        asyncio.get_event_loop().call_later(delay, function)
+        loop = asyncio.get_event_loop()
+        loop.call_soon_threadsafe(loop.call_later, delay, function, *args)
 
 
 class GracefulShutdown:

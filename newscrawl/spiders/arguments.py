@@ -4,6 +4,7 @@ checked up front."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -171,12 +172,15 @@ def holds_a_page(source: Path) -> bool:
     False
     """
     if source.is_file():
-        return is_page(source) and source.stat().st_size > 0
-    for path in source.rglob("*"):
-        hidden = any(part.startswith(".") for part in path.relative_to(source).parts)
-        if not hidden and path.is_file() and is_page(path) and path.stat().st_size > 0:
-            return True
-    return False
+        candidates: Iterable[Path] = [source]
+    else:
+        candidates = (
+            path
+            for path in source.rglob("*")
+            if not any(part.startswith(".") for part in path.relative_to(source).parts)
+            and path.is_file()
+        )
+    return any(is_page(path) and path.stat().st_size > 0 for path in candidates)
 
 
 def is_page(path: Path) -> bool:

@@ -247,13 +247,15 @@ class SiteSpider(StoryPages, LiveDiscovery, SitemapBackfill, Spider):
         self.count_discovery(counter)
         logger.warning(message, *args)
 
-    def discovery_failed(self, failure: Failure, what: str, counter: str) -> None:
+    def discovery_failed(self, failure: Failure, what: str, counter: str) -> bool:
         """A listing page, feed or sitemap that failed after its retries: one warning naming
-        it and what it got (``listing page failed: URL: HTTP 404``), counted as ``counter``."""
+        it and what it got (``listing page failed: URL: HTTP 404``), counted as ``counter``;
+        False (nothing said) for one left for the next run by a crawl that is stopping."""
         request = failure.request  # type: ignore[attr-defined]
         if left_for_next_run(failure):
-            return  # the crawl is stopping: the next run reads it
+            return False
         self.discovery_warning(counter, "%s failed: %s: %s", what, request.url, why_failed(failure))
+        return True
 
     def closed(self, reason: str) -> None:
         """Stories asked for that never got an answer (a redirect loop the duplicate filter cut,

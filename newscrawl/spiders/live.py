@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from newscrawl.politeness import left_for_next_run
 from newscrawl.spiders.discovery import Link, next_pages
 from newscrawl.spiders.feeds import NotAFeed, read_feed
 from newscrawl.spiders.parts import SpiderParts
@@ -123,8 +122,7 @@ class LiveDiscovery(SpiderParts):
 
     def listing_failed(self, failure: Failure) -> None:
         """A listing page that failed after its retries: counted; the run goes on."""
-        if not left_for_next_run(failure):
-            self.discovery_failed(failure, "listing page", "listing_failures")
+        if self.discovery_failed(failure, "listing page", "listing_failures"):
             self.crawler.stats.inc_value("newscrawl/errors")
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
