@@ -24,6 +24,7 @@ from pathlib import Path
 
 from newscrawl.clusters import ClusterIndex
 from newscrawl.run.seen import DONE, LISTED, STARTED, StoreUnavailable
+from newscrawl.wal import connect_wal
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stories (
@@ -72,7 +73,7 @@ CREATE TABLE IF NOT EXISTS runs (
 # Another spider's run may share the file (one state per output folder, a lock per spider):
 # writes commit at once, so no transaction holds the file while a crawl waits on the network,
 # and a writer finding the file busy waits for its turn instead of failing.
-_BUSY_TIMEOUT_MS = 60_000
+_BUSY_TIMEOUT_S = 60.0
 _HOLDING = ("stories", "claims", "rewrites")  # where a story's id or content hash is held
 _FORGET_CLUSTERS = (
     "DELETE FROM cluster_bands WHERE member IN "
@@ -106,10 +107,8 @@ class SqliteSeenStore:
         if path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(path or ":memory:", isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db = connect_wal(path or ":memory:", timeout_s=_BUSY_TIMEOUT_S, autocommit=True)
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
             self.db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"the state {path} cannot be used: {exc}") from None

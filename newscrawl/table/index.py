@@ -9,9 +9,10 @@ month when its date was corrected).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+
+from newscrawl.wal import connect_wal
 
 INDEX_FILE = "_index.sqlite3"
 LOOKUP_BATCH = 500  # ids per query: under SQLite's limit of bound parameters
@@ -45,8 +46,7 @@ class TableIndex:
 
     def __init__(self, table: Path) -> None:
         self.path = table / INDEX_FILE
-        self.db = sqlite3.connect(self.path, timeout=60)  # `with self.db`: one transaction
-        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db = connect_wal(self.path, timeout_s=60)  # `with self.db`: one transaction
         self.db.execute("PRAGMA synchronous = FULL")  # it is committed after the files it names
         self.db.executescript(SCHEMA)
 
