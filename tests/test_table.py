@@ -140,6 +140,7 @@ def forget_run(out: Path, run: str) -> None:
     index = TableIndex(out / TABLE_DIR)
     with index.db:
         index.db.execute("DELETE FROM runs WHERE run = ?", (run,))
+        index.db.execute("DELETE FROM marks")  # a mark never passes a run not recorded
     index.close()
 
 

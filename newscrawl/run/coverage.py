@@ -4,6 +4,7 @@ stories it should have reached), from its discovery counts and the earlier runs'
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -14,14 +15,15 @@ CLOCK_NAMES = {"America/New_York": "ET"}
 
 
 def coverage_alarms(
-    stats: dict[str, Any], history: list[dict[str, Any]], mode: str, clock: tzinfo = UTC
+    stats: dict[str, Any], history: Iterable[dict[str, Any]], mode: str, clock: tzinfo = UTC
 ) -> list[str]:
     """Alarms for what a run could not reach (``stats``: its Scrapy stats; ``history``: the
-    ``runs.jsonl`` lines before it; ``mode``: ``live``, ``backfill``, ``offline``; ``clock``:
-    the site's zone, the one ``-a since=`` dates are on). A cron run whose listing ran out
-    (``NEWSCRAWL_MAX_LISTING_PAGES``) before any story already known may have missed what was
-    published since the last cron run started: the alarm gives that time on the site's clock
-    and the ``since`` day a backfill needs; a first run has no such time, and raises none.
+    ``runs.jsonl`` lines before it, newest first; ``mode``: ``live``, ``backfill``,
+    ``offline``; ``clock``: the site's zone, the one ``-a since=`` dates are on). A cron run
+    whose listing ran out (``NEWSCRAWL_MAX_LISTING_PAGES``) before any story already known
+    may have missed what was published since the last cron run started: the alarm gives that
+    time on the site's clock and the ``since`` day a backfill needs; a first run has no such
+    time, and raises none.
 
     >>> from zoneinfo import ZoneInfo
     >>> runs = [{"started_at": "2026-11-28T03:12:02+00:00", "health": {"mode": "live"}}]
@@ -65,10 +67,10 @@ def clock_name(clock: tzinfo) -> str:
     return CLOCK_NAMES.get(key, key)
 
 
-def last_cron_start(history: list[dict[str, Any]]) -> datetime | None:
-    """When the last cron run (mode ``live``) started, from ``runs.jsonl`` lines (aware, as
-    runs.jsonl writes it; a line whose time is not, is passed over)."""
-    for line in reversed(history):
+def last_cron_start(history: Iterable[dict[str, Any]]) -> datetime | None:
+    """When the last cron run (mode ``live``) started, from ``runs.jsonl`` lines, newest first
+    (aware, as runs.jsonl writes it; a line whose time is not, is passed over)."""
+    for line in history:
         health = line.get("health")
         if isinstance(health, dict) and health.get("mode") == "live" and line.get("started_at"):
             with contextlib.suppress(ValueError):

@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 from newscrawl.run import report
 from newscrawl.run.commit import PUBLISHED, UNSETTLED, roll_back, settle, update_table
 from newscrawl.run.coverage import coverage_alarms
-from newscrawl.run.files import append_manifest, manifest_lines
+from newscrawl.run.files import append_manifest, newest_lines
 from newscrawl.run.health import HealthPipeline
 from newscrawl.run.report import OFFLINE, REEXTRACT, TO_WRITE, count
 from newscrawl.run.run import Run, open_run
@@ -117,9 +117,9 @@ class RunExtension:
         pipeline = self.crawler.get_item_pipeline(HealthPipeline)
         if pipeline is None:
             return None, []
-        history = manifest_lines(self.run.manifest)
-        health, alarms = pipeline.report(mode, history)
+        health, alarms = pipeline.report(mode, newest_lines(self.run.manifest))
         clock = getattr(self.crawler.spider, "local", UTC)  # the site's, as since= dates are
+        history = newest_lines(self.run.manifest)
         return health, alarms + coverage_alarms(self.stats.get_stats(), history, mode, clock)
 
     def list_run(self, record: dict[str, Any]) -> bool:

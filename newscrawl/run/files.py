@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import os
 import re
-from collections.abc import Container
+from collections.abc import Container, Generator
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -203,16 +203,6 @@ def append_manifest(path: Path, record: dict[str, Any]) -> None:
         os.fsync(manifest.fileno())
 
 
-def manifest_lines(path: Path) -> list[dict[str, Any]]:
-    """The complete, readable lines of ``runs.jsonl``, oldest first (none from a file that
-    cannot be read: writing the next line says what is wrong with it)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return []
-    return [record for record in map(parsed, data.split(b"\n")) if record]
-
-
 def parsed(line: bytes) -> dict[str, Any]:
     """One JSON line as a dict; {} for a line that is not one.
 
@@ -226,6 +216,39 @@ def parsed(line: bytes) -> dict[str, Any]:
     return record if isinstance(record, dict) else {}
 
 
-def listed_runs(path: Path) -> set[str]:
-    """Run names already in ``runs.jsonl`` (complete lines only)."""
-    return {str(line["run"]) for line in manifest_lines(path) if "run" in line}
+def newest_lines(path: Path, block: int = 1 << 16) -> Generator[dict[str, Any], None, None]:
+    """The readable lines of ``runs.jsonl``, newest first, read from its end ``block`` bytes
+    at a time (none from a file that cannot be read). Health, the last cron run and the
+    coverage alarm need only the newest runs: with a year of 15-minute runs (35,000 lines,
+    48 MB) they cost a block or two instead of the whole file (0.6-0.9 s each, every run).
+    """
+    try:
+        manifest = path.open("rb")
+    except OSError:
+        return
+    with manifest:
+        end = manifest.seek(0, os.SEEK_END)
+        carry = b""  # the end of a line whose start lies in an earlier block
+        while end > 0:
+            start = max(0, end - block)
+            manifest.seek(start)
+            pieces = (manifest.read(end - start) + carry).split(b"\n")
+            carry, end = (pieces.pop(0) if start else b""), start
+            for record in map(parsed, reversed(pieces)):
+                if record:
+                    yield record
+
+
+def listed_runs(path: Path, prefix: str = "") -> set[str]:
+    """Run names in ``runs.jsonl`` (complete lines only) that start with ``prefix``: only the
+    lines holding it are parsed (a run's name is a plain JSON string), so checking one name in
+    a year of runs is a scan of the bytes, 0.1 s instead of 0.7 s for 48 MB."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return set()
+    wanted = prefix.encode()
+    lines = (parsed(line) for line in data.split(b"\n") if wanted in line)
+    return {
+        name for line in lines if "run" in line and (name := str(line["run"])).startswith(prefix)
+    }

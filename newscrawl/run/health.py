@@ -14,6 +14,7 @@ with the runs before it in ``runs.jsonl`` and end in the exit status; it would a
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any, Self
@@ -125,17 +126,24 @@ def _percent(value: float) -> str:
     return f"{value:.0%}"
 
 
-def baseline(history: list[dict[str, Any]], mode: str, limits: Thresholds) -> list[dict[str, Any]]:
+def baseline(
+    history: Iterable[dict[str, Any]], mode: str, limits: Thresholds
+) -> list[dict[str, Any]]:
     """The ``health`` of the last ``recent_runs`` runs of the same ``mode`` that had enough
-    story pages to say something (``history``: ``runs.jsonl`` lines, oldest first)."""
-    found = [
-        line["health"]
-        for line in history
-        if isinstance(line.get("health"), dict)
-        and line["health"].get("mode") == mode
-        and line["health"].get("story_pages", 0) >= limits.min_pages
-    ]
-    return found[-limits.recent_runs :] if limits.recent_runs > 0 else []
+    story pages to say something, oldest first (``history``: ``runs.jsonl`` lines, newest
+    first, read no further than needed)."""
+    found: list[dict[str, Any]] = []
+    for line in history if limits.recent_runs > 0 else ():
+        health = line.get("health")
+        if (
+            isinstance(health, dict)
+            and health.get("mode") == mode
+            and health.get("story_pages", 0) >= limits.min_pages
+        ):
+            found.append(health)
+            if len(found) == limits.recent_runs:
+                break
+    return found[::-1]
 
 
 def alarms(health: dict[str, Any], recent: list[dict[str, Any]], limits: Thresholds) -> list[str]:
@@ -206,8 +214,10 @@ class HealthPipeline:
             self.health.article(item)
         return item
 
-    def report(self, mode: str, history: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+    def report(
+        self, mode: str, history: Iterable[dict[str, Any]]
+    ) -> tuple[dict[str, Any], list[str]]:
         """The run's ``health`` (``mode``: live or offline) and its alarms against the recent
-        runs of the same kind in ``history`` (``runs.jsonl`` lines, oldest first)."""
+        runs of the same kind in ``history`` (``runs.jsonl`` lines, newest first)."""
         health = self.health.to_dict(mode)
         return health, alarms(health, baseline(history, mode, self.limits), self.limits)

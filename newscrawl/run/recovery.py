@@ -63,7 +63,7 @@ def list_rolled_back(folder: Path, name: str) -> None:
     its leftovers go: ``interrupted``, no file, and how many articles its ``.part`` file held
     (rolled back with it). A folder of another machine's (a shared state) is left alone."""
     manifest = folder / MANIFEST
-    if not folder.is_dir() or name in listed_runs(manifest):
+    if not folder.is_dir() or name in listed_runs(manifest, name):
         return
     final = articles_file(folder, name)
     part = final.with_name(final.name + PART)
@@ -100,7 +100,7 @@ def roll_forward(store: SeenStore, key: str, folder: Path) -> None:
     rejects = rejects_file(folder, name)
     settle_rejects(rejects)
     manifest = folder / MANIFEST
-    if name not in listed_runs(manifest):
+    if name not in listed_runs(manifest, name):
         record = interrupted_record(name, final, rejects, archive_file(folder, name))
         append_manifest(manifest, record)
     store.set_run_state(key, LISTED)

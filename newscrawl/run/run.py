@@ -128,7 +128,7 @@ def open_run(crawler: Crawler) -> Run:
 def begin_run(store: SeenStore, folder: Path, source: str, started: datetime) -> str:
     """Record a new run of ``source`` as ``started`` under the first free name (files, the
     store's runs and ``runs.jsonl`` all count); its name."""
-    known = store.run_names(source) | listed_runs(folder / MANIFEST)
+    known = store.run_names(source) | listed_runs(folder / MANIFEST, f"{started:%Y%m%dT%H%M%SZ}")
     while True:
         name = run_name(folder, started, known)
         # The absolute final name: a state shared by several output folders can find it.

@@ -31,7 +31,7 @@ from newscrawl.identity import user_agent
 from newscrawl.items import Article, Reject
 from newscrawl.politeness import left_for_next_run
 from newscrawl.run.extension import current_run
-from newscrawl.run.files import manifest_lines
+from newscrawl.run.files import newest_lines
 from newscrawl.site import Ref, Site
 from newscrawl.spiders.arguments import (
     ARGUMENTS,
@@ -62,8 +62,7 @@ def last_cron_unfinished(crawler: Crawler) -> bool:
     line of another kind (``offline``, ``backfill``) is passed over; one of no kind (a killed
     run settled by recovery, a worker that lost its store) counts as a cron run."""
     run = current_run(crawler)
-    lines = manifest_lines(run.manifest) if run is not None else []
-    for line in reversed(lines):
+    for line in newest_lines(run.manifest) if run is not None else ():
         health = line.get("health")
         if not isinstance(health, dict) or health.get("mode") == "live":
             return bool(line.get("finish_reason") != "finished")

@@ -28,6 +28,11 @@ CREATE TABLE IF NOT EXISTS runs (
     run TEXT NOT NULL,
     PRIMARY KEY (source, run)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS marks (  -- how far each source's runs.jsonl is applied (listings.py)
+    source TEXT PRIMARY KEY,
+    end_offset INTEGER NOT NULL,  -- every listed run before it is applied
+    line BLOB NOT NULL            -- the line that ends there, its newline included
+) WITHOUT ROWID;
 """
 
 
@@ -53,10 +58,15 @@ class TableIndex:
     def close(self) -> None:
         self.db.close()
 
-    def applied_runs(self, source: str) -> set[str]:
-        """The runs of ``source`` whose articles the table holds."""
-        rows = self.db.execute("SELECT run FROM runs WHERE source = ?", (source,))
-        return {run for (run,) in rows}
+    def mark(self, source: str) -> tuple[int, bytes] | None:
+        """``(offset, line)``: how far ``source``'s ``runs.jsonl`` is applied, or None."""
+        query = "SELECT end_offset, line FROM marks WHERE source = ?"
+        row = self.db.execute(query, (source,)).fetchone()
+        return (int(row[0]), bytes(row[1])) if row else None
+
+    def set_mark(self, source: str, offset: int, line: bytes) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO marks VALUES (?, ?, ?)", (source, offset, line))
 
     def is_applied(self, source: str, run: str) -> bool:
         query = "SELECT 1 FROM runs WHERE source = ? AND run = ?"

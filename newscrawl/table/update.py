@@ -15,19 +15,21 @@ import contextlib
 import fcntl
 import logging
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newscrawl.run.files import make_folder, manifest_lines
+from newscrawl.run.files import make_folder
 from newscrawl.run.layout import MANIFEST
 from newscrawl.table import arrays
 from newscrawl.table.columns import RUN, TableError, read_file
 from newscrawl.table.index import INDEX_FILE, TableIndex, run_key
+from newscrawl.table.listings import Listing, applied_through, listings_after
 from newscrawl.table.partitions import clear_scratch, months, partition_file, replace_rows
 from newscrawl.table.views import write_views
 
@@ -122,11 +124,14 @@ def apply_pending(
     """Apply the listed runs not applied yet: (rows written, what could not be applied)."""
     written, problems = 0, []
     for source in sources if sources is not None else listed_sources(output_dir):
-        pending = pending_runs(output_dir, source, index.applied_runs(source))
-        for batch in batches(pending):
+        listings = listings_after(output_dir / source / MANIFEST, index.mark(source))
+        applied = partial(index.is_applied, source)
+        for batch in batches(pending_runs(output_dir, source, listings, applied)):
             done, left_out = apply_runs(index, batch)
             written += done
             problems += left_out
+        if reached := applied_through(listings, applied):
+            index.set_mark(source, reached.end, reached.line)
     return written, problems
 
 
@@ -143,14 +148,13 @@ def listed_sources(output_dir: Path) -> list[str]:
     return sorted(path.parent.name for path in output_dir.glob(f"*/{MANIFEST}"))
 
 
-def pending_runs(output_dir: Path, source: str, applied: set[str]) -> list[RunFile]:
-    """The runs ``runs.jsonl`` lists with a file, not applied yet, in run order."""
-    listed = {
-        str(line["run"]): output_dir / str(line["file"])
-        for line in manifest_lines(output_dir / source / MANIFEST)
-        if line.get("run") and line.get("file")
-    }
-    runs = sorted(set(listed) - applied, key=run_key)
+def pending_runs(
+    output_dir: Path, source: str, listings: list[Listing], applied: Callable[[str], bool]
+) -> list[RunFile]:
+    """The runs of ``listings`` with a file, not ``applied`` yet, in run order (a run listed
+    twice: its last line)."""
+    listed = {item.run: output_dir / item.file for item in listings if item.run and item.file}
+    runs = sorted((run for run in listed if not applied(run)), key=run_key)
     return [RunFile(source, run, listed[run]) for run in runs]
 
 
