@@ -45,11 +45,7 @@ from newscrawl.spiders.arguments import (
 from newscrawl.spiders.backfill import SitemapBackfill
 from newscrawl.spiders.discovery import Link, why_failed
 from newscrawl.spiders.live import LiveDiscovery
-from newscrawl.spiders.offline import CRASHED, OFFLINE_SETTINGS, WindDown, source_outcomes
-from newscrawl.spiders.reading import (
-    FAILED,
-    Outcome,
-)
+from newscrawl.spiders.offline import OFFLINE_SETTINGS, WindDown, source_outcomes
 from newscrawl.spiders.stories import StoryPages
 from newscrawl.warc.sources import unread_source
 from newscrawl.window import Window
@@ -203,7 +199,7 @@ class SiteSpider(StoryPages, LiveDiscovery, SitemapBackfill, Spider):
                     continue
                 self.crawler.stats.inc_value("newscrawl/pages")  # every page is accounted for
                 self.winding.given += 1
-                yield self.offline_item(outcome)
+                yield outcome
         if self.winding.asked:
             await self.winding.drained()
             raise CloseSpider("shutdown")
@@ -211,15 +207,6 @@ class SiteSpider(StoryPages, LiveDiscovery, SitemapBackfill, Spider):
         run = current_run(self.crawler)
         if unread and run is not None:
             run.fail(unread)
-
-    def offline_item(self, outcome: Outcome) -> Article | Reject:
-        """A page's article, or its ``Reject`` (one that fails the run: our bug, or a worker
-        process that died)."""
-        if isinstance(outcome, Article):
-            return outcome
-        reject = self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
-        reject.fails_run = outcome.reason in {FAILED, CRASHED}
-        return reject
 
     def wind_down(self) -> bool:
         """A signal asked the run to stop (``commands/shutdown.py``). An offline run stops

@@ -37,10 +37,10 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from newscrawl.clusters import fingerprint, story_text
-from newscrawl.items import Article
+from newscrawl.items import Article, Reject
 from newscrawl.site import Site
 from newscrawl.spiders.lifetime import end_with
-from newscrawl.spiders.reading import Outcome, PageReader, Rejection, Unit, source_units
+from newscrawl.spiders.reading import Outcome, PageReader, Unit, source_units
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +199,7 @@ class PagePool:
                 self.close(wait=False)
                 url = getattr(unit, "url", "")
                 logger.error("a worker process died while parsing %s", url)
-                outcome = Rejection(url, CRASHED, str(exc)[:200])
+                outcome = Reject(url, CRASHED, str(exc)[:200], fails_run=True)
             yield outcome
 
     def _submit(self, batch: list[Unit]) -> Future[list[Outcome]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from scrapy.http import Headers, Response, TextResponse
 from newscrawl.archive import FETCHED_AT, fetched_at
 from newscrawl.extraction.decoding import decode_page
 from newscrawl.extraction.plausibility import split_problem
-from newscrawl.items import Article, extracted_fields
+from newscrawl.items import Article, Reject, extracted_fields
 from newscrawl.saved import (
     SavedPage,
     UnreadablePage,
@@ -40,17 +40,7 @@ TRUNCATED = "truncated page"
 FAILED = "extraction failed"  # our code raised on the page: a bug to look at
 
 
-@dataclass(frozen=True)
-class Rejection:
-    """A page that gives no article: its rejects line."""
-
-    url: str
-    reason: str
-    detail: str = ""
-    fields: dict[str, Any] = field(default_factory=dict)
-
-
-Outcome = Article | Rejection
+Outcome = Article | Reject
 
 
 @dataclass(frozen=True)
@@ -89,15 +79,15 @@ class ArchivedAnswer:
         )  # fmt: skip
 
 
-Unit = SavedFile | ArchivedAnswer | Rejection  # a Rejection: what the reader already refused
+Unit = SavedFile | ArchivedAnswer | Reject  # a Reject: what the reader already refused
 
 
-def page_of(site: Site, response: Response, ref: Ref | None) -> StoryPage | Rejection:
+def page_of(site: Site, response: Response, ref: Ref | None) -> StoryPage | Reject:
     """The site's page object of a story answer (fetched now, or archived), or why there is
     none."""
     if not isinstance(response, TextResponse):
         kind = (response.headers.get("Content-Type") or b"").decode("latin-1")
-        return Rejection(response.url, "not a text page", kind)
+        return Reject(response.url, "not a text page", kind)
     decoded = decode_page(response)
     return site.html_page(decoded, fetched_at(decoded), ref)
 
@@ -111,7 +101,7 @@ def judge(page: StoryPage, url: str, article: Article | None = None) -> Outcome:
         reason, detail = split_problem(problem)
         fields = extracted_fields(article)
         fields.pop("url", None)  # the line's url is where the page was read
-        return Rejection(url, reason, detail, fields)
+        return Reject(url, reason, detail, fields)
     return article
 
 
@@ -125,7 +115,7 @@ class PageReader:
 
     def outcome(self, unit: Unit) -> Outcome:
         """Never raises: a page that makes our code fail is a rejects line naming the error."""
-        if isinstance(unit, Rejection):
+        if isinstance(unit, Reject):
             return unit
         try:
             if isinstance(unit, SavedFile):
@@ -133,7 +123,8 @@ class PageReader:
             return self.archived(unit)
         except Exception as exc:  # a bug of ours meets this page; the other pages go on
             logger.debug("extraction failed on %s", unit.url, exc_info=True)
-            return Rejection(unit.url, FAILED, f"{type(exc).__name__}: {exc}"[:200])
+            why = f"{type(exc).__name__}: {exc}"[:200]
+            return Reject(unit.url, FAILED, why, fails_run=True)
 
     def saved(self, unit: SavedFile) -> Outcome:
         """One saved page to an article, or a rejects line saying why not."""
@@ -146,7 +137,7 @@ class PageReader:
             if not page.is_site_page(article):
                 raise UnreadablePage(f"not a {self.site.label} page", "no mark of its stories")
         except UnreadablePage as exc:
-            return Rejection(unit.url, exc.reason, exc.detail)
+            return Reject(unit.url, exc.reason, exc.detail)
         return judge(page, unit.url, article)
 
     def saved_page(self, saved: SavedPage, url: str) -> StoryPage:
@@ -165,12 +156,12 @@ class PageReader:
         retry, no links followed)."""
         ref = self.site.story_ref(unit.url)
         if ref is None:
-            return Rejection(unit.url, "not a story URL", f"no {self.site.label} story id in it")
+            return Reject(unit.url, "not a story URL", f"no {self.site.label} story id in it")
         page = page_of(self.site, unit.response(), ref)
-        if isinstance(page, Rejection):
+        if isinstance(page, Reject):
             return page
         if not page.is_complete():
-            return Rejection(unit.url, TRUNCATED, "no </html>: cut short")
+            return Reject(unit.url, TRUNCATED, "no </html>: cut short")
         return judge(page, unit.url)
 
 
@@ -207,6 +198,6 @@ def archive_units(reader: ArchiveReader) -> Iterator[Unit]:
     """An archive's story answers as units, and what could not be read as rejects lines."""
     for entry in reader:
         if isinstance(entry, BadRecord):
-            yield Rejection(entry.url, entry.reason, entry.detail)
+            yield Reject(entry.url, entry.reason, entry.detail)
         else:
             yield ArchivedAnswer.of(entry)

@@ -23,10 +23,9 @@ from newscrawl.items import Article, Reject
 from newscrawl.politeness import left_for_next_run
 from newscrawl.run.extension import current_run
 from newscrawl.run.seen_filter import STORY_META
-from newscrawl.site import Ref, StoryPage
 from newscrawl.spiders.discovery import Link, listing_links, why_failed
 from newscrawl.spiders.parts import SpiderParts
-from newscrawl.spiders.reading import TRUNCATED, Rejection, judge, page_of
+from newscrawl.spiders.reading import TRUNCATED, judge, page_of
 from newscrawl.witness import Witness, fill_from_witness
 
 logger = logging.getLogger(__name__)
@@ -103,14 +102,14 @@ class StoryPages(SpiderParts):
         self.crawler.stats.inc_value("newscrawl/pages")
         self.unanswered.pop(response.meta["ref"][0], None)
         story_id, slug = response.meta["ref"]  # a list when it came through a shared queue
-        page = self.story_page(response, (story_id, slug))
+        page = page_of(self.site, response, (story_id, slug))  # or its Reject: not text
         if isinstance(page, Reject):
             yield page
             return
         if not page.is_complete():
             yield from self.retry_or_reject(response, TRUNCATED, "no </html>: cut short")
             return
-        outcome = self.accept(page, response.url)
+        outcome = judge(page, response.url)  # the article, or what is wrong with it
         if isinstance(outcome, Reject) or self.in_window(outcome, response.meta.get("witness")):
             yield outcome
         depth = response.meta.get("discovery_depth", 1)
@@ -134,20 +133,6 @@ class StoryPages(SpiderParts):
             return True
         self.count_discovery("outside_window")
         return False
-
-    def story_page(self, response: Response, ref: Ref | None) -> StoryPage | Reject:
-        """The page object of a story answer, or its ``Reject`` if it is not text."""
-        page = page_of(self.site, response, ref)
-        if isinstance(page, Rejection):
-            return self.reject(page.url, page.reason, page.detail)
-        return page
-
-    def accept(self, page: StoryPage, url: str) -> Article | Reject:
-        """The page's article, or a ``Reject`` saying what is wrong with it."""
-        outcome = judge(page, url)
-        if isinstance(outcome, Rejection):
-            return self.reject(outcome.url, outcome.reason, outcome.detail, **outcome.fields)
-        return outcome
 
     def retry_or_reject(
         self, response: Response, reason: str, detail: str
