@@ -15,12 +15,12 @@ from scrapy.spiderloader import get_spider_loader
 from newscrawl.commands import EX_TEMPFAIL, EX_USAGE, fail
 from newscrawl.commands.clusters import check_scheme
 from newscrawl.commands.shutdown import GracefulShutdown
-from newscrawl.commands.writable import unwritable_files
 from newscrawl.run.checks import check_settings
 from newscrawl.run.extension import RunExtension
 from newscrawl.run.layout import state_file
 from newscrawl.run.lock import StateLock, StateLocked
 from newscrawl.run.seen import STORE_ERRORS, StoreUnavailable
+from newscrawl.run.writable import unwritable_files
 
 UNWRITABLE = "could not start, the output or the state cannot be written"
 UNFINISHED = (

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from scrapy.settings import BaseSettings
 
-from newscrawl.commands.writable import feed_path
 from newscrawl.identity import CONTACT_RULE, fits_a_comment
+from newscrawl.run.writable import feed_path
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def check_feeds(settings: BaseSettings) -> None:
     """``-o FILE.parquet`` onto a non-empty file: Scrapy's ``-o`` appends, and a Parquet file
     cannot be appended to (``-O`` overwrites)."""
     for uri, options in settings.getdict("FEEDS").items():
-        path = feed_path(str(uri))
+        path = feed_path(str(uri), settings)
         if path is None or options.get("format") != "parquet" or options.get("overwrite"):
             continue
         if path.is_file() and path.stat().st_size:

@@ -10,11 +10,12 @@ one ``could not start`` line and exit status 1, before anything is written.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
+from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
 
 
 def unwritable(path: Path) -> str | None:
@@ -37,22 +38,26 @@ def unwritable(path: Path) -> str | None:
     return None if os.access(folder, os.W_OK | os.X_OK) else f"permission denied: {folder}"
 
 
-def feed_path(uri: str) -> Path | None:
-    """The local path of a feed URI (a plain path or ``file://``; its ``%(name)s``
-    placeholders stay: ``unwritable`` then looks at the nearest folder that exists); None
-    for a feed stored elsewhere (S3, FTP, stdout).
+def feed_path(uri: str, settings: BaseSettings) -> Path | None:
+    """The local path of a feed URI, as Scrapy's feed exporter finds it: the storage of the
+    URI's scheme in ``FEED_STORAGES`` (a Windows drive letter: ``file``) is a
+    ``FileFeedStorage``, whose ``path`` it is (its ``%(name)s`` placeholders stay:
+    ``unwritable`` then looks at the nearest folder that exists); None for a feed stored
+    elsewhere (S3, FTP, stdout, a storage of the user's own).
 
-    >>> feed_path("out/feed.jsonl"), feed_path("file:///tmp/%(name)s/a.json")
+    >>> from scrapy.settings import Settings
+    >>> scrapy = Settings()
+    >>> feed_path("out/feed.jsonl", scrapy), feed_path("file:///tmp/%(name)s/a.json", scrapy)
     (PosixPath('out/feed.jsonl'), PosixPath('/tmp/%(name)s/a.json'))
-    >>> feed_path("s3://bucket/x.json"), feed_path("stdout:")
+    >>> feed_path("s3://bucket/x.json", scrapy), feed_path("stdout:", scrapy)
     (None, None)
     """
-    parts = urlsplit(uri)
-    if parts.scheme == "file":
-        return Path(url2pathname(parts.path))
-    if len(parts.scheme) <= 1:  # none, or a Windows drive letter
-        return Path(uri)
-    return None
+    storages = settings.getwithbase("FEED_STORAGES")
+    scheme = urlsplit(uri).scheme
+    storage = storages.get(scheme) or (storages.get("file") if PureWindowsPath(uri).drive else None)
+    if storage is None or load_object(storage) is not FileFeedStorage:
+        return None
+    return Path(FileFeedStorage(uri).path)
 
 
 def unwritable_files(settings: BaseSettings) -> str | None:
@@ -66,7 +71,9 @@ def unwritable_files(settings: BaseSettings) -> str | None:
         except OSError as exc:
             return f"{settings['LOG_FILE']}: {exc.strerror or exc}"
     paths = [Path(settings["LOG_FILE"])] if settings.get("LOG_FILE") else []
-    paths += [p for uri in settings.getdict("FEEDS") if (p := feed_path(str(uri))) is not None]
+    paths += [
+        p for uri in settings.getdict("FEEDS") if (p := feed_path(str(uri), settings)) is not None
+    ]
     for path in paths:
         why = unwritable(path)
         if why is not None:
