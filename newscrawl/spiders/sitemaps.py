@@ -269,16 +269,8 @@ def after_window(url: str, window: Window) -> bool:
     >>> after_window("/Sitemap_Index_May_2025.xml.gz", Window(until=date(2025, 4, 30)))
     True
     """
-    month = named_month(url)
-    return (
-        month is not None
-        and window.until is not None
-        and month
-        > (
-            window.until.year,
-            window.until.month,
-        )
-    )
+    month, last = named_month(url), window.until
+    return month is not None and last is not None and month > (last.year, last.month)
 
 
 def zone_error(clock: tzinfo, near: datetime) -> timedelta:
