@@ -94,6 +94,7 @@ class AnotherWorkerTakesOne:
             assert other.claim(TAKEN, adapter["content_hash"], run)
             assert other.commit(run) == set()
             other.set_run_state(run, "committed")
+            other.close()  # its lease heartbeat would outlive the test (and its Redis server)
         return item
 
 

@@ -153,3 +153,13 @@ def test_a_failed_table_update_fails_the_run_in_one_line_and_the_next_update_cat
     shutil.rmtree(out / "table")
     assert scrapy_table(out).returncode == 0  # a table removed by hand is built again
     assert_table_is_current(out)
+
+
+def test_scrapy_table_on_a_folder_that_does_not_exist_is_bad_usage(tmp_path: Path) -> None:
+    """A mistyped output folder was made, said "up to date" and exited 0 (a breaker's report)."""
+    done = scrapy_table(tmp_path / "outptu")
+    assert (done.returncode, done.stderr.strip()) == (
+        2,
+        f"newscrawl: output folder not found: {tmp_path / 'outptu'}",
+    )
+    assert not (tmp_path / "outptu").exists()

@@ -1,24 +1,28 @@
-"""The table's mark in ``runs.jsonl``: a catch-up reads the lines after it, never skips a run
-the table does not hold (a rewritten file, a run left out), and reads the whole file when the
-mark no longer holds."""
+"""The table's mark in ``runs.jsonl``: a catch-up parses the lines after it, never skips a run
+the table does not hold (a file rewritten or reordered, a run left out), and reads the whole
+file when the bytes before the mark changed (a breaker's report: lines of one length swapped
+behind the mark once hid a run from the table)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
+from newscrawl.run.files import append_manifest
 from newscrawl.table.columns import TableError
 from newscrawl.table.index import TableIndex
 from newscrawl.table.listings import listings_after
-from newscrawl.table.update import TABLE_DIR, catch_up
+from newscrawl.table.update import TABLE_DIR, apply_run, catch_up
 from tests.test_table import article, table_rows, write_run
 
 RUNS = ["20261128T031202Z", "20261128T034702Z", "20261128T041202Z"]
 
 
-def mark(out: Path) -> tuple[int, bytes] | None:
+def mark(out: Path) -> tuple[int, str] | None:
     index = TableIndex(out / TABLE_DIR)
     try:
         return index.mark("menafn")
@@ -26,17 +30,24 @@ def mark(out: Path) -> tuple[int, bytes] | None:
         index.close()
 
 
+def whole(manifest: Path) -> tuple[int, str]:
+    """The mark at the end of ``manifest``."""
+    data = manifest.read_bytes()
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
 def test_the_mark_follows_the_applied_lines_and_the_next_read_starts_there(tmp_path: Path) -> None:
     manifest = tmp_path / "menafn" / "runs.jsonl"
     for n, run in enumerate(RUNS[:2]):
         write_run(tmp_path, run, [article(n)])
     assert catch_up(tmp_path) == 2
-    assert mark(tmp_path) == (manifest.stat().st_size, manifest.read_bytes().splitlines(True)[-1])
+    assert mark(tmp_path) == whole(manifest)
     write_run(tmp_path, RUNS[2], [article(2)])
     after = listings_after(manifest, mark(tmp_path))
     assert [listing.run for listing in after] == [RUNS[2]]  # not the two applied before
     assert catch_up(tmp_path) == 1
     assert len(table_rows(tmp_path)) == 3
+    assert mark(tmp_path) == whole(manifest)
 
 
 def test_a_run_left_out_holds_the_mark_back_until_it_is_applied(tmp_path: Path) -> None:
@@ -51,39 +62,59 @@ def test_a_run_left_out_holds_the_mark_back_until_it_is_applied(tmp_path: Path) 
     write_run(tmp_path, RUNS[2], [article(2)])
     assert catch_up(tmp_path) == 2  # the run left out, and the new one
     assert len(table_rows(tmp_path)) == 3
-    assert mark(tmp_path) == (
-        (tmp_path / "menafn" / "runs.jsonl").stat().st_size,
-        b"".join(
-            [
-                json.dumps({"run": RUNS[2], "file": f"menafn/articles/{RUNS[2]}.jsonl"}).encode(),
-                b"\n",
-            ]
-        ),
-    )
+    assert mark(tmp_path) == whole(tmp_path / "menafn" / "runs.jsonl")
 
 
-def test_a_rewritten_runs_file_is_read_whole(tmp_path: Path) -> None:
+def test_lines_reordered_behind_the_mark_are_read_again(tmp_path: Path) -> None:
     manifest = tmp_path / "menafn" / "runs.jsonl"
     write_run(tmp_path, RUNS[0], [article(0)])
     write_run(tmp_path, RUNS[1], [article(1)])
     catch_up(tmp_path)
-    # Rewritten (as a layout upgrade renames files in it): a run the table does not hold
-    # now stands before the old mark, and the line there is another one.
-    first, second = manifest.read_bytes().splitlines(True)
-    write_run(tmp_path, RUNS[2], [article(2)])
-    third = manifest.read_bytes().splitlines(True)[-1]
-    manifest.write_bytes(first + third + second.replace(b'"file"', b'"file" '))
+    write_run(tmp_path, RUNS[2], [article(2)])  # listed; its table update failed
+    first, second, third = manifest.read_bytes().splitlines(True)
+    assert len(first) == len(third)  # the line before the mark ends where it did
+    manifest.write_bytes(third + second + first)
     assert catch_up(tmp_path) == 1
     assert len(table_rows(tmp_path)) == 3
 
 
-def test_a_line_being_written_is_not_listed_yet(tmp_path: Path) -> None:
+def test_a_last_line_without_its_newline_is_listed_and_kept(tmp_path: Path) -> None:
     manifest = tmp_path / "menafn" / "runs.jsonl"
     write_run(tmp_path, RUNS[0], [article(0)])
-    line = json.dumps({"run": RUNS[1], "file": f"menafn/articles/{RUNS[1]}.jsonl"})
-    with manifest.open("a") as out:
-        out.write(line)  # no newline yet
-    assert [listing.run for listing in listings_after(manifest, None)] == [RUNS[0]]
-    assert [listing.run for listing in listings_after(manifest, (5, b"no such line\n"))] == [
-        RUNS[0]
-    ]  # a mark that does not hold: read from the start
+    write_run(tmp_path, RUNS[1], [article(1)])
+    manifest.write_bytes(manifest.read_bytes().rstrip(b"\n"))  # as an editor may save it
+    listed = listings_after(manifest, None)
+    assert [(item.run, item.digest is None) for item in listed] == [
+        (RUNS[0], False),
+        (RUNS[1], True),
+    ]
+    assert catch_up(tmp_path) == 2
+    first_line = manifest.read_bytes().splitlines(True)[0]
+    assert mark(tmp_path) == (len(first_line), hashlib.sha256(first_line).hexdigest())
+    append_manifest(manifest, {"run": RUNS[2], "file": None})  # the next run's line
+    assert [json.loads(line)["run"] for line in manifest.read_text().splitlines()] == RUNS
+
+
+def test_a_byte_order_mark_and_a_line_that_is_not_json(tmp_path: Path) -> None:
+    manifest = tmp_path / "menafn" / "runs.jsonl"
+    write_run(tmp_path, RUNS[0], [article(0)])
+    write_run(tmp_path, RUNS[1], [article(1)])
+    manifest.write_bytes(b"\xef\xbb\xbf" + manifest.read_bytes() + b"not json\n")
+    assert catch_up(tmp_path) == 2
+    assert mark(tmp_path) == whole(manifest)  # the mark passes the line that is not a run
+
+
+def test_a_mark_that_does_not_hold_reads_from_the_start(tmp_path: Path) -> None:
+    manifest = tmp_path / "menafn" / "runs.jsonl"
+    write_run(tmp_path, RUNS[0], [article(0)])
+    for wrong in [(5, "0" * 64), (10**9, "0" * 64)]:
+        assert [listing.run for listing in listings_after(manifest, wrong)] == [RUNS[0]]
+
+
+def test_a_table_folder_removed_by_hand_gets_every_source_back(tmp_path: Path) -> None:
+    write_run(tmp_path, RUNS[0], [article(0, "globenewswire")], source="globenewswire")
+    path = write_run(tmp_path, RUNS[0], [article(0)])
+    catch_up(tmp_path)
+    shutil.rmtree(tmp_path / TABLE_DIR)
+    apply_run(tmp_path, "menafn", RUNS[0], path)  # a menafn run's commit
+    assert sorted(table_rows(tmp_path)) == ["globenewswire:1109000000", "menafn:1109000000"]

@@ -49,6 +49,8 @@ class Command(ScrapyCommand):
         except ValueError as exc:
             fail(EX_USAGE, str(exc))
         output = Path(self.settings["NEWSCRAWL_OUTPUT_DIR"])
+        if not output.is_dir():  # a mistyped folder: nothing to bring up to date
+            fail(EX_USAGE, f"output folder not found: {output}")
         try:
             written = rebuild(output) if opts.rebuild else catch_up(output)
         except (TableError, OSError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import hashlib
 import os
@@ -190,27 +191,33 @@ def run_name(folder: Path, started: datetime, known: Container[str] = ()) -> str
 
 
 def append_manifest(path: Path, record: dict[str, Any]) -> None:
-    """Append one line to ``runs.jsonl``, first dropping a line a killed run left half-written."""
+    """Append one line to ``runs.jsonl``, first dropping a line a killed run left half-written
+    (a last line that is a whole JSON object without its newline, as an editor may save it,
+    gets its newline instead)."""
     with path.open("ab+") as manifest:
         size = manifest.seek(0, os.SEEK_END)
         if size:
             manifest.seek(max(0, size - 1))
             if manifest.read(1) != b"\n":
                 data = path.read_bytes()
-                manifest.truncate(data.rfind(b"\n") + 1)
+                if parsed(data[data.rfind(b"\n") + 1 :]):
+                    manifest.write(b"\n")
+                else:
+                    manifest.truncate(data.rfind(b"\n") + 1)
         manifest.write(encode_line(record))
         manifest.flush()
         os.fsync(manifest.fileno())
 
 
 def parsed(line: bytes) -> dict[str, Any]:
-    """One JSON line as a dict; {} for a line that is not one.
+    """One JSON line as a dict; {} for a line that is not one. A UTF-8 byte order mark before
+    it (an editor's, on a file's first line) is passed over.
 
-    >>> parsed(b'{"id": "menafn:1"}'), parsed(b"not json")
-    ({'id': 'menafn:1'}, {})
+    >>> parsed(b'{"id": "menafn:1"}'), parsed(b"not json"), parsed(b'\xef\xbb\xbf{"id": 1}')
+    ({'id': 'menafn:1'}, {}, {'id': 1})
     """
     try:
-        record = orjson.loads(line)
+        record = orjson.loads(line.removeprefix(codecs.BOM_UTF8))
     except orjson.JSONDecodeError:
         return {}
     return record if isinstance(record, dict) else {}

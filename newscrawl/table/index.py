@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE TABLE IF NOT EXISTS marks (  -- how far each source's runs.jsonl is applied (listings.py)
     source TEXT PRIMARY KEY,
     end_offset INTEGER NOT NULL,  -- every listed run before it is applied
-    line BLOB NOT NULL            -- the line that ends there, its newline included
+    prefix_sha256 TEXT NOT NULL   -- of the bytes before it: changed, the file is read whole
 ) WITHOUT ROWID;
 """
 
@@ -58,15 +58,18 @@ class TableIndex:
     def close(self) -> None:
         self.db.close()
 
-    def mark(self, source: str) -> tuple[int, bytes] | None:
-        """``(offset, line)``: how far ``source``'s ``runs.jsonl`` is applied, or None."""
-        query = "SELECT end_offset, line FROM marks WHERE source = ?"
+    def mark(self, source: str) -> tuple[int, str] | None:
+        """``(offset, SHA-256 of the bytes before it)``: how far ``source``'s ``runs.jsonl``
+        is applied (``listings.py``), or None."""
+        query = "SELECT end_offset, prefix_sha256 FROM marks WHERE source = ?"
         row = self.db.execute(query, (source,)).fetchone()
-        return (int(row[0]), bytes(row[1])) if row else None
+        return (int(row[0]), str(row[1])) if row else None
 
-    def set_mark(self, source: str, offset: int, line: bytes) -> None:
+    def set_mark(self, source: str, offset: int, digest: str) -> None:
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO marks VALUES (?, ?, ?)", (source, offset, line))
+            self.db.execute(
+                "INSERT OR REPLACE INTO marks VALUES (?, ?, ?)", (source, offset, digest)
+            )
 
     def is_applied(self, source: str, run: str) -> bool:
         query = "SELECT 1 FROM runs WHERE source = ? AND run = ?"

@@ -52,20 +52,21 @@ class RunFile:
 @contextlib.contextmanager
 def locked_table(output_dir: Path, *, anew: bool = False) -> Iterator[tuple[TableIndex, bool]]:
     """The table's index, with the table locked against other updates (they wait), and
-    whether the table was cleared: ``anew`` clears it, and so does finding it without its
-    index (then every source's runs must be applied again, not only the caller's)."""
+    whether every source's runs must be applied, not only the caller's: the table is new
+    (its folder removed by hand, say) or cleared (``anew``, or found without its index)."""
     table = output_dir / TABLE_DIR
     make_folder(table)
     with (table / LOCK_FILE).open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not anew and not (table / INDEX_FILE).exists() and any(table.glob("source=*")):
+        new = not (table / INDEX_FILE).exists()
+        if new and not anew and any(table.glob("source=*")):
             logger.warning("the table in %s has no index: it is rebuilt", table)
             anew = True
         if anew:
             clear(table)
         index = TableIndex(table)
         try:
-            yield index, anew
+            yield index, anew or new
         finally:
             index.close()
 
@@ -101,8 +102,8 @@ def update(
 ) -> int:
     """The listed runs of ``sources`` (all: None) the table does not hold, and then ``also``,
     a run not listed yet (its commit is under way), unless the table holds it; the views."""
-    with locked_table(output_dir, anew=anew) as (index, cleared):
-        written, problems = apply_pending(output_dir, index, None if cleared else sources)
+    with locked_table(output_dir, anew=anew) as (index, every_source):
+        written, problems = apply_pending(output_dir, index, None if every_source else sources)
         if also is not None and not index.is_applied(also.source, also.run):
             done, left_out = apply_runs(index, [also])
             written, problems = written + done, problems + left_out
@@ -130,8 +131,8 @@ def apply_pending(
             done, left_out = apply_runs(index, batch)
             written += done
             problems += left_out
-        if reached := applied_through(listings, applied):
-            index.set_mark(source, reached.end, reached.line)
+        if (reached := applied_through(listings, applied)) and reached.digest:
+            index.set_mark(source, reached.end, reached.digest)
     return written, problems
 
 
