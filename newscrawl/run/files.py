@@ -213,7 +213,7 @@ def parsed(line: bytes) -> dict[str, Any]:
     """One JSON line as a dict; {} for a line that is not one. A UTF-8 byte order mark before
     it (an editor's, on a file's first line) is passed over.
 
-    >>> parsed(b'{"id": "menafn:1"}'), parsed(b"not json"), parsed(b'\xef\xbb\xbf{"id": 1}')
+    >>> parsed(b'{"id": "menafn:1"}'), parsed(b"not json"), parsed(codecs.BOM_UTF8 + b'{"id": 1}')
     ({'id': 'menafn:1'}, {}, {'id': 1})
     """
     try:

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from newscrawl.run.files import parsed
 
@@ -44,8 +44,11 @@ def listings_after(manifest: Path, mark: tuple[int, str] | None) -> list[Listing
     read. A complete line that is not a JSON object is skipped with a warning."""
     try:
         with manifest.open("rb") as file:
-            hashed = hashed_prefix(file, mark[0]) if mark is not None else None
-            if mark is None or hashed is None or hashed.hexdigest() != mark[1]:
+            hashed, left = hashlib.sha256(), mark[0] if mark is not None else 0
+            while left > 0 and (chunk := file.read(min(left, _CHUNK))):
+                hashed.update(chunk)
+                left -= len(chunk)
+            if mark is None or left or hashed.hexdigest() != mark[1]:
                 file.seek(0)
                 hashed = hashlib.sha256()
             start = file.tell()
@@ -70,18 +73,6 @@ def listing(record: dict[str, Any], end: int, digest: str | None) -> Listing:
     """A ``runs.jsonl`` line ({} for one that is not a JSON object) as a Listing."""
     file_name = str(record["file"]) if record.get("file") else None
     return Listing(str(record.get("run") or ""), file_name, end, digest)
-
-
-def hashed_prefix(file: IO[bytes], size: int) -> hashlib._Hash | None:
-    """The SHA-256 of the first ``size`` bytes of ``file`` (None: it is shorter)."""
-    hashed = hashlib.sha256()
-    while size > 0:
-        chunk = file.read(min(size, _CHUNK))
-        if not chunk:
-            return None
-        hashed.update(chunk)
-        size -= len(chunk)
-    return hashed
 
 
 def applied_through(listings: list[Listing], applied: Callable[[str], bool]) -> Listing | None:
