@@ -5,7 +5,7 @@ started, the evening before the UTC date included (FRESH-USER-1 F7)."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +16,9 @@ from newscrawl.window import Window
 
 EASTERN = ZoneInfo("America/New_York")
 SINCE = re.compile(r"since (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) (\S+) may be missing: "
-                   r"run a backfill with -a since=(\d{4}-\d{2}-\d{2})$")  # fmt: skip
+                   r"run a backfill with -a since=(\d{4}-\d{2}-\d{2}) -a until=(\S+)$")  # fmt: skip
+NOW = datetime(2026, 12, 8, 4, 30, tzinfo=UTC)  # the run's start: 7 December on US Eastern
+UNTIL = {EASTERN: "2026-12-07"}  # the window ends on the day the run started, site's clock
 
 
 def alarm(started_at: str, clock: ZoneInfo = EASTERN) -> tuple[str, str, str]:
@@ -24,9 +26,10 @@ def alarm(started_at: str, clock: ZoneInfo = EASTERN) -> tuple[str, str, str]:
         {"started_at": started_at, "health": {"mode": "live"}},
         {"started_at": "2026-12-01T00:00:00+00:00", "health": {"mode": "backfill"}},  # not cron
     ]
-    [line] = coverage_alarms({GAPS: 1}, runs, "live", clock)
+    [line] = coverage_alarms({GAPS: 1, "start_time": NOW}, runs, "live", clock)
     found = SINCE.search(line)
     assert found, line
+    assert found[4] == UNTIL.get(clock, "2026-12-08"), line  # a backfill needs its end
     return found[1], found[2], found[3]
 
 

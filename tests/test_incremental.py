@@ -68,10 +68,12 @@ def test_a_gap_longer_than_the_cap_raises_the_coverage_gap_alarm(
     assert listing_pages(site) == [1, 2]
     assert len(run.articles()) == 40  # what the two pages held; 20 more may be missing
     since = datetime.fromisoformat(before.last()["started_at"]).astimezone(EASTERN)
+    assert run.stats is not None
+    until = run.stats["start_time"].astimezone(EASTERN)  # the day this run started, on ET
     alarm = (
         "coverage gap: the listings ran out before reaching known stories; stories published "
         f"since {since:%Y-%m-%d %H:%M} ET may be missing: run a backfill with "
-        f"-a since={since:%Y-%m-%d}"
+        f"-a since={since:%Y-%m-%d} -a until={until:%Y-%m-%d}"
     )
     assert run.last()["alarms"] == [alarm]
     assert run.stats is not None

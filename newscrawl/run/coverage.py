@@ -22,15 +22,18 @@ def coverage_alarms(
     ``offline``; ``clock``: the site's zone, the one ``-a since=`` dates are on). A cron run
     whose listing ran out (``NEWSCRAWL_MAX_LISTING_PAGES``) before any story already known
     may have missed what was published since the last cron run started: the alarm gives that
-    time on the site's clock and the ``since`` day a backfill needs; a first run has no such
-    time, and raises none.
+    time on the site's clock and the backfill's window, from that day to the day this run
+    started (Scrapy's ``start_time``; a window needs its end to be a backfill); a first run
+    has no such time, and raises none.
 
     >>> from zoneinfo import ZoneInfo
     >>> runs = [{"started_at": "2026-11-28T03:12:02+00:00", "health": {"mode": "live"}}]
-    >>> coverage_alarms({GAPS: 1}, runs, "live", ZoneInfo("America/New_York"))
+    >>> now = datetime(2026, 11, 30, 4, 0, tzinfo=UTC)
+    >>> coverage_alarms({GAPS: 1, "start_time": now}, runs, "live", ZoneInfo("America/New_York"))
     ... # doctest: +NORMALIZE_WHITESPACE
     ['coverage gap: the listings ran out before reaching known stories; stories published
-      since 2026-11-27 22:12 ET may be missing: run a backfill with -a since=2026-11-27']
+      since 2026-11-27 22:12 ET may be missing: run a backfill with -a since=2026-11-27
+      -a until=2026-11-29']
     >>> coverage_alarms({GAPS: 1}, [], "live"), coverage_alarms({}, runs, "live")
     ([], [])
     """
@@ -39,10 +42,14 @@ def coverage_alarms(
         since = last_cron_start(history)
         if since:
             local = since.astimezone(clock)
+            started = stats.get("start_time")
+            if not isinstance(started, datetime):
+                started = datetime.now(UTC)
+            today = (started if started.tzinfo else started.replace(tzinfo=UTC)).astimezone(clock)
             found.append(
                 "coverage gap: the listings ran out before reaching known stories; stories "
                 f"published since {local:%Y-%m-%d %H:%M} {clock_name(clock)} may be missing: "
-                f"run a backfill with -a since={local:%Y-%m-%d}"
+                f"run a backfill with -a since={local:%Y-%m-%d} -a until={today:%Y-%m-%d}"
             )
     if mode == "backfill" and stats.get(BACKFILL_GAPS):
         reached = stats.get("newscrawl/backfill_reached")
