@@ -184,6 +184,26 @@ def test_a_feed_or_log_file_that_cannot_be_written_stops_the_run_before_it_start
     assert not (tmp_path / "out" / "menafn").exists()
 
 
+@pytest.mark.parametrize("where", ["output", "output/menafn", "log/menafn.log"])
+def test_a_file_where_a_folder_must_be_is_one_line_before_scrapy_logs(
+    tmp_path: Path, pages: Path, where: str
+) -> None:
+    """A fresh user's report: an output folder that is a file printed Scrapy's log header,
+    then the line; a log file under a file said `File exists`."""
+    (tmp_path / where.split("/")[0]).write_text("a file\n")
+    if where.startswith("log"):
+        run = crawl_here(
+            tmp_path / "out", "-a", f"source={pages}", "--logfile", str(tmp_path / where)
+        )
+        expected = "newscrawl: could not start, a file to write cannot be written: "
+        expected += f"{tmp_path / where}: {tmp_path / 'log'} is not a folder"
+    else:
+        run = crawl_here(tmp_path / where, "-a", f"source={pages}")
+        expected = "newscrawl: could not start, the output or the state cannot be written: "
+        expected += f"the output folder {tmp_path / where}: {tmp_path / 'output'} is not a folder"
+    assert (run.status, run.stderr.strip()) == (1, expected)
+
+
 def test_a_log_file_in_a_new_folder_is_written(tmp_path: Path, pages: Path) -> None:
     """`--logfile logs/menafn.log` where `logs/` does not exist yet: the folder is made (Scrapy
     opened the file without it: a traceback)."""

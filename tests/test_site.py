@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -260,3 +262,16 @@ def test_unknown_paths_are_404(site: MenafnSite) -> None:
         with pytest.raises(urllib.error.HTTPError) as error:
             urllib.request.urlopen(f"{site.base_url}{path}", timeout=5)
         assert error.value.code == 404
+
+
+def test_make_site_on_a_port_in_use_is_one_line(site: MenafnSite) -> None:
+    """`make site` on a taken port printed a 9-frame traceback (a fresh user's report)."""
+    port = str(urlsplit(site.base_url).port)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.site", "--port", port, "--stories", "1"],
+        capture_output=True, text=True, timeout=60, check=False, cwd=Path(__file__).parents[1],
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (
+        1,
+        "tests.site: cannot serve: Address already in use\n",
+    )

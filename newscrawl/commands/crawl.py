@@ -20,7 +20,7 @@ from newscrawl.run.extension import RunExtension
 from newscrawl.run.layout import state_file
 from newscrawl.run.lock import StateLock, StateLocked
 from newscrawl.run.seen import STORE_ERRORS, StoreUnavailable
-from newscrawl.run.writable import unwritable_files
+from newscrawl.run.writable import not_a_folder, unwritable_files
 
 UNWRITABLE = "could not start, the output or the state cannot be written"
 UNFINISHED = (
@@ -60,6 +60,9 @@ class Command(ScrapyCrawlCommand):
         if why is not None:
             fail(1, f"could not start, a file to write cannot be written: {why}")
         if getattr(spidercls, "writes_articles", False):
+            output = Path(self.settings["NEWSCRAWL_OUTPUT_DIR"])
+            if why := not_a_folder(output):  # before Scrapy logs its start
+                fail(1, f"{UNWRITABLE}: the output folder {output}: {why}")
             self.check_lock(spidercls.name)
 
     def check_lock(self, source: str) -> None:

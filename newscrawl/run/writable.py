@@ -30,12 +30,28 @@ def unwritable(path: Path) -> str | None:
         return f"{path} is a folder"
     if path.exists():
         return None if os.access(path, os.W_OK) else f"permission denied: {path}"
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
+    folder = nearest_existing(path.parent)
     if not folder.is_dir():
         return f"{folder} is not a folder"
     return None if os.access(folder, os.W_OK | os.X_OK) else f"permission denied: {folder}"
+
+
+def nearest_existing(path: Path) -> Path:
+    """``path``, or its nearest ancestor that exists (a file on the way stops the walk)."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def not_a_folder(path: Path) -> str | None:
+    """Why no folder can be at ``path``: a file in its place or on its way (None: one is, or
+    can be made there; permissions are the run's to find, as it makes its files).
+
+    >>> not_a_folder(Path("/dev/null/output")), not_a_folder(Path("/tmp/no/such/output"))
+    ('/dev/null is not a folder', None)
+    """
+    found = nearest_existing(path)
+    return None if found.is_dir() else f"{found} is not a folder"
 
 
 def feed_path(uri: str, settings: BaseSettings) -> Path | None:
@@ -65,6 +81,8 @@ def unwritable_files(settings: BaseSettings) -> str | None:
     every one can. The log file's folders are made (Scrapy's logging opens the file and
     makes none: ``--logfile logs/menafn.log`` in a new folder was a traceback), as Scrapy's
     file feed storage makes a feed's."""
+    if settings.get("LOG_FILE") and (why := not_a_folder(Path(settings["LOG_FILE"]).parent)):
+        return f"{settings['LOG_FILE']}: {why}"
     if settings.get("LOG_FILE"):
         try:
             Path(settings["LOG_FILE"]).parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from .menafn import MenafnSite
@@ -50,4 +51,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except OSError as exc:  # the port is taken, the address is not this machine's, …
+        sys.exit(f"tests.site: cannot serve: {exc.strerror or exc}")
