@@ -236,6 +236,7 @@ def test_a_backfill_from_cc_news_writes_the_windows_stories_once(tmp_path: Path)
     assert first["failures"] == []  # one file of four missing: counted, not a failed run
     assert "WARC file 3 of 4 not read" in run.stderr
     assert "'newscrawl/discovery/outside_window': 1," in run.stderr  # G, published Nov 2
+    assert "skipped seen 0, outside the window 1); finished" in run.summary  # said, not lost
     assert (
         "skipped: request 14, metadata 14, other host 12, warcinfo 1, fetched before" in run.stderr
     )

@@ -155,8 +155,12 @@ def summary(
     run: Run, stats: StatsCollector, reason: str, status: int, published: bool, again: int = 0
 ) -> str:
     """The one line a cron mail or a terminal shows at the end of a run (``again``: how many
-    of its articles were written before, for a re-extraction)."""
+    of its articles were written before, for a re-extraction). Stories outside a ``since``/
+    ``until`` window are named when there are some (a fresh user read "from 1 pages" for a
+    folder of 20 of which 19 were outside it)."""
     counts = ", ".join(f"{name.replace('_', ' ')} {counted(stats, name)}" for name in COUNTS[2:])
+    if outside := stats.get_value("newscrawl/discovery/outside_window"):
+        counts += f", outside the window {outside}"
     written = counted(stats, "written")
     if published and again:
         wrote = (
