@@ -7,7 +7,7 @@ import contextlib
 import hashlib
 import os
 import re
-from collections.abc import Container, Generator
+from collections.abc import Container, Generator, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -182,12 +182,32 @@ def run_name(folder: Path, started: datetime, known: Container[str] = ()) -> str
     file anywhere under ``folder`` (``articles/``, ``rejects/``, ``archive/``, a 0.1 file, a
     ``.part``) or is ``known`` already (a run of the same state elsewhere)."""
     base = started.strftime("%Y%m%dT%H%M%SZ")
-    taken = {found[0] for p in folder.rglob(f"{base}*") if (found := RUN_NAME.match(p.name))}
+    taken = {
+        found[0]
+        for name in file_names(folder, top=True)
+        if name.startswith(base) and (found := RUN_NAME.match(name))
+    }
     name, n = base, 1
     while name in taken or name in known:
         n += 1
         name = f"{base}_{n}"
     return name
+
+
+def file_names(folder: Path, *, top: bool) -> Iterator[str]:
+    """The names in ``folder``'s subfolders (``articles/``, ``rejects/``, ``archive/``), and
+    with ``top`` in ``folder`` itself (0.1 files): one directory read each, at C speed (a
+    year of runs is ~70,000 files; ``Path.glob`` matched them in Python, 0.3 s a start)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # no folder yet
+        return
+    for entry in entries:
+        if entry.is_dir():  # a symlinked articles/ on another disk too
+            with contextlib.suppress(OSError), os.scandir(entry.path) as inner:
+                yield from (sub.name for sub in inner)
+        elif top:
+            yield entry.name
 
 
 def append_manifest(path: Path, record: dict[str, Any]) -> None:

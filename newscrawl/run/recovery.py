@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.clusters import fingerprint, story_text
-from newscrawl.run.files import PART, RUN_NAME, append_manifest, fsync_dir, listed_runs, parsed
+from newscrawl.run.files import (
+    PART,
+    RUN_NAME,
+    append_manifest,
+    file_names,
+    fsync_dir,
+    listed_runs,
+    parsed,
+)
 from newscrawl.run.layout import (
     MANIFEST,
     archive_file,
@@ -131,8 +139,8 @@ def adopt_lost_runs(store: SeenStore, source: str, folder: Path) -> None:
     newest = max(known)
     lost = {
         found[0]
-        for path in folder.glob(f"*/*{'[0-9]' * 8}T*")
-        if (found := RUN_NAME.match(path.name)) and found[0] > newest and found[0] not in known
+        for name in file_names(folder, top=False)
+        if (found := RUN_NAME.match(name)) and found[0] > newest and found[0] not in known
     }
     for name in sorted(lost):
         key = f"{source}/{name}"
