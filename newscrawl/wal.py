@@ -4,8 +4,8 @@ Two runs starting together on a new output folder both make its state: SQLite an
 ``PRAGMA journal_mode=WAL`` with SQLITE_BUSY at once, without calling the busy handler, when
 the other connection is switching the same file (its deadlock avoidance: "the presence of a
 busy handler does not guarantee that it will be invoked", https://sqlite.org/c3ref/busy_handler.html).
-Seen on CI as a run that exited 2 with ``database is locked`` beside another spider's run; 3
-threads opening one new file collide about 1 time in 20 here.
+Seen on CI as a run that exited 2 with ``database is locked`` beside another spider's run;
+three threads opening one new file together failed 1 round in 8 here.
 """
 
 from __future__ import annotations

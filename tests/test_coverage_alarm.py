@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newscrawl.run.coverage import GAPS, coverage_alarms
+from newscrawl.run.coverage import GAPS, coverage_alarms, last_cron_start
 from newscrawl.spiders.arguments import parse_since
 from newscrawl.window import Window
 
@@ -64,3 +64,11 @@ def test_another_clock_is_named_by_its_zone() -> None:
         "Asia/Amman",
         "2026-11-28",
     )
+
+
+def test_the_last_cron_run_is_the_first_of_a_history_read_newest_first() -> None:
+    runs = [
+        {"started_at": "2026-11-28T03:12:02+00:00", "health": {"mode": "live"}},  # the newest
+        {"started_at": "2026-11-27T03:12:02+00:00", "health": {"mode": "live"}},
+    ]
+    assert last_cron_start(runs) == datetime(2026, 11, 28, 3, 12, 2, tzinfo=UTC)

@@ -66,6 +66,11 @@ def test_run_names_are_taken_by_a_file_in_any_subfolder(tmp_path: Path) -> None:
         (tmp_path / taken).touch()  # a run's rejects, a WARC being written, a 0.1 file, …
     assert run_name(tmp_path, started) == "20261128T030405Z_5"
     assert run_name(tmp_path / "missing", started) == "20261128T030405Z"
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-disk2"  # articles/ on another disk
+    elsewhere.mkdir()
+    (elsewhere / "20261128T030405Z_5.jsonl").touch()
+    (tmp_path / "articles").symlink_to(elsewhere)
+    assert run_name(tmp_path, started) == "20261128T030405Z_6"
 
 
 def test_a_half_written_manifest_line_is_dropped(tmp_path: Path) -> None:

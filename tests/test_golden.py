@@ -49,7 +49,7 @@ def parse(page: Path) -> Article:
     same reader, the same unit (its ``file://`` URI), the run's largest page size."""
     reader = PageReader(SITES[page.parent.parent.name], DOWNLOAD_MAXSIZE)
     outcome = reader.outcome(SavedFile(page, page.resolve().as_uri()))
-    assert isinstance(outcome, Article), outcome  # a Rejection names its reason
+    assert isinstance(outcome, Article), outcome  # a Reject names its reason
     return outcome
 
 

@@ -132,3 +132,10 @@ def test_by_default_a_handful_of_pages_raises_no_alarm() -> None:
     assert alarms(many, recent, Thresholds()) == [
         "coverage of tags fell to 40% (recent runs: 100%)"
     ]
+
+
+def test_the_baseline_is_the_newest_runs_and_history_comes_newest_first() -> None:
+    """``runs.jsonl`` is read from its end (files.newest_lines): the first lines given are
+    the newest, and the baseline keeps the last ``recent_runs`` of them, oldest first."""
+    history = [{"health": {"mode": "live", "story_pages": pages}} for pages in range(25, 19, -1)]
+    assert [h["story_pages"] for h in baseline(history, "live", LIMITS)] == [23, 24, 25]

@@ -15,14 +15,14 @@ import pytest
 from newscrawl.run.files import append_manifest
 from newscrawl.table.columns import TableError
 from newscrawl.table.index import TableIndex
-from newscrawl.table.listings import listings_after
+from newscrawl.table.marks import Mark, lines_after
 from newscrawl.table.update import TABLE_DIR, apply_run, catch_up
 from tests.test_table import article, table_rows, write_run
 
 RUNS = ["20261128T031202Z", "20261128T034702Z", "20261128T041202Z"]
 
 
-def mark(out: Path) -> tuple[int, str] | None:
+def mark(out: Path) -> Mark | None:
     index = TableIndex(out / TABLE_DIR)
     try:
         return index.mark("menafn")
@@ -30,10 +30,10 @@ def mark(out: Path) -> tuple[int, str] | None:
         index.close()
 
 
-def whole(manifest: Path) -> tuple[int, str]:
+def whole(manifest: Path) -> Mark:
     """The mark at the end of ``manifest``."""
     data = manifest.read_bytes()
-    return len(data), hashlib.sha256(data).hexdigest()
+    return Mark(len(data), hashlib.sha256(data).hexdigest())
 
 
 def test_the_mark_follows_the_applied_lines_and_the_next_read_starts_there(tmp_path: Path) -> None:
@@ -43,8 +43,8 @@ def test_the_mark_follows_the_applied_lines_and_the_next_read_starts_there(tmp_p
     assert catch_up(tmp_path) == 2
     assert mark(tmp_path) == whole(manifest)
     write_run(tmp_path, RUNS[2], [article(2)])
-    after = listings_after(manifest, mark(tmp_path))
-    assert [listing.run for listing in after] == [RUNS[2]]  # not the two applied before
+    after = lines_after(manifest, mark(tmp_path))
+    assert [line.run for line in after] == [RUNS[2]]  # not the two applied before
     assert catch_up(tmp_path) == 1
     assert len(table_rows(tmp_path)) == 3
     assert mark(tmp_path) == whole(manifest)
@@ -83,7 +83,7 @@ def test_a_last_line_without_its_newline_is_listed_and_kept(tmp_path: Path) -> N
     write_run(tmp_path, RUNS[0], [article(0)])
     write_run(tmp_path, RUNS[1], [article(1)])
     manifest.write_bytes(manifest.read_bytes().rstrip(b"\n"))  # as an editor may save it
-    listed = listings_after(manifest, None)
+    listed = lines_after(manifest, None)
     assert [(item.run, item.digest is None) for item in listed] == [
         (RUNS[0], False),
         (RUNS[1], True),
@@ -95,20 +95,29 @@ def test_a_last_line_without_its_newline_is_listed_and_kept(tmp_path: Path) -> N
     assert [json.loads(line)["run"] for line in manifest.read_text().splitlines()] == RUNS
 
 
-def test_a_byte_order_mark_and_a_line_that_is_not_json(tmp_path: Path) -> None:
+def test_a_byte_order_mark_crlf_and_a_line_that_is_not_json(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An editor's save: a byte order mark, CRLF line ends, and a stray line."""
     manifest = tmp_path / "menafn" / "runs.jsonl"
     write_run(tmp_path, RUNS[0], [article(0)])
     write_run(tmp_path, RUNS[1], [article(1)])
-    manifest.write_bytes(b"\xef\xbb\xbf" + manifest.read_bytes() + b"not json\n")
+    lines = manifest.read_bytes().replace(b"\n", b"\r\n")
+    manifest.write_bytes(b"\xef\xbb\xbf" + lines + b"not json\r\n")
     assert catch_up(tmp_path) == 2
     assert mark(tmp_path) == whole(manifest)  # the mark passes the line that is not a run
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert (
+        warning
+        == f"{manifest}: the line ending at byte {len(manifest.read_bytes())} is not a JSON object"
+    )
 
 
 def test_a_mark_that_does_not_hold_reads_from_the_start(tmp_path: Path) -> None:
     manifest = tmp_path / "menafn" / "runs.jsonl"
     write_run(tmp_path, RUNS[0], [article(0)])
-    for wrong in [(5, "0" * 64), (10**9, "0" * 64)]:
-        assert [listing.run for listing in listings_after(manifest, wrong)] == [RUNS[0]]
+    for wrong in [Mark(5, "0" * 64), Mark(10**9, "0" * 64)]:
+        assert [line.run for line in lines_after(manifest, wrong)] == [RUNS[0]]
 
 
 def test_a_table_folder_removed_by_hand_gets_every_source_back(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from scrapy.commands import ScrapyCommand
 
 from newscrawl.commands import EX_USAGE, fail
 from newscrawl.run.checks import check_settings
+from newscrawl.run.writable import not_a_folder
 
 
 class Command(ScrapyCommand):
@@ -50,7 +51,7 @@ class Command(ScrapyCommand):
             fail(EX_USAGE, str(exc))
         output = Path(self.settings["NEWSCRAWL_OUTPUT_DIR"])
         if not output.is_dir():  # a mistyped folder: nothing to bring up to date
-            fail(EX_USAGE, f"output folder not found: {output}")
+            fail(EX_USAGE, not_a_folder(output) or f"output folder not found: {output}")
         try:
             written = rebuild(output) if opts.rebuild else catch_up(output)
         except (TableError, OSError) as exc:

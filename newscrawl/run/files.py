@@ -16,6 +16,7 @@ import orjson
 
 PART = ".part"
 RUN_NAME = re.compile(r"\d{8}T\d{6}Z(?:_\d+)?")  # the run's start in UTC, then _2, _3, …
+RUN_STAMP = "%Y%m%dT%H%M%SZ"  # a run name's first part: when it started (strftime, UTC)
 
 
 def fsync_dir(folder: Path) -> None:
@@ -179,9 +180,9 @@ class JsonLinesPart(PartFile):
 
 def run_name(folder: Path, started: datetime, known: Container[str] = ()) -> str:
     """``YYYYMMDDTHHMMSSZ`` of the start, with ``_2``, ``_3``… when that name is taken by a
-    file anywhere under ``folder`` (``articles/``, ``rejects/``, ``archive/``, a 0.1 file, a
-    ``.part``) or is ``known`` already (a run of the same state elsewhere)."""
-    base = started.strftime("%Y%m%dT%H%M%SZ")
+    file in ``folder`` or one of its subfolders (``articles/``, ``rejects/``, ``archive/``, a
+    0.1 file, a ``.part``) or is ``known`` already (a run of the same state elsewhere)."""
+    base = started.strftime(RUN_STAMP)
     taken = {
         found[0]
         for name in file_names(folder, top=True)
@@ -247,7 +248,7 @@ def newest_lines(path: Path, block: int = 1 << 16) -> Generator[dict[str, Any], 
     """The readable lines of ``runs.jsonl``, newest first, read from its end ``block`` bytes
     at a time (none from a file that cannot be read). Health, the last cron run and the
     coverage alarm need only the newest runs: with a year of 15-minute runs (35,000 lines,
-    48 MB) they cost a block or two instead of the whole file (0.6-0.9 s each, every run).
+    46 MB) they cost a block or two instead of the whole file (0.6-0.9 s each, every run).
     """
     try:
         manifest = path.open("rb")
@@ -267,9 +268,10 @@ def newest_lines(path: Path, block: int = 1 << 16) -> Generator[dict[str, Any], 
 
 
 def listed_runs(path: Path, prefix: str = "") -> set[str]:
-    """Run names in ``runs.jsonl`` (complete lines only) that start with ``prefix``: only the
-    lines holding it are parsed (a run's name is a plain JSON string), so checking one name in
-    a year of runs is a scan of the bytes, 0.1 s instead of 0.7 s for 48 MB."""
+    """Run names in ``runs.jsonl`` (lines that are whole JSON objects) that start with
+    ``prefix``: only the lines holding it are parsed (a run's name is a plain JSON string), so
+    checking one name in a year of runs is a scan of the bytes, 0.06 s instead of 0.7 s for
+    46 MB."""
     try:
         data = path.read_bytes()
     except OSError:

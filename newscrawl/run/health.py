@@ -220,4 +220,6 @@ class HealthPipeline:
         """The run's ``health`` (``mode``: live or offline) and its alarms against the recent
         runs of the same kind in ``history`` (``runs.jsonl`` lines, newest first)."""
         health = self.health.to_dict(mode)
+        if health["articles"] < self.limits.min_pages:  # too few to compare: no look back
+            return health, alarms(health, [], self.limits)
         return health, alarms(health, baseline(history, mode, self.limits), self.limits)

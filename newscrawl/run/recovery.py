@@ -18,6 +18,7 @@ from newscrawl.clusters import fingerprint, story_text
 from newscrawl.run.files import (
     PART,
     RUN_NAME,
+    RUN_STAMP,
     append_manifest,
     file_names,
     fsync_dir,
@@ -167,7 +168,7 @@ def settle_rejects(path: Path) -> None:
 
 def started_at(name: str) -> str:
     """When a run started, from its name (``20261128T031202Z``, maybe ``_2``), ISO 8601."""
-    started = datetime.strptime(name.split("_")[0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    started = datetime.strptime(name.split("_")[0], RUN_STAMP).replace(tzinfo=UTC)
     return started.isoformat()
 
 

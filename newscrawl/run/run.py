@@ -12,7 +12,14 @@ from typing import Protocol
 
 from scrapy.crawler import Crawler
 
-from newscrawl.run.files import JsonLinesPart, PartFile, listed_runs, make_folder, run_name
+from newscrawl.run.files import (
+    RUN_STAMP,
+    JsonLinesPart,
+    PartFile,
+    listed_runs,
+    make_folder,
+    run_name,
+)
 from newscrawl.run.layout import MANIFEST, articles_file, migrate, rejects_file, state_file
 from newscrawl.run.lock import StateLock
 from newscrawl.run.recovery import recover_runs
@@ -128,7 +135,7 @@ def open_run(crawler: Crawler) -> Run:
 def begin_run(store: SeenStore, folder: Path, source: str, started: datetime) -> str:
     """Record a new run of ``source`` as ``started`` under the first free name (files, the
     store's runs and ``runs.jsonl`` all count); its name."""
-    known = store.run_names(source) | listed_runs(folder / MANIFEST, f"{started:%Y%m%dT%H%M%SZ}")
+    known = store.run_names(source) | listed_runs(folder / MANIFEST, started.strftime(RUN_STAMP))
     while True:
         name = run_name(folder, started, known)
         # The absolute final name: a state shared by several output folders can find it.

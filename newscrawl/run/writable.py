@@ -26,19 +26,28 @@ def unwritable(path: Path) -> str | None:
     >>> unwritable(Path("/")), unwritable(Path("/dev/null/feed.jsonl"))
     ('/ is a folder', '/dev/null is not a folder')
     """
-    if path.is_dir():
-        return f"{path} is a folder"
-    if path.exists():
-        return None if os.access(path, os.W_OK) else f"permission denied: {path}"
+    try:
+        if path.is_dir():
+            return f"{path} is a folder"
+        if path.exists():
+            return None if os.access(path, os.W_OK) else f"permission denied: {path}"
+    except OSError as exc:  # a folder on the way this user may not look into
+        return f"{path}: {exc.strerror or exc}"
+    if why := not_a_folder(path.parent):
+        return why
     folder = nearest_existing(path.parent)
-    if not folder.is_dir():
-        return f"{folder} is not a folder"
     return None if os.access(folder, os.W_OK | os.X_OK) else f"permission denied: {folder}"
 
 
 def nearest_existing(path: Path) -> Path:
-    """``path``, or its nearest ancestor that exists (a file on the way stops the walk)."""
-    while not path.exists() and path != path.parent:
+    """``path``, or its nearest ancestor that exists (a file on the way stops the walk, and
+    so does a folder this user may not look into: Python 3.11's ``exists`` raises there)."""
+    while path != path.parent:
+        try:
+            if path.exists():
+                break
+        except OSError:
+            break
         path = path.parent
     return path
 
@@ -51,7 +60,10 @@ def not_a_folder(path: Path) -> str | None:
     ('/dev/null is not a folder', None)
     """
     found = nearest_existing(path)
-    return None if found.is_dir() else f"{found} is not a folder"
+    try:
+        return None if found.is_dir() else f"{found} is not a folder"
+    except OSError:  # not ours to look into: the run says what it meets there
+        return None
 
 
 def feed_path(uri: str, settings: BaseSettings) -> Path | None:
@@ -81,14 +93,15 @@ def unwritable_files(settings: BaseSettings) -> str | None:
     every one can. The log file's folders are made (Scrapy's logging opens the file and
     makes none: ``--logfile logs/menafn.log`` in a new folder was a traceback), as Scrapy's
     file feed storage makes a feed's."""
-    if settings.get("LOG_FILE") and (why := not_a_folder(Path(settings["LOG_FILE"]).parent)):
-        return f"{settings['LOG_FILE']}: {why}"
-    if settings.get("LOG_FILE"):
+    log_file = settings.get("LOG_FILE")
+    paths = [Path(log_file)] if log_file else []
+    if log_file:
+        if why := not_a_folder(Path(log_file).parent):
+            return f"{log_file}: {why}"
         try:
-            Path(settings["LOG_FILE"]).parent.mkdir(parents=True, exist_ok=True)
+            Path(log_file).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            return f"{settings['LOG_FILE']}: {exc.strerror or exc}"
-    paths = [Path(settings["LOG_FILE"])] if settings.get("LOG_FILE") else []
+            return f"{log_file}: {exc.strerror or exc}"
     paths += [
         p for uri in settings.getdict("FEEDS") if (p := feed_path(str(uri), settings)) is not None
     ]

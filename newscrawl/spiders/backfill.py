@@ -1,7 +1,7 @@
 """Backfilling a window (``-a until=``, with or without ``since``) from the sources that reach
 back: a site's sitemaps (``NEWSCRAWL_SITEMAPS``: monthly archives, news sitemaps, the
 ``Sitemap:`` lines of its robots.txt), or, for a site that has none, its listings paged back
-past the window (``listings.py``).
+past the window (``live.py``).
 
 A sitemap index is followed to the sitemaps that may hold the window's stories (by the month
 their URL names, else their ``lastmod``); a paged sitemap (``?page=N``) is read page by page

@@ -217,10 +217,6 @@ class SiteSpider(StoryPages, LiveDiscovery, SitemapBackfill, Spider):
         self.winding.asked = True
         return True
 
-    def reject(self, url: str, reason: str, detail: str = "", **fields: Any) -> Reject:
-        """A page that cannot become an article, as the item to yield (its rejects line)."""
-        return Reject(url, reason, detail, fields)
-
     # -- live ------------------------------------------------------------------------------
     def count_discovery(self, name: str, count: int = 1) -> None:
         """Count a discovery event (``listing_pages``, ``feeds``, ``feed_items``…) under

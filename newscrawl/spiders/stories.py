@@ -146,7 +146,7 @@ class StoryPages(SpiderParts):
                 del retry.meta[key]  # the downloader's notes on the last try, not ours
             yield retry  # awaiting its answer again once scheduled (request_scheduled)
         else:
-            yield self.reject(response.url, reason, detail)
+            yield Reject(response.url, reason, detail)
 
     def article_failed(self, failure: Failure) -> None:
         """A story page that failed for good (404, timeouts, too large…): one line, counted."""

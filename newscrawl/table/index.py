@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from newscrawl.table.marks import Mark
 from newscrawl.wal import connect_wal
 
 INDEX_FILE = "_index.sqlite3"
@@ -28,7 +29,7 @@ CREATE TABLE IF NOT EXISTS runs (
     run TEXT NOT NULL,
     PRIMARY KEY (source, run)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS marks (  -- how far each source's runs.jsonl is applied (listings.py)
+CREATE TABLE IF NOT EXISTS marks (  -- how far each source's runs.jsonl is applied (marks.py)
     source TEXT PRIMARY KEY,
     end_offset INTEGER NOT NULL,  -- every listed run before it is applied
     prefix_sha256 TEXT NOT NULL   -- of the bytes before it: changed, the file is read whole
@@ -58,18 +59,16 @@ class TableIndex:
     def close(self) -> None:
         self.db.close()
 
-    def mark(self, source: str) -> tuple[int, str] | None:
-        """``(offset, SHA-256 of the bytes before it)``: how far ``source``'s ``runs.jsonl``
-        is applied (``listings.py``), or None."""
+    def mark(self, source: str) -> Mark | None:
+        """How far ``source``'s ``runs.jsonl`` is applied (``marks.py``), or None."""
         query = "SELECT end_offset, prefix_sha256 FROM marks WHERE source = ?"
         row = self.db.execute(query, (source,)).fetchone()
-        return (int(row[0]), str(row[1])) if row else None
+        return Mark(int(row[0]), str(row[1])) if row else None
 
-    def set_mark(self, source: str, offset: int, digest: str) -> None:
+    def set_mark(self, source: str, mark: Mark) -> None:
+        """Record how far ``source``'s ``runs.jsonl`` is applied (one transaction)."""
         with self.db:
-            self.db.execute(
-                "INSERT OR REPLACE INTO marks VALUES (?, ?, ?)", (source, offset, digest)
-            )
+            self.db.execute("INSERT OR REPLACE INTO marks VALUES (?, ?, ?)", (source, *mark))
 
     def is_applied(self, source: str, run: str) -> bool:
         query = "SELECT 1 FROM runs WHERE source = ? AND run = ?"

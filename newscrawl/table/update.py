@@ -29,7 +29,7 @@ from newscrawl.run.layout import MANIFEST
 from newscrawl.table import arrays
 from newscrawl.table.columns import RUN, TableError, read_file
 from newscrawl.table.index import INDEX_FILE, TableIndex, run_key
-from newscrawl.table.listings import Listing, applied_through, listings_after
+from newscrawl.table.marks import ManifestLine, Mark, applied_through, lines_after
 from newscrawl.table.partitions import clear_scratch, months, partition_file, replace_rows
 from newscrawl.table.views import write_views
 
@@ -125,14 +125,14 @@ def apply_pending(
     """Apply the listed runs not applied yet: (rows written, what could not be applied)."""
     written, problems = 0, []
     for source in sources if sources is not None else listed_sources(output_dir):
-        listings = listings_after(output_dir / source / MANIFEST, index.mark(source))
+        lines = lines_after(output_dir / source / MANIFEST, index.mark(source))
         applied = partial(index.is_applied, source)
-        for batch in batches(pending_runs(output_dir, source, listings, applied)):
+        for batch in batches(pending_runs(output_dir, source, lines, applied)):
             done, left_out = apply_runs(index, batch)
             written += done
             problems += left_out
-        if (reached := applied_through(listings, applied)) and reached.digest:
-            index.set_mark(source, reached.end, reached.digest)
+        if (reached := applied_through(lines, applied)) and reached.digest:
+            index.set_mark(source, Mark(reached.end, reached.digest))
     return written, problems
 
 
@@ -150,11 +150,11 @@ def listed_sources(output_dir: Path) -> list[str]:
 
 
 def pending_runs(
-    output_dir: Path, source: str, listings: list[Listing], applied: Callable[[str], bool]
+    output_dir: Path, source: str, lines: list[ManifestLine], applied: Callable[[str], bool]
 ) -> list[RunFile]:
-    """The runs of ``listings`` with a file, not ``applied`` yet, in run order (a run listed
+    """The runs of ``lines`` with a file, not ``applied`` yet, in run order (a run listed
     twice: its last line)."""
-    listed = {item.run: output_dir / item.file for item in listings if item.run and item.file}
+    listed = {item.run: output_dir / item.file for item in lines if item.run and item.file}
     runs = sorted((run for run in listed if not applied(run)), key=run_key)
     return [RunFile(source, run, listed[run]) for run in runs]
 

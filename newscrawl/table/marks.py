@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from newscrawl.run.files import parsed
 
@@ -26,8 +26,16 @@ logger = logging.getLogger(__name__)
 _CHUNK = 1 << 20  # bytes hashed at a time
 
 
+class Mark(NamedTuple):
+    """How far a ``runs.jsonl`` is applied: every listed run before ``offset`` (bytes) is in
+    the table, and the bytes before it hash to ``prefix_sha256`` (hex)."""
+
+    offset: int
+    prefix_sha256: str
+
+
 @dataclass(frozen=True)
-class Listing:
+class ManifestLine:
     """One line of ``runs.jsonl``: its run (``""``: none), its articles file as the line names
     it (None: no file), and the mark after it: the offset it ends at and the SHA-256 of the
     file up to there (None for a last line without its newline: no mark goes past it)."""
@@ -38,24 +46,24 @@ class Listing:
     digest: str | None
 
 
-def listings_after(manifest: Path, mark: tuple[int, str] | None) -> list[Listing]:
-    """The lines of ``manifest`` after ``mark`` (``(offset, SHA-256 of the bytes before it)``;
-    every line if None or if those bytes changed), oldest first; [] for a file that cannot be
+def lines_after(manifest: Path, mark: Mark | None) -> list[ManifestLine]:
+    """The lines of ``manifest`` after ``mark`` (every line if None or if the bytes before
+    it changed), oldest first; [] for a file that cannot be
     read. A complete line that is not a JSON object is skipped with a warning."""
     try:
         with manifest.open("rb") as file:
-            hashed, left = hashlib.sha256(), mark[0] if mark is not None else 0
+            hashed, left = hashlib.sha256(), mark.offset if mark is not None else 0
             while left > 0 and (chunk := file.read(min(left, _CHUNK))):
                 hashed.update(chunk)
                 left -= len(chunk)
-            if mark is None or left or hashed.hexdigest() != mark[1]:
+            if mark is None or left or hashed.hexdigest() != mark.prefix_sha256:
                 file.seek(0)
                 hashed = hashlib.sha256()
             start = file.tell()
             data = file.read()
     except OSError:
         return []
-    listings = []
+    found = []
     *lines, last = data.split(b"\n")
     for line in lines:
         start += len(line) + 1
@@ -63,25 +71,27 @@ def listings_after(manifest: Path, mark: tuple[int, str] | None) -> list[Listing
         record = parsed(line)
         if not record and line.strip():
             logger.warning("%s: the line ending at byte %d is not a JSON object", manifest, start)
-        listings.append(listing(record, start, hashed.hexdigest()))
+        found.append(manifest_line(record, start, hashed.hexdigest()))
     if record := parsed(last):  # complete but for its newline: listed, never marked
-        listings.append(listing(record, start + len(last), None))
-    return listings
+        found.append(manifest_line(record, start + len(last), None))
+    return found
 
 
-def listing(record: dict[str, Any], end: int, digest: str | None) -> Listing:
-    """A ``runs.jsonl`` line ({} for one that is not a JSON object) as a Listing."""
+def manifest_line(record: dict[str, Any], end: int, digest: str | None) -> ManifestLine:
+    """A ``runs.jsonl`` line ({} for one that is not a JSON object) as a ManifestLine."""
     file_name = str(record["file"]) if record.get("file") else None
-    return Listing(str(record.get("run") or ""), file_name, end, digest)
+    return ManifestLine(str(record.get("run") or ""), file_name, end, digest)
 
 
-def applied_through(listings: list[Listing], applied: Callable[[str], bool]) -> Listing | None:
-    """The last mark (a listing with a digest) before the first run that names a file and is
+def applied_through(
+    lines: list[ManifestLine], applied: Callable[[str], bool]
+) -> ManifestLine | None:
+    """The last mark (a line with a digest) before the first run that names a file and is
     not ``applied``: where the mark may go (None: it stays)."""
     last = None
-    for listing in listings:
-        if listing.run and listing.file and not applied(listing.run):
+    for line in lines:
+        if line.run and line.file and not applied(line.run):
             break
-        if listing.digest is not None:
-            last = listing
+        if line.digest is not None:
+            last = line
     return last
