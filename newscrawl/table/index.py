@@ -60,15 +60,8 @@ class TableIndex:
         self.db.executescript(SCHEMA)
         if new:
             self.db.execute(f"PRAGMA user_version = {LAYOUT}")
-
-    @staticmethod
-    def layout_of(table: Path) -> int:
-        """The layout of the table an existing index describes (``LAYOUT``; 0 before 2)."""
-        index = TableIndex(table)
-        try:
-            return int(index.db.execute("PRAGMA user_version").fetchone()[0])
-        finally:
-            index.close()
+        # The layout of the table the index describes (``LAYOUT``; 0 before 2).
+        self.layout = int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
         self.db.close()

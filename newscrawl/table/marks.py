@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -83,14 +83,12 @@ def manifest_line(record: dict[str, Any], end: int, digest: str | None) -> Manif
     return ManifestLine(str(record.get("run") or ""), file_name, end, digest)
 
 
-def applied_through(
-    lines: list[ManifestLine], applied: Callable[[str], bool]
-) -> ManifestLine | None:
+def applied_through(lines: list[ManifestLine], missing: Container[str]) -> ManifestLine | None:
     """The last mark (a line with a digest) before the first run that names a file and is
-    not ``applied``: where the mark may go (None: it stays)."""
+    ``missing`` from the table: where the mark may go (None: it stays)."""
     last = None
     for line in lines:
-        if line.run and line.file and not applied(line.run):
+        if line.run and line.file and line.run in missing:
             break
         if line.digest is not None:
             last = line

@@ -59,15 +59,15 @@ def locked_table(output_dir: Path, *, anew: bool = False) -> Iterator[tuple[Tabl
     with (table / LOCK_FILE).open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         new = not (table / INDEX_FILE).exists()
-        if new and not anew and any(table.glob("source=*")):
-            logger.warning("the table in %s has no index: it is rebuilt", table)
-            anew = True
-        elif not new and not anew and TableIndex.layout_of(table) < LAYOUT:
-            logger.warning("the table in %s has an earlier layout: it is rebuilt", table)
+        index = TableIndex(table)
+        if not anew and (new or index.layout < LAYOUT) and any(table.glob("source=*")):
+            why = "has no index" if new else "has an earlier layout"
+            logger.warning("the table in %s %s: it is rebuilt", table, why)
             anew = True
         if anew:
+            index.close()
             clear(table)
-        index = TableIndex(table)
+            index = TableIndex(table)
         try:
             yield index, anew or new
         finally:
@@ -129,12 +129,14 @@ def apply_pending(
     written, problems = 0, []
     for source in sources if sources is not None else listed_sources(output_dir):
         lines = lines_after(output_dir / source / MANIFEST, index.mark(source))
-        applied = partial(index.is_applied, source)
-        for batch in batches(pending_runs(output_dir, source, lines, applied)):
+        pending = pending_runs(output_dir, source, lines, partial(index.is_applied, source))
+        for batch in batches(pending):
             done, left_out = apply_runs(index, batch)
             written += done
             problems += left_out
-        if (reached := applied_through(lines, applied)) and reached.digest:
+        # Only the pending runs can still be missing: each listed run is looked up once.
+        missing = {run.run for run in pending if not index.is_applied(source, run.run)}
+        if (reached := applied_through(lines, missing)) and reached.digest:
             index.set_mark(source, Mark(reached.end, reached.digest))
     return written, problems
 
