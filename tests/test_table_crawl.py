@@ -163,3 +163,19 @@ def test_scrapy_table_on_a_folder_that_does_not_exist_is_bad_usage(tmp_path: Pat
         f"newscrawl: output folder not found: {tmp_path / 'outptu'}",
     )
     assert not (tmp_path / "outptu").exists()
+
+
+def test_an_index_that_cannot_be_written_fails_the_run_in_one_line(tmp_path: Path) -> None:
+    """SQLite's errors on the table's index (a full disk, here a folder in its place) were a
+    traceback in the run's close and a false 'second signal' line; now the table's own line."""
+    out = tmp_path / "output"
+    (out / "table" / "_index.sqlite3").mkdir(parents=True)
+    run = crawl_here(out, "-a", f"source={FIXTURES}")
+    assert run.status == 1
+    (line,) = [x for x in run.stderr.splitlines() if x.startswith("newscrawl: error:")]
+    assert line.startswith(
+        f"newscrawl: error: table not updated: {out / 'table' / '_index.sqlite3'}: "
+    )
+    assert "Traceback" not in run.stderr
+    assert len(run.articles()) > 10  # the run's own files are whole and listed
+    assert run.last()["exit_status"] == 1

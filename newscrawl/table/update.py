@@ -15,6 +15,7 @@ import contextlib
 import fcntl
 import logging
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -104,12 +105,18 @@ def update(
     output_dir: Path, sources: list[str] | None, *, anew: bool, also: RunFile | None = None
 ) -> int:
     """The listed runs of ``sources`` (all: None) the table does not hold, and then ``also``,
-    a run not listed yet (its commit is under way), unless the table holds it; the views."""
-    with locked_table(output_dir, anew=anew) as (index, every_source):
-        written, problems = apply_pending(output_dir, index, None if every_source else sources)
-        if also is not None and not index.is_applied(also.source, also.run):
-            done, left_out = apply_runs(index, [also])
-            written, problems = written + done, problems + left_out
+    a run not listed yet (its commit is under way), unless the table holds it; the views.
+    The index failing (a full disk, a read-only file) is a ``TableError`` naming it, as a
+    partition that cannot be written is an ``OSError``: never a traceback."""
+    try:
+        with locked_table(output_dir, anew=anew) as (index, every_source):
+            every = None if every_source else sources
+            written, problems = apply_pending(output_dir, index, every)
+            if also is not None and not index.is_applied(also.source, also.run):
+                done, left_out = apply_runs(index, [also])
+                written, problems = written + done, problems + left_out
+    except sqlite3.Error as exc:
+        raise TableError(f"{output_dir / TABLE_DIR / INDEX_FILE}: {exc}") from None
     write_views(output_dir)
     if problems:
         raise TableError(summary(problems))
