@@ -48,8 +48,8 @@ class ManifestLine:
 
 def lines_after(manifest: Path, mark: Mark | None) -> list[ManifestLine]:
     """The lines of ``manifest`` after ``mark`` (every line if None or if the bytes before
-    it changed), oldest first; [] for a file that cannot be
-    read. A complete line that is not a JSON object is skipped with a warning."""
+    it changed), oldest first; [] for a file that cannot be read. A complete line that is
+    not a JSON object is skipped with a warning."""
     try:
         with manifest.open("rb") as file:
             hashed, left = hashlib.sha256(), mark.offset if mark is not None else 0
