@@ -112,7 +112,7 @@ def timed_runs(out: Path, gen: Generator, months: int, repeats: int) -> Iterator
 
 def reextraction(out: Path, gen: Generator, stories: int, months: int) -> tuple[float, int]:
     """Seconds of ``apply_run`` for a re-extraction of stories spread over every month, and
-    the months it rewrote files in."""
+    the partitions it rewrote."""
     per_source = stories // len(SOURCES)
     chosen = sorted(random.Random(3).sample(range(per_source), min(REEXTRACTED, per_source)))
     lines = [
@@ -127,11 +127,11 @@ def reextraction(out: Path, gen: Generator, stories: int, months: int) -> tuple[
 
 def update_costs(size: Size, results: Results, workdir: Path) -> None:
     table = Table(
-        "7. Table update per run (apply_run: read the run's lines, rewrite the day files it "
+        "7. Table update per run (apply_run: read the run's lines, rewrite the partitions it "
         "touches, index, views)",
         ["stories in the table", "months x sources", "build (catch_up) s", "rows/s",
          f"run of {RUN_STORIES} new stories s", f"re-extraction of {REEXTRACTED:,} s",
-         "months rewritten in"],
+         "partitions rewritten"],
     )  # fmt: skip
     gen = Generator()
     for stories in SCALE[size.name][0]:
@@ -145,10 +145,9 @@ def update_costs(size: Size, results: Results, workdir: Path) -> None:
         table.add(built, f"{months} x {len(SOURCES)}", build, built / build, runs, again, touched)
         results.values[f"table_run_seconds_{stories}"] = runs
     table.notes.append(
-        f"about {PER_MONTH:,} stories per source and month, a file per publication day; an "
-        "hourly run's stories are of the newest days, so it rewrites those days' files (its "
-        "cost follows a day's size, not the month's or the history's); a re-extraction "
-        "rewrites each day's file it touches once"
+        f"about {PER_MONTH:,} stories per source and month; an hourly run's stories go to the "
+        "newest month, so it rewrites that month's partition (its cost follows the month's "
+        "size, not the history's); a re-extraction rewrites each month it touches once"
     )
     results.tables.append(table)
 

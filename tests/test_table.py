@@ -118,42 +118,9 @@ def test_a_later_run_replaces_the_rows_it_re_extracted_and_no_other_partition(
     assert rows[first[2]["id"]]["month"] == "2025-07"  # moved out of June
     assert rows[first[3]["id"]]["run"] == "20261201T000000Z"
     after = stamps(tmp_path)
-    may = "table/source=menafn/month=2025-05/articles-10.parquet"
-    assert after[may] == before[may]  # a file the run did not touch is not rewritten
-    assert set(after) == set(before) | {"table/source=menafn/month=2025-07/articles-01.parquet"}
-
-
-def test_a_run_rewrites_only_the_files_of_its_stories_days(tmp_path: Path) -> None:
-    """A cron run's stories are of today: the month's other days are not rewritten (one
-    file a month was rewritten whole at every run: 42 MB, 0.7 s, for 30,000 stories)."""
-    month = [article(n, published_at=f"2025-07-{n:02d}T08:00:00+00:00") for n in range(1, 21)]
-    write_run(tmp_path, "20261128T031202Z", month)
-    catch_up(tmp_path)
-    before = stamps(tmp_path)
-    assert len(before) == 20
-    write_run(tmp_path, "20261128T034702Z", [article(21, published_at="2025-07-21T09:00:00+00:00")])
-    catch_up(tmp_path)
-    after = stamps(tmp_path)
-    assert {name for name in after if after[name] != before.get(name)} == {
-        "table/source=menafn/month=2025-07/articles-21.parquet"
-    }
-    assert len(table_rows(tmp_path)) == 21
-
-
-def test_a_table_of_the_earlier_layout_is_rebuilt(tmp_path: Path) -> None:
-    """0.3 before this change wrote one file a month (``articles.parquet``, index layout 0)."""
-    write_run(tmp_path, "20261128T031202Z", [article(n) for n in range(1, 4)])
-    catch_up(tmp_path)
-    index = TableIndex(tmp_path / TABLE_DIR)
-    index.db.execute("PRAGMA user_version = 0")
-    index.close()
-    for day_file in (tmp_path / TABLE_DIR).glob("source=*/month=*/*.parquet"):
-        day_file.rename(day_file.with_name("articles.parquet"))  # as the earlier layout had it
-    write_run(tmp_path, "20261129T031202Z", [article(4)])
-    catch_up(tmp_path)
-    files = {p.name for p in (tmp_path / TABLE_DIR).glob("source=*/month=*/*.parquet")}
-    assert "articles.parquet" not in files
-    assert len(table_rows(tmp_path)) == 4
+    may = "table/source=menafn/month=2025-05/articles.parquet"
+    assert after[may] == before[may]  # a partition the run did not touch is not rewritten
+    assert set(after) == set(before)
 
 
 def test_applying_a_run_again_changes_nothing(tmp_path: Path) -> None:

@@ -1,11 +1,10 @@
-"""The table's index: where each story's row is (its publication day's file) and which run
-gave it, and which runs the table holds. A SQLite file beside the partitions,
-``table/_index.sqlite3`` (readers skip names starting with ``_``), derived from the table like
-the table from the JSON lines.
+"""The table's index: where each story's row is (its month) and which run gave it, and which
+runs the table holds. A SQLite file beside the partitions, ``table/_index.sqlite3`` (readers
+skip names starting with ``_``), derived from the table like the table from the JSON lines.
 
 It is what keeps an update proportional to the run: a run's ids are looked up here, not in
 every partition, to find the rows they replace (a re-extraction may move a story to another
-day when its date was corrected).
+month when its date was corrected).
 """
 
 from __future__ import annotations
@@ -17,13 +16,12 @@ from newscrawl.table.marks import Mark
 from newscrawl.wal import connect_wal
 
 INDEX_FILE = "_index.sqlite3"
-LAYOUT = 2  # the table's files (PRAGMA user_version): 2 a file a day, 1 (0.3 before) a month
 LOOKUP_BATCH = 500  # ids per query: under SQLite's limit of bound parameters
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS stories (
     id TEXT PRIMARY KEY,  -- the story's id
-    day TEXT,             -- its file's day: YYYY-MM-DD, or null (no published_at)
+    month TEXT,           -- its partition: YYYY-MM, or null (no published_at)
     run TEXT NOT NULL     -- the run whose row the table holds
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs (
@@ -54,14 +52,9 @@ class TableIndex:
 
     def __init__(self, table: Path) -> None:
         self.path = table / INDEX_FILE
-        new = not self.path.exists()
         self.db = connect_wal(self.path, timeout_s=60)  # `with self.db`: one transaction
         self.db.execute("PRAGMA synchronous = FULL")  # it is committed after the files it names
         self.db.executescript(SCHEMA)
-        if new:
-            self.db.execute(f"PRAGMA user_version = {LAYOUT}")
-        # The layout of the table the index describes (``LAYOUT``; 0 before 2).
-        self.layout = int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
         self.db.close()
@@ -82,19 +75,19 @@ class TableIndex:
         return self.db.execute(query, (source, run)).fetchone() is not None
 
     def lookup(self, ids: list[str]) -> dict[str, tuple[str | None, str]]:
-        """``{id: (day, run)}`` for the ids the table holds a row of."""
+        """``{id: (month, run)}`` for the ids the table holds a row of."""
         found: dict[str, tuple[str | None, str]] = {}
         for start in range(0, len(ids), LOOKUP_BATCH):
             batch = ids[start : start + LOOKUP_BATCH]
             marks = ",".join("?" * len(batch))
-            query = f"SELECT id, day, run FROM stories WHERE id IN ({marks})"
-            found.update({i: (day, run) for i, day, run in self.db.execute(query, batch)})
+            query = f"SELECT id, month, run FROM stories WHERE id IN ({marks})"
+            found.update({i: (month, run) for i, month, run in self.db.execute(query, batch)})
         return found
 
     def record(
         self, source: str, runs: Iterable[str], rows: Iterable[tuple[str, str | None, str]]
     ) -> None:
-        """Note the rows now in the table (``(id, day, run)``) and the runs applied."""
+        """Note the rows now in the table (``(id, month, run)``) and the runs applied."""
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?, ?)", rows)
             self.db.executemany(

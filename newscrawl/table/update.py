@@ -29,9 +29,9 @@ from newscrawl.run.files import make_folder
 from newscrawl.run.layout import MANIFEST
 from newscrawl.table import arrays
 from newscrawl.table.columns import RUN, TableError, read_file
-from newscrawl.table.index import INDEX_FILE, LAYOUT, TableIndex, run_key
+from newscrawl.table.index import INDEX_FILE, TableIndex, run_key
 from newscrawl.table.marks import ManifestLine, Mark, applied_through, lines_after
-from newscrawl.table.partitions import clear_scratch, days, partition_file, replace_rows
+from newscrawl.table.partitions import clear_scratch, months, partition_file, replace_rows
 from newscrawl.table.views import write_views
 
 logger = logging.getLogger(__name__)
@@ -61,9 +61,8 @@ def locked_table(output_dir: Path, *, anew: bool = False) -> Iterator[tuple[Tabl
         fcntl.flock(lock, fcntl.LOCK_EX)
         new = not (table / INDEX_FILE).exists()
         index = TableIndex(table)
-        if not anew and (new or index.layout < LAYOUT) and any(table.glob("source=*")):
-            why = "has no index" if new else "has an earlier layout"
-            logger.warning("the table in %s %s: it is rebuilt", table, why)
+        if new and not anew and any(table.glob("source=*")):
+            logger.warning("the table in %s has no index: it is rebuilt", table)
             anew = True
         if anew:
             index.close()
@@ -235,22 +234,21 @@ def latest_rows(rows: pa.Table) -> pa.Table:
 def merge(
     table: Path, index: TableIndex, source: str, rows: pa.Table
 ) -> list[tuple[str, str | None, str]]:
-    """Put ``rows`` (one per id) in the table where they are newer than the row it holds,
-    rewriting the files of the days they go to or come from; the ``(id, day, run)`` of the
-    rows written, for the index."""
+    """Put ``rows`` (one per id) in the table where they are newer than the row it holds;
+    the ``(id, month, run)`` of the rows written, for the index."""
     old = index.lookup(strings(rows, "id"))
     newer = [
         i not in old or run_key(run) >= run_key(old[i][1])
         for i, run in zip(strings(rows, "id"), strings(rows, RUN), strict=True)
     ]
     rows = rows.filter(arrays.booleans(newer))
-    ids, runs, new_days = strings(rows, "id"), strings(rows, RUN), days(rows)
+    ids, runs, new_months = strings(rows, "id"), strings(rows, RUN), months(rows)
     drop = arrays.strings(ids)
-    touched = {*new_days, *(old[i][0] for i in ids if i in old)}
-    for day in sorted(touched, key=lambda d: d or ""):
-        here = arrays.booleans([row_day == day for row_day in new_days])
-        replace_rows(partition_file(table, source, day), drop, rows.filter(here))
-    return list(zip(ids, new_days, runs, strict=True))
+    touched = {*new_months, *(old[i][0] for i in ids if i in old)}
+    for month in sorted(touched, key=lambda m: m or ""):
+        here = arrays.booleans([row_month == month for row_month in new_months])
+        replace_rows(partition_file(table, source, month), drop, rows.filter(here))
+    return list(zip(ids, new_months, runs, strict=True))
 
 
 def strings(rows: pa.Table, column: str) -> list[str]:
